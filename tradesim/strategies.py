@@ -132,11 +132,14 @@ class Strategy:
         vector = self.memory_one_vector()
         if vector is None:  # pragma: no cover - subclasses override cooperate
             raise NotImplementedError(f"{type(self).__name__} must implement cooperate()")
-        p = np.asarray(vector, dtype=float)
         # Outcome index: 0 = CC, 1 = CD, 2 = DC, 3 = DD (own move first).
         they_defected = their_last > 0.0
         index = 2 * (~my_last).astype(np.intp) + they_defected.astype(np.intp)
-        return p[index]
+        if all(np.ndim(x) == 0 for x in vector):
+            return np.asarray(vector, dtype=float)[index]
+        # Parameters drawn per replication: one column of probabilities each.
+        p = np.stack(np.broadcast_arrays(*(np.asarray(x, dtype=float) for x in vector)))
+        return np.take_along_axis(p, index[np.newaxis, :], axis=0)[0]
 
     def params(self) -> dict[str, Any]:
         """The rule's parameters as a plain dict (for metadata and display)."""
@@ -204,8 +207,9 @@ def make_strategy(name: str, **params: Any) -> Strategy:
     return get_strategy(name)(**params)
 
 
-def _check_probability(owner: str, field: str, value: float) -> None:
-    if not 0.0 <= value <= 1.0:
+def _check_probability(owner: str, field: str, value: float | np.ndarray) -> None:
+    # Parameters may be arrays over replications when a scenario draws them.
+    if not np.all((np.asarray(value) >= 0.0) & (np.asarray(value) <= 1.0)):
         raise ValueError(f"{owner}.{field} must be a probability in [0, 1], got {value!r}")
 
 

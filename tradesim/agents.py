@@ -1,0 +1,250 @@
+"""The agents: governments and the firms of each sector.
+
+Each agent holds its state as arrays over replications (axis 0), so one Mesa
+agent steps every replication of an ensemble at once.  A single run is the
+case R = 1; there is no other code path.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+from .strategies import Strategy
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .model import TradeModel
+
+__all__ = ["EASE", "HOLD", "RETALIATE", "ACTION_NAMES", "Government", "Sector"]
+
+#: Action codes, per replication and week.
+RETALIATE, HOLD, EASE = np.int8(-1), np.int8(0), np.int8(1)
+ACTION_NAMES = {-1: "retaliate", 0: "hold", 1: "ease"}
+
+# Phase codes (see TradeModel): only those the agents need.
+_BREAKDOWN = 3
+
+
+class Government(mesa.Agent):
+    """A government: its instruments, its decision rule and its domestic side.
+
+    State (arrays over R replications, and over the actor's n instruments)
+    ----------------------------------------------------------------------
+    level : (R, n)
+        Restriction level of each instrument, in [0, 1].
+    reference : (R, n)
+        Level when the current framework (or truce) took effect.
+    goal : (R, n)
+        Post-framework level: the commitment target, or the reference level
+        for instruments not committed.
+    perceived : (R, n)
+        The levels as the partner perceives them this week.
+    pressure : (R,)
+        Industry pressure in [0, 1]: weighted share of the actor's firms
+        halted for lack of imported inputs.
+    action : (R,) int8
+        This week's action: EASE, HOLD or RETALIATE.
+    """
+
+    def __init__(
+        self,
+        model: TradeModel,
+        actor_id: str,
+        *,
+        level: np.ndarray,
+        floor: np.ndarray,
+        impact: np.ndarray,
+        lag_weeks: np.ndarray,
+        target: np.ndarray,
+        committed: np.ndarray,
+        deadline_weeks: np.ndarray,
+        strategy: Strategy,
+        industry_weight: np.ndarray,
+        hawkishness: np.ndarray,
+        retaliation_scale: np.ndarray,
+        minimum_share: np.ndarray,
+        noise_sd: np.ndarray,
+        tolerance: np.ndarray,
+    ) -> None:
+        super().__init__(model)
+        self.actor_id = actor_id
+        self.floor = floor
+        self.level = np.maximum(level, floor)
+        self.impact = impact
+        self.ease_per_week = np.divide(1.0, lag_weeks, out=np.full_like(lag_weeks, np.inf),
+                                       where=lag_weeks > 0)
+        self.target = np.maximum(target, floor)
+        self.committed = committed
+        self.deadline_weeks = deadline_weeks
+        self.strategy = strategy
+        self.industry_weight = industry_weight
+        self.hawkishness = hawkishness
+        self.retaliation_scale = retaliation_scale
+        self.minimum_share = minimum_share
+        self.noise_sd = noise_sd  # how this government sees its partner
+        self.tolerance = tolerance
+
+        r = model.replications
+        self.total_impact = impact.sum(axis=1)
+        self.reference = self.level.copy()
+        self.goal = self.level.copy()
+        self.promised = np.zeros(r)
+        self.perceived = self.level.copy()
+        self.pressure = np.zeros(r)
+        self.action = np.zeros(r, dtype=np.int8)
+        self.cooperated = np.ones(r, dtype=bool)
+        self.partner_degree = np.zeros(r)
+        self.partner_violation = np.zeros(r, dtype=bool)
+        self.seen_shortfall_impact = np.zeros(r)
+        self.strategy_state = strategy.initial_state(r)
+        self.partner: Government
+
+    # -- lifecycle ------------------------------------------------------------------
+
+    def start_framework(self, mask: np.ndarray) -> None:
+        """Take the framework (or a new truce) as the reference where ``mask``."""
+        self.reference[mask] = self.level[mask]
+        goal = np.where(self.committed, np.minimum(self.level, self.target), self.level)
+        self.goal[mask] = goal[mask]
+        promised = (self.impact * (self.reference - self.goal)).sum(axis=1)
+        self.promised[mask] = promised[mask]
+        self.cooperated[mask] = True
+        self.strategy.reset_state(self.strategy_state, mask)
+
+    def expected_levels(self) -> np.ndarray:
+        """Levels the partner expects now: a straight path to the goal by the deadline."""
+        weeks = self.model.weeks_since_start[:, np.newaxis]
+        remaining = np.clip(1.0 - weeks / np.maximum(self.deadline_weeks, 1e-9), 0.0, 1.0)
+        return self.goal + (self.reference - self.goal) * remaining
+
+    def restriction_impact(self, levels: np.ndarray | None = None) -> np.ndarray:
+        """Impact-weighted restriction, USD billion a year of partner output at risk."""
+        return (self.impact * (self.level if levels is None else levels)).sum(axis=1)
+
+    # -- the week: observe, decide, act ---------------------------------------------
+
+    def observe(self) -> None:
+        """Perceive the partner's levels through noise and judge its compliance.
+
+        The perceived degree of defection is the impact-weighted share of the
+        partner's promised easing that appears undelivered (or reversed);
+        below the tolerance it counts as compliance.
+        """
+        partner = self.partner
+        z = self.model.monitoring_noise(partner.actor_id)
+        perceived = partner.level + self.noise_sd[:, np.newaxis] * z
+        np.clip(perceived, 0.0, 1.0, out=perceived)
+        partner.perceived = perceived
+        shortfall = (partner.impact * np.maximum(perceived - partner.expected_levels(), 0.0)).sum(
+            axis=1)
+        denominator = np.maximum(partner.promised, 0.05 * partner.total_impact)
+        share = shortfall / np.maximum(denominator, 1e-12)
+        active = self.model.active
+        violation = active & (share > self.tolerance)
+        self.partner_violation = violation
+        self.partner_degree = np.where(violation, np.minimum(share, 1.0), 0.0)
+        self.seen_shortfall_impact = np.where(violation, shortfall, 0.0)
+
+    def decide(self) -> None:
+        """Choose ease or retaliate by the strategy, then let domestic politics bend it."""
+        u_strategy, u_domestic = self.model.decision_uniforms(self.actor_id)
+        first = self.model.weeks_since_start == 0
+        cooperate = np.where(
+            first,
+            self.strategy.opening(u_strategy),
+            self.strategy.cooperate(self.cooperated, self.partner_degree, self.strategy_state,
+                                    u_strategy),
+        )
+        # Halted firms lobby for easing; hawks push for a response to a seen violation.
+        cooperate = np.where(
+            cooperate,
+            ~(self.partner_violation & (u_domestic < self.hawkishness)),
+            u_domestic < self.industry_weight * self.pressure,
+        )
+        active = self.model.active
+        self.cooperated = np.where(active, cooperate, self.cooperated)
+        self.action = np.where(active, np.where(cooperate, EASE, RETALIATE), HOLD).astype(np.int8)
+
+    def act(self) -> None:
+        """Move the instruments: ease toward the goal at the pipeline's pace, or retaliate.
+
+        Easing lowers each level by at most ``1 / lag_weeks`` a week and never
+        below the goal (during a breakdown, cooperating only holds).
+        Retaliation raises every instrument by the same share of its headroom,
+        to impose the perceived violation's impact times the retaliation
+        scale, plus a minimum response.  No level ever goes below its floor.
+        """
+        level = self.level
+        in_breakdown = (self.model.phase == _BREAKDOWN)[:, np.newaxis]
+        goal = np.where(in_breakdown, level, self.goal)
+        eased = np.where(level > goal, np.maximum(goal, level - self.ease_per_week), level)
+
+        wanted = self.retaliation_scale * self.seen_shortfall_impact + \
+            self.minimum_share * self.total_impact
+        headroom = (self.impact * (1.0 - level)).sum(axis=1)
+        share = np.minimum(np.divide(wanted, headroom, out=np.zeros_like(wanted),
+                                     where=headroom > 0), 1.0)
+        tightened = level + share[:, np.newaxis] * (1.0 - level)
+
+        easing = (self.action == EASE)[:, np.newaxis]
+        new = np.where(easing, eased, np.where((self.action == RETALIATE)[:, np.newaxis],
+                                               tightened, level))
+        np.clip(new, self.floor, 1.0, out=new)
+        moved = (new < level).any(axis=1)
+        self.action = np.where((self.action == EASE) & ~moved, HOLD, self.action).astype(np.int8)
+        self.level = new
+
+
+class Sector(mesa.Agent):
+    """The firms of one sector, in one country, that depend on imported inputs.
+
+    Each firm holds an inventory of its imported inputs, in weeks of normal
+    use.  Each week it receives the supply-flow index of its scarcest input
+    (1.0 = the 2024 average flow) and, if stock plus arrivals cover a week's
+    use, produces and uses one week; otherwise it halts.  Halted firms lobby
+    their government to ease.
+
+    State
+    -----
+    inventory_weeks : (R, firms)
+        Inventory cover of each firm, weeks.
+    halted : (R,)
+        Share of the sector's firms halted this week, in [0, 1].
+    """
+
+    def __init__(
+        self,
+        model: TradeModel,
+        sector_id: str,
+        actor_id: str,
+        inputs: list[int],
+        inventory_weeks: np.ndarray,
+        max_cover_weeks: np.ndarray,
+        pressure_weight: np.ndarray,
+    ) -> None:
+        super().__init__(model)
+        self.sector_id = sector_id
+        self.actor_id = actor_id
+        self.inputs = inputs
+        self.max_cover_weeks = max_cover_weeks
+        self.inventory_weeks = np.minimum(inventory_weeks, max_cover_weeks[:, np.newaxis])
+        self.pressure_weight = pressure_weight
+        self.halted = (self.inventory_weeks < 1.0).mean(axis=1)
+
+    def produce(self, supply: np.ndarray) -> None:
+        """Receive this week's inputs, produce where stock allows, update the halted share.
+
+        Parameters
+        ----------
+        supply : ndarray, shape (R, goods)
+            Supply-flow index of every good this week (1.0 = 2024 average).
+        """
+        arrivals = supply[:, self.inputs].min(axis=1)[:, np.newaxis]
+        stock = self.inventory_weeks + arrivals
+        producing = stock >= 1.0
+        stock -= producing
+        np.minimum(stock, self.max_cover_weeks[:, np.newaxis], out=stock)
+        self.inventory_weeks = stock
+        self.halted = 1.0 - producing.mean(axis=1)

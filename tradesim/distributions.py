@@ -1,0 +1,210 @@
+"""Probability distributions for uncertain scenario parameters.
+
+Any numeric parameter of a scenario may be given as a distribution instead of
+a number, for example ``{dist: triangular, low: 4, mode: 9, high: 16}``.  The
+value is drawn once per replication by inverse transform: each replication
+supplies one uniform number from its own stream and the distribution maps it
+through its quantile function (:meth:`Distribution.ppf`).  This keeps every
+replication's parameters independent of how the ensemble is chunked.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from scipy import special, stats
+
+__all__ = [
+    "DISTRIBUTION_NAMES",
+    "Beta",
+    "Choice",
+    "Distribution",
+    "LogNormal",
+    "Normal",
+    "Triangular",
+    "TruncNormal",
+    "Uniform",
+]
+
+_finite = {"allow_inf_nan": False}
+
+
+class _Dist(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, ser_json_inf_nan="constants")
+
+    def ppf(self, u: np.ndarray) -> np.ndarray:
+        """Quantile function: map uniforms in (0, 1) to draws."""
+        raise NotImplementedError
+
+    def support(self) -> tuple[float, float]:
+        """Smallest and largest value the distribution can produce."""
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        """Short human-readable form, e.g. ``triangular(4, 9, 16)``."""
+        args = ", ".join(f"{v:g}" if isinstance(v, float) else str(v)
+                         for k, v in self.model_dump().items() if k != "dist")
+        return f"{self.dist}({args})"  # type: ignore[attr-defined]
+
+
+class Uniform(_Dist):
+    """Uniform on [low, high]."""
+
+    dist: Literal["uniform"]
+    low: float = Field(**_finite)
+    high: float = Field(**_finite)
+
+    @model_validator(mode="after")
+    def _order(self) -> Uniform:
+        if not self.low < self.high:
+            raise ValueError(f"uniform needs low < high, got low={self.low}, high={self.high}")
+        return self
+
+    def ppf(self, u: np.ndarray) -> np.ndarray:
+        return self.low + (self.high - self.low) * np.asarray(u, dtype=float)
+
+    def support(self) -> tuple[float, float]:
+        return (self.low, self.high)
+
+
+class Triangular(_Dist):
+    """Triangular on [low, high] with its peak at ``mode``."""
+
+    dist: Literal["triangular"]
+    low: float = Field(**_finite)
+    mode: float = Field(**_finite)
+    high: float = Field(**_finite)
+
+    @model_validator(mode="after")
+    def _order(self) -> Triangular:
+        if not (self.low <= self.mode <= self.high and self.low < self.high):
+            raise ValueError(
+                "triangular needs low <= mode <= high and low < high, got "
+                f"low={self.low}, mode={self.mode}, high={self.high}"
+            )
+        return self
+
+    def ppf(self, u: np.ndarray) -> np.ndarray:
+        width = self.high - self.low
+        c = (self.mode - self.low) / width
+        return stats.triang.ppf(u, c, loc=self.low, scale=width)
+
+    def support(self) -> tuple[float, float]:
+        return (self.low, self.high)
+
+
+class Normal(_Dist):
+    """Normal with ``mean`` and standard deviation ``sd`` (unbounded)."""
+
+    dist: Literal["normal"]
+    mean: float = Field(**_finite)
+    sd: float = Field(gt=0, **_finite)
+
+    def ppf(self, u: np.ndarray) -> np.ndarray:
+        return self.mean + self.sd * special.ndtri(u)
+
+    def support(self) -> tuple[float, float]:
+        return (-math.inf, math.inf)
+
+
+class TruncNormal(_Dist):
+    """Normal with ``mean`` and ``sd`` truncated to [low, high]."""
+
+    dist: Literal["truncnormal"]
+    mean: float = Field(**_finite)
+    sd: float = Field(gt=0, **_finite)
+    low: float = Field(**_finite)
+    high: float = Field(**_finite)
+
+    @model_validator(mode="after")
+    def _order(self) -> TruncNormal:
+        if not self.low < self.high:
+            raise ValueError(f"truncnormal needs low < high, got low={self.low}, high={self.high}")
+        return self
+
+    def ppf(self, u: np.ndarray) -> np.ndarray:
+        a = (self.low - self.mean) / self.sd
+        b = (self.high - self.mean) / self.sd
+        x = stats.truncnorm.ppf(u, a, b, loc=self.mean, scale=self.sd)
+        return np.clip(x, self.low, self.high)
+
+    def support(self) -> tuple[float, float]:
+        return (self.low, self.high)
+
+
+class LogNormal(_Dist):
+    """Log-normal with the given ``median`` and log-scale ``sigma``."""
+
+    dist: Literal["lognormal"]
+    median: float = Field(gt=0, **_finite)
+    sigma: float = Field(gt=0, **_finite)
+
+    def ppf(self, u: np.ndarray) -> np.ndarray:
+        return self.median * np.exp(self.sigma * special.ndtri(u))
+
+    def support(self) -> tuple[float, float]:
+        return (0.0, math.inf)
+
+
+class Beta(_Dist):
+    """Beta(a, b), rescaled from [0, 1] to [low, high] (default [0, 1])."""
+
+    dist: Literal["beta"]
+    a: float = Field(gt=0, **_finite)
+    b: float = Field(gt=0, **_finite)
+    low: float = Field(default=0.0, **_finite)
+    high: float = Field(default=1.0, **_finite)
+
+    @model_validator(mode="after")
+    def _order(self) -> Beta:
+        if not self.low < self.high:
+            raise ValueError(f"beta needs low < high, got low={self.low}, high={self.high}")
+        return self
+
+    def ppf(self, u: np.ndarray) -> np.ndarray:
+        return self.low + (self.high - self.low) * stats.beta.ppf(u, self.a, self.b)
+
+    def support(self) -> tuple[float, float]:
+        return (self.low, self.high)
+
+
+class Choice(_Dist):
+    """One of ``values``, with optional ``weights`` (equal by default)."""
+
+    dist: Literal["choice"]
+    values: tuple[Annotated[float, Field(**_finite)], ...] = Field(min_length=1)
+    weights: tuple[Annotated[float, Field(ge=0, **_finite)], ...] | None = None
+
+    @model_validator(mode="after")
+    def _weights(self) -> Choice:
+        if self.weights is not None:
+            if len(self.weights) != len(self.values):
+                raise ValueError(
+                    f"choice has {len(self.values)} values but {len(self.weights)} weights"
+                )
+            if not sum(self.weights) > 0:
+                raise ValueError("choice weights must not all be zero")
+        return self
+
+    def ppf(self, u: np.ndarray) -> np.ndarray:
+        w = np.ones(len(self.values)) if self.weights is None else np.asarray(self.weights)
+        cumulative = np.cumsum(w) / w.sum()
+        index = np.searchsorted(cumulative, np.asarray(u), side="right")
+        return np.asarray(self.values, dtype=float)[np.minimum(index, len(self.values) - 1)]
+
+    def support(self) -> tuple[float, float]:
+        return (min(self.values), max(self.values))
+
+
+Distribution = Annotated[
+    Uniform | Triangular | Normal | TruncNormal | LogNormal | Beta | Choice,
+    Field(discriminator="dist"),
+]
+"""Any of the supported distributions, told apart by their ``dist`` key."""
+
+DISTRIBUTION_NAMES: tuple[str, ...] = (
+    "uniform", "triangular", "normal", "truncnormal", "lognormal", "beta", "choice",
+)

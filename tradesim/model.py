@@ -1,0 +1,421 @@
+"""The US-China export-control model, on Mesa.
+
+One :class:`TradeModel` steps R replications of a scenario at once: every
+agent holds its state as arrays over replications and every rule is written
+once, vectorised with numpy.  A single run is R = 1.
+
+The week (one call to :meth:`TradeModel.step`)
+----------------------------------------------
+1. Lifecycle: leaders awaiting the framework approve (or reject) with their
+   weekly hazards, raised by industry pressure; during a breakdown a new
+   truce may come, likewise raised by pressure.
+2. Each government observes the partner's restriction levels through noise
+   and judges how much of the promised easing is missing.
+3. Each government decides: its strategy says ease or retaliate; halted
+   industry can turn a retaliation into easing, hawks can turn easing into
+   retaliation when a violation is seen.
+4. Both act at once: easing moves each instrument toward its post-framework
+   level at the pace of its implementation lag; retaliation raises
+   restrictions to match the perceived violation's economic impact; no level
+   goes below its national-security floor.
+5. A retaliation that undoes more than ``economy.breakdown_share`` of the
+   framework's easing is a breakdown; commitments all at target mark the
+   framework implemented.
+6. Goods flow (supply-flow index, 1.0 = 2024 average), firms use their
+   inventories and halt when they run dry; halted firms add pressure.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import mesa
+import numpy as np
+from scipy import special
+
+from . import streams
+from .agents import RETALIATE, Government, Sector
+from .scenario import Scenario
+from .strategies import make_strategy
+
+__all__ = [
+    "MAX_EVENTS",
+    "MILESTONES",
+    "OUTCOMES",
+    "PHASES",
+    "TradeModel",
+    "sample_parameters",
+]
+
+#: Phase of the framework, per replication and week.
+PHASES = ("principle", "implementation", "compliance", "breakdown", "rejected")
+PRINCIPLE, IMPLEMENTATION, COMPLIANCE, BREAKDOWN, REJECTED = range(5)
+
+#: Final outcome classes (mutually exclusive; they sum to 1).
+OUTCOMES = ("pending", "rejected", "holding", "breakdown", "renewed_truce")
+
+#: Breakdowns and truces recorded by week, per replication.
+MAX_EVENTS = 3
+
+#: Milestones, each the week it was first reached (-1: not reached by the horizon).
+MILESTONES = (
+    "approved", "rejected", "implemented", "first_escalation",
+    *(f"{kind}_{k}" for k in range(1, MAX_EVENTS + 1) for kind in ("breakdown", "truce")),
+)
+
+_U_APPROVE, _U_STRATEGY, _U_DOMESTIC, _U_TRUCE = 0, 2, 4, 6
+_UNIFORMS_PER_WEEK = 7
+
+
+def sample_parameters(scenario: Scenario, u: np.ndarray) -> dict[str, Any]:
+    """Every numeric parameter by path: numbers as floats, distributions drawn.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    u : ndarray, shape (R, k)
+        One uniform per replication for each of the scenario's ``k``
+        uncertain parameters, in :meth:`Scenario.uncertain_parameters` order.
+
+    Returns
+    -------
+    dict
+        Path -> float, or ndarray of shape (R,) for uncertain parameters.
+    """
+    values: dict[str, Any] = dict(scenario.parameter_paths())
+    for column, (path, dist) in enumerate(scenario.uncertain_parameters().items()):
+        values[path] = np.asarray(dist.ppf(u[:, column]), dtype=float)
+    return values
+
+
+class TradeModel(mesa.Model):
+    """R replications of a scenario, stepped together week by week.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The validated scenario.
+    replications : int
+        Number of replications R stepped at once (default 1: a single run).
+    seed : int, SeedSequence or None
+        Master seed.  Replication ``i`` draws from the ``i``-th stream
+        spawned from it, so its path never depends on R or on the chunk.
+    first_replication : int
+        Index of this model's first replication within the whole ensemble.
+    overrides : dict, optional
+        Parameter values by path (as in :meth:`Scenario.parameter_paths`)
+        replacing the scenario's, as floats or arrays of shape (R,); used by
+        sweeps.
+
+    Attributes
+    ----------
+    week : int
+        Weeks simulated so far (0 = the start date).
+    phase : ndarray of int8, shape (R,)
+        Current phase (see :data:`PHASES`).
+    milestones : dict of ndarray
+        Week each milestone was reached, -1 if not (see :data:`MILESTONES`).
+    series : ndarray of float32, shape (S, horizon + 1, R)
+        Recorded weekly series named by :attr:`series_names`.
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        replications: int = 1,
+        seed: Any = None,
+        *,
+        first_replication: int = 0,
+        overrides: dict[str, Any] | None = None,
+    ) -> None:
+        master = streams.master_seed_sequence(seed)
+        # Mesa's own generators are seeded from the master too, though the
+        # model draws only from the per-replication streams.
+        super().__init__(rng=master.entropy)
+        if replications < 1:
+            raise ValueError(f"replications must be at least 1, got {replications}")
+        self.scenario = scenario
+        self.master_seed = master
+        self.replications = r = int(replications)
+        self.first_replication = int(first_replication)
+        self.horizon = scenario.horizon_weeks
+        self.actor_ids = scenario.actor_ids
+
+        uncertain = scenario.uncertain_parameters()
+        firms = [sector.firms for sector in scenario.economy.sectors]
+        instruments = sum(len(a.instruments) for a in scenario.actors.values())
+        self.layout = streams.Layout(
+            setup=len(uncertain) + sum(firms), weeks=self.horizon,
+            uniforms_per_week=_UNIFORMS_PER_WEEK, normals_per_week=instruments,
+        )
+        self.draws = streams.draw(master, self.first_replication,
+                                  self.first_replication + r, self.layout)
+        self.params = sample_parameters(scenario, self.draws.setup[:, :len(uncertain)])
+        for path, value in (overrides or {}).items():
+            if path not in self.params:
+                raise KeyError(f"unknown parameter path {path!r}")
+            self.params[path] = value
+        self.uncertain_names = list(uncertain)
+
+        self.governments = [self._make_government(a) for a in self.actor_ids]
+        self.governments[0].partner, self.governments[1].partner = self.governments[::-1]
+        self._noise_columns = {}
+        start = 0
+        for g in self.governments:
+            n = g.level.shape[1]
+            self._noise_columns[g.actor_id] = slice(start, start + n)
+            start += n
+        self.goods = [good.id for good in scenario.economy.goods]
+        self._cuts = [
+            (g, j, self.goods.index(good))
+            for g, actor in zip(self.governments, scenario.actors.values(), strict=True)
+            for j, inst in enumerate(actor.instruments) for good in inst.goods
+        ]
+        self.sectors = self._make_sectors(len(uncertain))
+
+        self.week = 0
+        self.phase = np.full(r, PRINCIPLE, dtype=np.int8)
+        self.approved = np.zeros((r, 2), dtype=bool)
+        self.weeks_since_start = np.zeros(r, dtype=np.int32)
+        self.breakdowns = np.zeros(r, dtype=np.int16)
+        self.truces = np.zeros(r, dtype=np.int16)
+        self.milestones = {name: np.full(r, -1, dtype=np.int16) for name in MILESTONES}
+        self.active = np.zeros(r, dtype=bool)
+
+        for k, a in enumerate(self.actor_ids):
+            if scenario.approval[a].approved_at_start:
+                self.approved[:, k] = True
+        if self.approved.all():
+            everyone = np.ones(r, dtype=bool)
+            self._start_framework(everyone, 0)
+            self.milestones["approved"][:] = 0
+
+        self.series_names = self._series_names()
+        self.series = np.empty((len(self.series_names), self.horizon + 1, r), dtype=np.float32)
+        self.phases = np.empty((self.horizon + 1, r), dtype=np.int8)
+        self.actions = np.zeros((2, self.horizon + 1, r), dtype=np.int8)
+        self.supply = self._supply()
+        for g in self.governments:
+            g.pressure = self._pressure(g.actor_id)
+        self._record()
+
+    # -- construction ---------------------------------------------------------------
+
+    def _column(self, paths: list[str]) -> np.ndarray:
+        r = self.replications
+        return np.stack([np.broadcast_to(np.asarray(self.params[p], float), (r,))
+                         for p in paths], axis=1)
+
+    def _value(self, path: str) -> np.ndarray:
+        return np.broadcast_to(np.asarray(self.params[path], float), (self.replications,))
+
+    def _make_government(self, a: str) -> Government:
+        s = self.scenario
+        actor = s.actors[a]
+        ids = [i.id for i in actor.instruments]
+        base = f"actors.{a}.instruments"
+        commitments = {c.instrument: c for c in s.framework.commitments if c.actor == a}
+
+        def field(name: str) -> np.ndarray:
+            return self._column([f"{base}.{i}.{name}" for i in ids])
+
+        def commitment(name: str, default: float) -> np.ndarray:
+            cols = [
+                self._value(f"framework.commitments.{a}.{i}.{name}") if i in commitments
+                else np.full(self.replications, default)
+                for i in ids
+            ]
+            return np.stack(cols, axis=1)
+
+        strategy_params = {k: self.params[f"actors.{a}.strategy.{k}"]
+                           for k in actor.strategy.params}
+        monitor = f"monitoring.{a}"
+        return Government(
+            self, a,
+            level=field("level"), floor=field("floor"), impact=field("impact"),
+            lag_weeks=field("lag_weeks"),
+            target=commitment("target", 1.0),
+            committed=np.array([i in commitments for i in ids]),
+            deadline_weeks=commitment("deadline_weeks", 0.0),
+            strategy=make_strategy(actor.strategy.name, **strategy_params),
+            industry_weight=self._value(f"actors.{a}.domestic.industry_weight"),
+            hawkishness=self._value(f"actors.{a}.domestic.hawkishness"),
+            retaliation_scale=self._value(f"actors.{a}.retaliation.scale"),
+            minimum_share=self._value(f"actors.{a}.retaliation.minimum_share"),
+            noise_sd=self._value(f"{monitor}.noise_sd"),
+            tolerance=self._value(f"{monitor}.tolerance"),
+        )
+
+    def _make_sectors(self, offset: int) -> list[Sector]:
+        sectors = []
+        for spec in self.scenario.economy.sectors:
+            base = f"economy.sectors.{spec.id}"
+            u = self.draws.setup[:, offset:offset + spec.firms]
+            offset += spec.firms
+            median = self._value(f"{base}.inventory_weeks")[:, np.newaxis]
+            spread = self._value(f"{base}.cover_spread")[:, np.newaxis]
+            cover = median * np.exp(spread * special.ndtri(u))
+            sectors.append(Sector(
+                self, spec.id, spec.actor, [self.goods.index(g) for g in spec.inputs],
+                inventory_weeks=cover,
+                max_cover_weeks=self._value(f"{base}.max_cover_weeks"),
+                pressure_weight=self._value(f"{base}.pressure_weight"),
+            ))
+        return sectors
+
+    def _series_names(self) -> list[str]:
+        levels = [f"{g.actor_id}.{i.id}" for g in self.governments
+                  for i in self.scenario.actors[g.actor_id].instruments]
+        return [
+            *levels,
+            *(f"perceived.{name}" for name in levels),
+            *(f"supply.{good}" for good in self.goods),
+            *(f"halted.{s.sector_id}" for s in self.sectors),
+            *(f"pressure.{a}" for a in self.actor_ids),
+        ]
+
+    # -- what the agents read from the week's draws --------------------------------
+
+    def monitoring_noise(self, observed_actor: str) -> np.ndarray:
+        """This week's standard-normal errors on ``observed_actor``'s levels, (R, n)."""
+        return self._normals[:, self._noise_columns[observed_actor]]
+
+    def decision_uniforms(self, actor: str) -> tuple[np.ndarray, np.ndarray]:
+        """This week's uniforms for ``actor``'s strategy and its domestic politics."""
+        k = self.actor_ids.index(actor)
+        return self._uniforms[:, _U_STRATEGY + k], self._uniforms[:, _U_DOMESTIC + k]
+
+    # -- the week ------------------------------------------------------------------------
+
+    def step(self) -> None:
+        """Advance every replication by one week."""
+        if self.week >= self.horizon:
+            raise RuntimeError(f"the horizon of {self.horizon} weeks is reached")
+        self._uniforms = self.draws.uniforms[self.week]
+        self._normals = self.draws.normals[self.week]
+        self.week += 1
+        self._lifecycle()
+        self.active = (self.phase >= IMPLEMENTATION) & (self.phase <= BREAKDOWN)
+        governments = self.agents_by_type[Government]
+        governments.do("observe")
+        governments.do("decide")
+        governments.do("act")
+        self._judge()
+        self.supply = self._supply()
+        self.agents_by_type[Sector].do("produce", self.supply)
+        for g in self.governments:
+            g.pressure = self._pressure(g.actor_id)
+        self.weeks_since_start[self.active] += 1
+        self._record()
+        self.running = self.week < self.horizon
+
+    def run(self) -> TradeModel:
+        """Step to the horizon; returns the model for chaining."""
+        while self.week < self.horizon:
+            self.step()
+        return self
+
+    def _start_framework(self, mask: np.ndarray, week: int) -> None:
+        self.phase[mask] = IMPLEMENTATION
+        self.weeks_since_start[mask] = 0
+        for g in self.governments:
+            g.start_framework(mask)
+
+    def _lifecycle(self) -> None:
+        week, u = self.week, self._uniforms
+        sensitivity = self._value("economy.pressure_sensitivity")
+        pending = self.phase == PRINCIPLE
+        if pending.any():
+            rejected = np.zeros_like(pending)
+            for k, a in enumerate(self.actor_ids):
+                waiting = pending & ~self.approved[:, k]
+                pressure = self.governments[k].pressure
+                hazard = np.minimum(
+                    self._value(f"approval.{a}.weekly_hazard") * (1.0 + sensitivity * pressure),
+                    1.0)
+                draw = u[:, _U_APPROVE + k]
+                self.approved[:, k] |= waiting & (draw < hazard)
+                rejected |= waiting & (draw >= hazard) & (
+                    draw < hazard + self._value(f"approval.{a}.rejection_hazard"))
+            self.phase[rejected] = REJECTED
+            self.milestones["rejected"][rejected] = week
+            both = pending & ~rejected & self.approved.all(axis=1)
+            self._start_framework(both, week)
+            self.milestones["approved"][both] = week
+        broken = self.phase == BREAKDOWN
+        if broken.any():
+            pressure = 0.5 * (self.governments[0].pressure + self.governments[1].pressure)
+            hazard = np.minimum(
+                self._value("economy.truce_hazard") * (1.0 + sensitivity * pressure), 1.0)
+            truce = broken & (u[:, _U_TRUCE] < hazard)
+            self.truces[truce] += 1
+            self._mark_event("truce", truce, self.truces)
+            self._start_framework(truce, week)
+
+    def _mark_event(self, kind: str, mask: np.ndarray, counts: np.ndarray) -> None:
+        for k in range(1, MAX_EVENTS + 1):
+            self.milestones[f"{kind}_{k}"][mask & (counts == k)] = self.week
+
+    def _judge(self) -> None:
+        """Record escalations, breakdowns and completed implementation."""
+        in_framework = (self.phase == IMPLEMENTATION) | (self.phase == COMPLIANCE)
+        retaliated = [g.action == RETALIATE for g in self.governments]
+        first = self.milestones["first_escalation"]
+        first[in_framework & (retaliated[0] | retaliated[1]) & (first < 0)] = self.week
+        share = self._value("economy.breakdown_share")
+        broke = np.zeros(self.replications, dtype=bool)
+        for g, did in zip(self.governments, retaliated, strict=True):
+            goal = g.restriction_impact(g.goal)
+            threshold = goal + share * (g.restriction_impact(g.reference) - goal)
+            broke |= did & (g.restriction_impact() > threshold + 1e-9)
+        broke &= in_framework
+        self.phase[broke] = BREAKDOWN
+        self.breakdowns[broke] += 1
+        self._mark_event("breakdown", broke, self.breakdowns)
+        done = self.phase == IMPLEMENTATION
+        for g in self.governments:
+            done &= np.all(~g.committed | (g.level <= g.goal + 1e-9), axis=1)
+        self.phase[done] = COMPLIANCE
+        implemented = self.milestones["implemented"]
+        implemented[done & (implemented < 0)] = self.week
+
+    def _supply(self) -> np.ndarray:
+        supply = np.ones((self.replications, len(self.goods)))
+        for g, j, good in self._cuts:
+            supply[:, good] *= 1.0 - g.level[:, j]
+        return supply
+
+    def _pressure(self, actor: str) -> np.ndarray:
+        mine = [s for s in self.sectors if s.actor_id == actor]
+        if not mine:
+            return np.zeros(self.replications)
+        weights = np.stack([s.pressure_weight for s in mine], axis=1)
+        halted = np.stack([s.halted for s in mine], axis=1)
+        total = weights.sum(axis=1)
+        return np.divide((weights * halted).sum(axis=1), total,
+                         out=np.zeros(self.replications), where=total > 0)
+
+    def _record(self) -> None:
+        t = self.week
+        rows = [g.level.T for g in self.governments]
+        rows += [g.perceived.T for g in self.governments]
+        rows += [self.supply.T, np.stack([s.halted for s in self.sectors])]
+        rows += [np.stack([g.pressure for g in self.governments])]
+        np.concatenate(rows, axis=0, out=self.series[:, t], casting="same_kind")
+        self.phases[t] = self.phase
+        for k, g in enumerate(self.governments):
+            self.actions[k, t] = g.action
+
+    # -- results ------------------------------------------------------------------------
+
+    def outcomes(self) -> np.ndarray:
+        """Final outcome of each replication as an index into :data:`OUTCOMES`."""
+        phase = self.phase
+        holding = (phase == IMPLEMENTATION) | (phase == COMPLIANCE)
+        out = np.select(
+            [phase == PRINCIPLE, phase == REJECTED, holding & (self.breakdowns == 0),
+             phase == BREAKDOWN],
+            [0, 1, 2, 3], default=4,
+        )
+        return out.astype(np.int8)
+

@@ -1,0 +1,750 @@
+"""Scenario files: the validated, immutable description of one simulation.
+
+A scenario arrives as plain data (a YAML or TOML file, or a dict), is
+validated once into a frozen :class:`Scenario`, and only then reaches the
+model.  Every numeric parameter may be a number or a distribution (see
+:mod:`tradesim.distributions`), drawn once per replication.
+
+Units used throughout
+---------------------
+- time: weeks (one model step is one week), dates are ISO calendar dates;
+- restriction ``level``: share of the pre-restriction flow to the partner
+  that the instrument stops, in [0, 1] (0 = open, 1 = fully stopped);
+- supply-flow index: 1.0 = the good's 2024 average flow to the partner;
+- ``impact``: partner's economic impact of full restriction, in USD billion
+  a year of output put at risk (an order-of-magnitude judgement);
+- inventory cover: weeks of normal use.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+import math
+from collections.abc import Iterator, Mapping
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    TypeAdapter,
+    ValidationError,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from .distributions import DISTRIBUTION_NAMES, Distribution
+from .strategies import STRATEGIES, get_strategy
+
+__all__ = [
+    "ACTOR_IDS",
+    "Actor",
+    "Approval",
+    "Commitment",
+    "Domestic",
+    "Economy",
+    "Framework",
+    "Good",
+    "Instrument",
+    "Monitoring",
+    "Problem",
+    "Retaliation",
+    "Scenario",
+    "ScenarioError",
+    "Sector",
+    "StrategySpec",
+    "json_schema",
+    "validate_scenario",
+]
+
+#: Limits that keep a scenario within what one machine can run.
+MAX_HORIZON_WEEKS = 1040
+MAX_FIRMS_PER_SECTOR = 1000
+
+ACTOR_IDS: tuple[str, str] = ("us", "china")
+
+
+# --------------------------------------------------------------------------- errors
+
+
+@dataclasses.dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a scenario: where, what was given, what is allowed."""
+
+    path: str
+    message: str
+    value: Any = dataclasses.field(default=None)
+    has_value: bool = False
+
+    def __str__(self) -> str:
+        where = self.path or "(top level)"
+        if self.has_value:
+            return f"{where}: {_show(self.value)} is not allowed: {self.message}"
+        return f"{where}: {self.message}"
+
+
+class ScenarioError(ValueError):
+    """A scenario (or sweep) file is not valid.
+
+    Attributes
+    ----------
+    source : str
+        The file (or ``"<dict>"``) the data came from.
+    problems : tuple of Problem
+        Each problem with its field path, the bad value and what is allowed.
+    """
+
+    def __init__(self, source: str, problems: list[Problem] | tuple[Problem, ...]):
+        self.source = source
+        self.problems = tuple(problems)
+        lines = [f"{source}: {p}" for p in self.problems]
+        super().__init__("\n".join(lines))
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _suggest(word: str, options: Any) -> str:
+    options = [str(o) for o in options]
+    close = difflib.get_close_matches(str(word), options, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+# --------------------------------------------------------------------- parameter type
+
+_DISTRIBUTION = TypeAdapter(Distribution)
+_DIST_MARKER = "x-tradesim-distribution"
+
+
+def _param(lo: float = -math.inf, hi: float = math.inf, *, lo_open: bool = False) -> Any:
+    """An annotated numeric parameter: a number in range, or a distribution within it."""
+    if lo_open:
+        bounds = f"in ({lo:g}, {hi:g}]" if math.isfinite(hi) else f"greater than {lo:g}"
+    elif math.isfinite(lo) and math.isfinite(hi):
+        bounds = f"in [{lo:g}, {hi:g}]"
+    elif math.isfinite(lo):
+        bounds = f"at least {lo:g}"
+    else:
+        bounds = "any finite number"
+
+    def inside(x: float) -> bool:
+        low_ok = x > lo if lo_open else x >= lo
+        return low_ok and x <= hi
+
+    def validate(value: Any) -> Any:
+        if isinstance(value, bool) or value is None:
+            raise PydanticCustomError(
+                "param", "expected a number {bounds} or a distribution", {"bounds": bounds}
+            )
+        if isinstance(value, int | float):
+            x = float(value)
+            if not math.isfinite(x):
+                raise PydanticCustomError(
+                    "param", "must be a finite number {bounds}", {"bounds": bounds}
+                )
+            if not inside(x):
+                raise PydanticCustomError("param", "must be {bounds}", {"bounds": bounds})
+            return x
+        if _is_distribution(value):
+            value = value.model_dump()
+        if isinstance(value, Mapping):
+            if "dist" not in value:
+                raise PydanticCustomError(
+                    "param",
+                    "a distribution needs a 'dist' key, one of: {names}",
+                    {"names": ", ".join(DISTRIBUTION_NAMES)},
+                )
+            name = value["dist"]
+            if name not in DISTRIBUTION_NAMES:
+                raise PydanticCustomError(
+                    "param",
+                    "unknown distribution '{name}'{hint} (known: {names})",
+                    {"name": name, "hint": _suggest(name, DISTRIBUTION_NAMES),
+                     "names": ", ".join(DISTRIBUTION_NAMES)},
+                )
+            try:
+                dist = _DISTRIBUTION.validate_python(dict(value))
+            except ValidationError as exc:
+                inner = "; ".join(_inner_message(e) for e in exc.errors())
+                raise PydanticCustomError("param", "invalid {name}: {inner}",
+                                          {"name": name, "inner": inner}) from None
+            low, high = dist.support()
+            if not (inside(low) and inside(high)):
+                raise PydanticCustomError(
+                    "param",
+                    "{desc} can take values that are not {bounds}; use a distribution "
+                    "bounded like the field (uniform, triangular, truncnormal, beta or choice)",
+                    {"desc": dist.describe(), "bounds": bounds},
+                )
+            return dist
+        raise PydanticCustomError(
+            "param", "expected a number {bounds} or a distribution", {"bounds": bounds}
+        )
+
+    number: dict[str, Any] = {"type": "number"}
+    if math.isfinite(lo):
+        number["exclusiveMinimum" if lo_open else "minimum"] = lo
+    if math.isfinite(hi):
+        number["maximum"] = hi
+    # Pydantic cannot resolve a $ref it did not make: json_schema() swaps this marker.
+    schema = {"anyOf": [number, {_DIST_MARKER: True}]}
+    return Annotated[float | Distribution, PlainValidator(validate), WithJsonSchema(schema)]
+
+
+def _inner_message(error: Mapping[str, Any]) -> str:
+    # Drop the discriminator tag pydantic adds (e.g. "uniform") from the path.
+    parts = [str(x) for x in error["loc"]][1:]
+    loc = ".".join(parts)
+    message = error["msg"].removeprefix("Value error, ")
+    return f"{loc}: {message}" if loc else message
+
+
+Probability = _param(0.0, 1.0)
+_ANY_PARAM = TypeAdapter(_param())
+NonNegative = _param(0.0)
+Positive = _param(0.0, lo_open=True)
+Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
+Sources = tuple[Annotated[str, Field(max_length=200)], ...]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+# ---------------------------------------------------------------------- the schema
+
+
+class Instrument(_Frozen):
+    """One export control: a restriction an actor imposes on its partner."""
+
+    id: Identifier = Field(description="Short id, unique within the actor, e.g. 'magnets'.")
+    description: str = Field("", description="What the instrument restricts.")
+    level: Probability = Field(  # type: ignore[valid-type]
+        description="Restriction level at the start date: share of the pre-restriction flow "
+        "to the partner that it stops, 0 (open) to 1 (fully stopped)."
+    )
+    pre_crisis_level: Probability = Field(  # type: ignore[valid-type]
+        0.0, description="Level before the 2025 crisis (before 2025-04-02)."
+    )
+    floor: Probability = Field(  # type: ignore[valid-type]
+        0.0, description="National-security floor: the level never goes below it."
+    )
+    impact: NonNegative = Field(  # type: ignore[valid-type]
+        description="Economic impact on the partner at full restriction, USD billion a year."
+    )
+    goods: tuple[Identifier, ...] = Field((), description="Goods whose flow it cuts.")
+    sectors: tuple[Identifier, ...] = Field((), description="Partner's sectors it hits.")
+    lag_weeks: NonNegative = Field(  # type: ignore[valid-type]
+        description="Weeks to lift the instrument from fully restricted (1) to open (0) once "
+        "easing is decided; smaller moves take proportionally less."
+    )
+    source: Sources = Field((), description="Fact ids in seeds/facts.yaml, or 'assumption'.")
+
+
+class Retaliation(_Frozen):
+    """How an actor sizes a retaliation, in the partner's economic impact."""
+
+    scale: NonNegative = Field(  # type: ignore[valid-type]
+        1.0, description="Impact of a response per unit of perceived violation impact "
+        "(1 = 'in scope and impact')."
+    )
+    minimum_share: Probability = Field(  # type: ignore[valid-type]
+        0.05, description="Smallest response, as a share of the actor's total impact."
+    )
+    source: Sources = ()
+
+
+class Domestic(_Frozen):
+    """The domestic side of a government: industry pressure and hawks."""
+
+    industry_weight: Probability = Field(  # type: ignore[valid-type]
+        0.5, description="Chance, at full industry pressure, that a retaliation the strategy "
+        "calls for is replaced by easing (per week)."
+    )
+    hawkishness: Probability = Field(  # type: ignore[valid-type]
+        0.1, description="Chance per week that hawks force a retaliation when a violation is "
+        "perceived but the strategy would ease."
+    )
+    source: Sources = ()
+
+
+class StrategySpec(_Frozen):
+    """A registered strategy by name, with its parameters (numbers or distributions)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    name: str = Field(description="Registered strategy name, e.g. 'generous_tit_for_tat'.")
+
+    @field_validator("name")
+    @classmethod
+    def _known(cls, name: str) -> str:
+        if name not in STRATEGIES:
+            raise PydanticCustomError(
+                "strategy",
+                "unknown strategy '{name}'{hint} (known: {known})",
+                {"name": name, "hint": _suggest(name, STRATEGIES),
+                 "known": ", ".join(sorted(STRATEGIES))},
+            )
+        return name
+
+    @model_validator(mode="before")
+    @classmethod
+    def _parse_params(cls, data: Any) -> Any:
+        # Parameters may be distributions; parse those that are valid here and
+        # leave the rest for _reference_problems, which reports them by path.
+        if not isinstance(data, Mapping):
+            return data
+        out = dict(data)
+        for key, value in data.items():
+            if key in ("name", "source"):
+                continue
+            try:
+                out[key] = _ANY_PARAM.validate_python(value)
+            except ValidationError:
+                pass
+        return out
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """The strategy's parameters (everything but ``name`` and ``source``)."""
+        extra = dict(self.model_extra or {})
+        extra.pop("source", None)
+        return extra
+
+
+class Actor(_Frozen):
+    """A government: its instruments, decision rule and domestic side."""
+
+    name: str = Field(description="Display name, e.g. 'United States'.")
+    instruments: tuple[Instrument, ...] = Field(min_length=1)
+    strategy: StrategySpec
+    domestic: Domestic = Domestic()
+    retaliation: Retaliation = Retaliation()
+
+
+class Commitment(_Frozen):
+    """One promise of the framework: ``actor`` eases ``instrument`` to ``target``."""
+
+    actor: Identifier
+    instrument: Identifier
+    target: Probability = Field(  # type: ignore[valid-type]
+        description="Level the instrument is to reach."
+    )
+    deadline_weeks: NonNegative = Field(  # type: ignore[valid-type]
+        description="Weeks after approval by which the partner expects the target."
+    )
+    source: Sources = ()
+
+
+class Framework(_Frozen):
+    """The deal being implemented."""
+
+    name: str = ""
+    commitments: tuple[Commitment, ...] = Field(min_length=1)
+    source: Sources = ()
+
+
+class Approval(_Frozen):
+    """One head of state's approval process."""
+
+    weekly_hazard: Probability = Field(  # type: ignore[valid-type]
+        description="Chance per week of approving, at zero industry pressure."
+    )
+    rejection_hazard: Probability = Field(  # type: ignore[valid-type]
+        0.0, description="Chance per week of rejecting the framework outright."
+    )
+    approved_at_start: bool = Field(False, description="Already approved on the start date.")
+    source: Sources = ()
+
+
+class Monitoring(_Frozen):
+    """How one actor observes its partner's compliance."""
+
+    noise_sd: NonNegative = Field(  # type: ignore[valid-type]
+        description="Standard deviation of the error in each perceived restriction level."
+    )
+    tolerance: Probability = Field(  # type: ignore[valid-type]
+        description="Share of the partner's promised easing that may appear undelivered "
+        "before it counts as a violation."
+    )
+    source: Sources = ()
+
+
+class Good(_Frozen):
+    """A traded good that instruments cut."""
+
+    id: Identifier
+    description: str = ""
+    exporter: Identifier = Field(description="Actor whose exports these are.")
+    unit: str = Field("index", description="Unit of baseline_flow_per_week, e.g. 'tonnes'.")
+    baseline_flow_per_week: NonNegative = Field(  # type: ignore[valid-type]
+        1.0, description="2024 average flow to the partner, in `unit` per week (index 1.0)."
+    )
+    source: Sources = ()
+
+
+class Sector(_Frozen):
+    """Firms of one sector in one country, that depend on imported goods."""
+
+    id: Identifier
+    description: str = ""
+    actor: Identifier = Field(description="Country the firms are in.")
+    inputs: tuple[Identifier, ...] = Field(min_length=1, description="Imported goods used.")
+    firms: int = Field(20, ge=1, le=MAX_FIRMS_PER_SECTOR, description="Firms modelled.")
+    inventory_weeks: Positive = Field(  # type: ignore[valid-type]
+        description="Median inventory cover at the start date, weeks of normal use."
+    )
+    cover_spread: NonNegative = Field(  # type: ignore[valid-type]
+        0.5, description="Log-scale spread of cover across firms (lognormal sigma)."
+    )
+    max_cover_weeks: Positive = Field(  # type: ignore[valid-type]
+        12.0, description="Most cover a firm holds when restocking."
+    )
+    pressure_weight: NonNegative = Field(  # type: ignore[valid-type]
+        1.0, description="Weight of the sector in its government's industry pressure."
+    )
+    source: Sources = ()
+
+
+class Economy(_Frozen):
+    """The economic layer: goods, sectors and how pressure and truces work."""
+
+    goods: tuple[Good, ...] = Field(min_length=1)
+    sectors: tuple[Sector, ...] = ()
+    pressure_sensitivity: NonNegative = Field(  # type: ignore[valid-type]
+        1.0, description="Relative rise in approval and truce hazards at full pressure."
+    )
+    truce_hazard: Probability = Field(  # type: ignore[valid-type]
+        0.02, description="Chance per week of a new truce during a breakdown, at no pressure."
+    )
+    breakdown_share: Probability = Field(  # type: ignore[valid-type]
+        0.5, description="Share of the framework's easing that a retaliation must undo to "
+        "count as a breakdown."
+    )
+    source: Sources = ()
+
+
+class Scenario(_Frozen):
+    """A complete, validated and immutable scenario.
+
+    Build one with :func:`validate_scenario` (from a dict) or
+    :func:`tradesim.io.load_scenario` (from a file); see the module docstring
+    for units.
+    """
+
+    name: str = Field(min_length=1, max_length=100)
+    description: str = ""
+    start_date: dt.date
+    horizon_weeks: int = Field(ge=1, le=MAX_HORIZON_WEEKS, description="Weeks simulated.")
+    actors: dict[Identifier, Actor]
+    framework: Framework
+    approval: dict[Identifier, Approval]
+    monitoring: dict[Identifier, Monitoring]
+    economy: Economy
+    source: Sources = ()
+
+    # -- navigation ---------------------------------------------------------------
+
+    @property
+    def actor_ids(self) -> tuple[str, str]:
+        """The two actor ids, in file order (the baseline: ``('us', 'china')``)."""
+        ids = tuple(self.actors)
+        return (ids[0], ids[1])
+
+    def partner(self, actor: str) -> str:
+        """The other actor's id."""
+        a, b = self.actor_ids
+        return b if actor == a else a
+
+    def instrument_ids(self) -> list[str]:
+        """All instruments as ``'<actor>.<instrument>'``, actors in order."""
+        return [f"{a}.{i.id}" for a, act in self.actors.items() for i in act.instruments]
+
+    def uncertain_parameters(self) -> dict[str, Any]:
+        """Every parameter given as a distribution, by dotted path, in file order."""
+        return {path: value for path, value in _walk(self, "") if _is_distribution(value)}
+
+    def parameter_paths(self) -> dict[str, Any]:
+        """Every numeric parameter (number or distribution) by dotted path."""
+        return dict(_walk(self, ""))
+
+    def _repr_html_(self) -> str:  # pragma: no cover - exercised in notebooks
+        from .display import scenario_html
+
+        return scenario_html(self)
+
+
+def _is_distribution(value: Any) -> bool:
+    return hasattr(value, "ppf") and hasattr(value, "support")
+
+
+def _walk(obj: Any, prefix: str) -> Iterator[tuple[str, Any]]:
+    """Yield (path, value) for every numeric leaf, lists of items keyed by their id."""
+    if isinstance(obj, StrategySpec):
+        for key, value in obj.params.items():
+            if isinstance(value, int | float) and not isinstance(value, bool) or \
+                    _is_distribution(value):
+                yield f"{prefix}{key}", value
+        return
+    if isinstance(obj, BaseModel) and not _is_distribution(obj):
+        for name in type(obj).model_fields:
+            yield from _walk_value(getattr(obj, name), f"{prefix}{name}")
+        return
+
+
+def _walk_value(value: Any, path: str) -> Iterator[tuple[str, Any]]:
+    if _is_distribution(value) or (isinstance(value, float) and not isinstance(value, bool)):
+        yield path, value
+    elif isinstance(value, BaseModel):
+        yield from _walk(value, path + ".")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _walk_value(item, f"{path}.{key}")
+    elif isinstance(value, tuple) and value and isinstance(value[0], BaseModel):
+        for item in value:
+            key = getattr(item, "id", None)
+            if key is None:  # commitments: keyed by actor and instrument
+                key = f"{item.actor}.{item.instrument}"
+            yield from _walk(item, f"{path}.{key}.")
+
+
+# ----------------------------------------------------------------------- validation
+
+
+def _loc_to_path(data: Any, loc: tuple[Any, ...]) -> str:
+    """Turn a pydantic location into a readable path, naming list items by id."""
+    parts: list[str] = []
+    node = data
+    for key in loc:
+        if isinstance(key, int) and isinstance(node, list | tuple):
+            item = node[key] if 0 <= key < len(node) else None
+            ident = item.get("id") if isinstance(item, Mapping) else None
+            if ident is None and isinstance(item, Mapping) and "instrument" in item:
+                ident = f"{item.get('actor')}.{item.get('instrument')}"
+            parts.append(f"[{ident}]" if isinstance(ident, str) else f"[{key}]")
+            node = item
+        else:
+            parts.append(("." if parts else "") + str(key))
+            node = node.get(key) if isinstance(node, Mapping) else None
+    return "".join(parts)
+
+
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The schema class whose field list applies at ``loc`` (for suggestions)."""
+    cls: Any = Scenario
+    for key in loc:
+        if cls is None:
+            return None
+        field = cls.model_fields.get(str(key))
+        if field is not None:
+            cls = _inner_model(field.annotation)
+        # otherwise the key is a list index or a dict key (an actor id): stay put
+    return cls
+
+
+def _inner_model(annotation: Any) -> Any:
+    import typing
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _problems_from(exc: ValidationError, data: Any) -> list[Problem]:
+    problems = []
+    for error in exc.errors():
+        loc = tuple(error["loc"])
+        # Pydantic appends the union branch or the dict-key marker; drop them.
+        loc = tuple(k for k in loc if k not in ("[key]",))
+        path = _loc_to_path(data, loc)
+        kind = error["type"]
+        if kind == "extra_forbidden":
+            parent = _model_at(loc[:-1]) if len(loc) > 1 else Scenario
+            allowed = list(parent.model_fields) if parent is not None else []
+            hint = _suggest(loc[-1], allowed)
+            problems.append(Problem(path, f"unknown field{hint} (allowed: {', '.join(allowed)})"))
+        elif kind == "missing":
+            problems.append(Problem(path, "required field is missing"))
+        else:
+            message = error["msg"].removeprefix("Value error, ")
+            if kind.startswith(("int_", "float_", "greater", "less", "string_")):
+                message = message[0].lower() + message[1:]
+            problems.append(Problem(path, message, error.get("input"), has_value=True))
+    return problems
+
+
+def _reference_problems(s: Scenario) -> list[Problem]:
+    """Cross-field checks: two actors, references between ids, floors."""
+    out: list[Problem] = []
+    actors = list(s.actors)
+    if len(actors) != 2:
+        out.append(Problem("actors", f"exactly two actors are needed, got {len(actors)}: "
+                                     f"{', '.join(actors) or 'none'}"))
+        return out
+    for section in ("approval", "monitoring"):
+        given = getattr(s, section)
+        for key in given:
+            if key not in s.actors:
+                out.append(Problem(f"{section}.{key}", f"not an actor{_suggest(key, actors)} "
+                                                       f"(actors: {', '.join(actors)})"))
+        for key in actors:
+            if key not in given:
+                out.append(Problem(f"{section}.{key}", "required entry for this actor is missing"))
+    goods = {g.id: g for g in s.economy.goods}
+    sectors = {c.id: c for c in s.economy.sectors}
+    if len(goods) != len(s.economy.goods):
+        out.append(Problem("economy.goods", "good ids must be unique"))
+    if len(sectors) != len(s.economy.sectors):
+        out.append(Problem("economy.sectors", "sector ids must be unique"))
+    for g in s.economy.goods:
+        if g.exporter not in s.actors:
+            out.append(Problem(f"economy.goods[{g.id}].exporter",
+                               f"not an actor{_suggest(g.exporter, actors)}", g.exporter, True))
+    for c in s.economy.sectors:
+        if c.actor not in s.actors:
+            out.append(Problem(f"economy.sectors[{c.id}].actor",
+                               f"not an actor{_suggest(c.actor, actors)}", c.actor, True))
+        for good in c.inputs:
+            if good not in goods:
+                out.append(Problem(f"economy.sectors[{c.id}].inputs",
+                                   f"unknown good{_suggest(good, goods)}", good, True))
+            elif goods[good].exporter == c.actor:
+                out.append(Problem(f"economy.sectors[{c.id}].inputs",
+                                   "a sector's inputs must be imported from the other actor",
+                                   good, True))
+    for a, actor in s.actors.items():
+        ids = [i.id for i in actor.instruments]
+        if len(set(ids)) != len(ids):
+            out.append(Problem(f"actors.{a}.instruments", "instrument ids must be unique"))
+        for inst in actor.instruments:
+            where = f"actors.{a}.instruments[{inst.id}]"
+            for good in inst.goods:
+                if good not in goods:
+                    out.append(Problem(f"{where}.goods", f"unknown good{_suggest(good, goods)}",
+                                       good, True))
+                elif goods[good].exporter != a:
+                    out.append(Problem(f"{where}.goods", f"the good is not exported by {a}",
+                                       good, True))
+            for sector in inst.sectors:
+                if sector not in sectors:
+                    out.append(Problem(f"{where}.sectors",
+                                       f"unknown sector{_suggest(sector, sectors)}", sector, True))
+                elif sectors[sector].actor == a:
+                    out.append(Problem(f"{where}.sectors", "must be a sector of the partner",
+                                       sector, True))
+            if _fixed(inst.level) and _fixed(inst.floor) and inst.level < inst.floor:
+                out.append(Problem(f"{where}.level", f"is below the floor {inst.floor:g}",
+                                   inst.level, True))
+        params = actor.strategy.params
+        cls = get_strategy(actor.strategy.name)
+        fields = [f.name for f in dataclasses.fields(cls)]
+        for key, value in params.items():
+            where = f"actors.{a}.strategy.{key}"
+            if key not in fields:
+                out.append(Problem(where, f"unknown parameter of {cls.name}{_suggest(key, fields)}"
+                                          f" (allowed: {', '.join(fields) or 'none'})"))
+                continue
+            try:
+                checked = Probability if key in ("first_move", "p", "forgiveness") or \
+                    key.startswith("p_") else _param()
+                TypeAdapter(checked).validate_python(value)
+            except ValidationError as exc:
+                out.append(Problem(where, exc.errors()[0]["msg"], value, True))
+    seen = set()
+    for c in s.framework.commitments:
+        where = f"framework.commitments[{c.actor}.{c.instrument}]"
+        if c.actor not in s.actors:
+            out.append(Problem(f"{where}.actor", f"not an actor{_suggest(c.actor, actors)}",
+                               c.actor, True))
+            continue
+        insts = {i.id: i for i in s.actors[c.actor].instruments}
+        if c.instrument not in insts:
+            out.append(Problem(f"{where}.instrument",
+                               f"not an instrument of {c.actor}{_suggest(c.instrument, insts)}"
+                               f" (instruments: {', '.join(insts)})", c.instrument, True))
+            continue
+        if (c.actor, c.instrument) in seen:
+            out.append(Problem(where, "the same instrument is committed twice"))
+        seen.add((c.actor, c.instrument))
+        floor = insts[c.instrument].floor
+        if _fixed(c.target) and _fixed(floor) and c.target < floor:
+            out.append(Problem(f"{where}.target", f"is below the instrument's national-security "
+                                                  f"floor {floor:g}", c.target, True))
+    return out
+
+
+def _fixed(value: Any) -> bool:
+    return isinstance(value, float)
+
+
+def validate_scenario(data: Any, source: str = "<dict>") -> Scenario:
+    """Validate plain data (as parsed from a file) into a :class:`Scenario`.
+
+    Parameters
+    ----------
+    data : mapping
+        The scenario as nested dicts and lists.
+    source : str
+        Where the data came from, used in error messages.
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    ScenarioError
+        Listing every problem with its field path, the bad value and what is
+        allowed.
+    """
+    if not isinstance(data, Mapping):
+        kind = "empty" if data is None else type(data).__name__
+        raise ScenarioError(source, [Problem("", f"a scenario must be a mapping of fields, got "
+                                                 f"{kind}; required fields: "
+                                                 f"{', '.join(_required(Scenario))}")])
+    try:
+        scenario = Scenario.model_validate(dict(data))
+    except ValidationError as exc:
+        raise ScenarioError(source, _problems_from(exc, data)) from None
+    problems = _reference_problems(scenario)
+    if problems:
+        raise ScenarioError(source, problems)
+    return scenario
+
+
+def _required(cls: type[BaseModel]) -> list[str]:
+    return [name for name, f in cls.model_fields.items() if f.is_required()]
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of scenario files, for editors and validators."""
+    schema = Scenario.model_json_schema()
+    dist_schema = TypeAdapter(Distribution).json_schema(ref_template="#/$defs/{model}")
+    defs = schema.setdefault("$defs", {})
+    defs.update(dist_schema.pop("$defs", {}))
+    defs["Distribution"] = dist_schema
+    schema = _swap_marker(schema)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "tradesim scenario"
+    return schema
+
+
+def _swap_marker(node: Any) -> Any:
+    if isinstance(node, dict):
+        if node.get(_DIST_MARKER):
+            return {"$ref": "#/$defs/Distribution"}
+        return {k: _swap_marker(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_swap_marker(v) for v in node]
+    return node
