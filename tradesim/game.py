@@ -332,13 +332,20 @@ def nash_equilibria(game: StageGame | None = None, tol: float = 1e-12) -> list[N
 
 def _resolve(strategy: StrategyLike) -> Strategy:
     if isinstance(strategy, Strategy):
-        return strategy
-    if isinstance(strategy, str):
-        return make_strategy(strategy)
-    if isinstance(strategy, type) and issubclass(strategy, Strategy):
-        return strategy()
-    raise TypeError(f"expected a Strategy, a registered name or a Strategy class, "
-                    f"got {strategy!r}")
+        s = strategy
+    elif isinstance(strategy, str):
+        s = make_strategy(strategy)
+    elif isinstance(strategy, type) and issubclass(strategy, Strategy):
+        s = strategy()
+    else:
+        raise TypeError(f"expected a Strategy, a registered name or a Strategy class, "
+                        f"got {strategy!r}")
+    # The full model may give a rule parameters drawn per replication (arrays); the
+    # two-player game and its exact results need one value per parameter.
+    if any(np.ndim(v) > 0 for v in s.params().values()):
+        raise ValueError(f"{s.name or type(s).__name__!r} has array-valued parameters; "
+                         f"the two-player game needs scalar parameters")
+    return s
 
 
 def _memory_one(strategy: StrategyLike) -> tuple[Strategy, np.ndarray]:
