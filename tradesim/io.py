@@ -20,7 +20,16 @@ import yaml
 
 from .scenario import Problem, Scenario, ScenarioError, validate_scenario
 
-__all__ = ["MAX_FILE_BYTES", "load_scenario", "read_data", "merge"]
+__all__ = [
+    "MAX_FILE_BYTES",
+    "load_results",
+    "load_scenario",
+    "merge",
+    "read_data",
+    "save_results",
+    "scenario_hash",
+    "write_text",
+]
 
 MAX_FILE_BYTES = 1_000_000
 _MAX_EXTENDS_DEPTH = 8
@@ -29,7 +38,7 @@ _MAX_EXTENDS_DEPTH = 8
 class _StrictLoader(yaml.SafeLoader):
     """SafeLoader that rejects duplicate keys and aliases."""
 
-    def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: D102
+    def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.constructor.ConstructorError(
@@ -38,7 +47,7 @@ class _StrictLoader(yaml.SafeLoader):
             )
         return super().compose_node(parent, index)
 
-    def construct_mapping(self, node: Any, deep: bool = False) -> Any:  # noqa: D102
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         seen: dict[Any, Any] = {}
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
@@ -105,7 +114,7 @@ def read_data(path: str | Path) -> Any:
         except tomllib.TOMLDecodeError as exc:
             raise fail(f"TOML syntax error: {exc}") from None
     try:
-        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_StrictLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -195,3 +204,146 @@ def load_scenario(path: str | Path) -> Scenario:
     ('2025-06-11', 104)
     """
     return validate_scenario(_resolve(Path(path)), source=str(path))
+
+
+# ------------------------------------------------------------------ results on disk
+
+RESULTS_FILE = "results.nc"
+METADATA_FILE = "metadata.json"
+
+
+def _atomic_write(path: Path, write: Any) -> None:
+    """Write through a temporary file in the same folder, then rename over ``path``."""
+    import os
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_text(path: str | Path, text: str) -> None:
+    """Write a text file atomically (temporary file, then rename)."""
+    _atomic_write(Path(path), lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """SHA-256 of the resolved scenario's canonical JSON."""
+    import hashlib
+    import json
+
+    canonical = json.dumps(scenario.model_dump(mode="json"), sort_keys=True,
+                           separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def save_results(results: Any, directory: str | Path) -> Path:
+    """Save results as netCDF (``results.nc``) plus JSON metadata (``metadata.json``).
+
+    Each file is written atomically; the metadata, written last, marks a
+    complete save.  No pickle is used.
+
+    Parameters
+    ----------
+    results : Results
+    directory : str or Path
+        Created if needed.
+
+    Returns
+    -------
+    Path
+        The directory.
+    """
+    import json
+
+    import mesa
+    import numpy as np
+    import xarray as xr
+
+    from . import __version__
+
+    directory = Path(directory)
+    traj = results.trajectories
+    data = {
+        "outcome": (("replication",), results.outcome),
+        "breakdowns": (("replication",), results.breakdowns),
+        "truces": (("replication",), results.truces),
+        "histogram": (("series", "week", "bin"), results.histogram),
+        "sums": (("series", "week"), results.sums),
+        "phase_counts": (("week", "phase"), results.phase_counts),
+        "action_counts": (("actor", "week", "action"), results.action_counts),
+    }
+    for name, weeks in results.milestone_weeks.items():
+        data[f"milestone:{name}"] = (("replication",), weeks)
+    for i, values in enumerate(results.parameters.values()):
+        data[f"parameter:{i}"] = (("replication",), values)
+    if traj is not None:
+        data["traj_series"] = (("series", "week", "kept"), traj["series"])
+        data["traj_phase"] = (("week", "kept"), traj["phase"])
+        data["traj_action"] = (("actor", "week", "kept"), traj["action"])
+    ds = xr.Dataset(data)
+    encoding = {name: {"compression": "gzip", "compression_opts": 4} for name in ds.data_vars}
+    _atomic_write(directory / RESULTS_FILE,
+                  lambda tmp: ds.to_netcdf(tmp, engine="h5netcdf", encoding=encoding))
+    metadata = {
+        "format": "tradesim-results/1",
+        "scenario_name": results.scenario.name,
+        "scenario_sha256": scenario_hash(results.scenario),
+        "seed": str(results.seed),
+        "runs": results.runs,
+        "series_names": results.series_names,
+        "parameter_names": list(results.parameters),
+        "versions": {"tradesim": __version__, "numpy": np.__version__,
+                     "mesa": mesa.__version__, "xarray": xr.__version__},
+        "scenario": results.scenario.model_dump(mode="json"),
+    }
+    write_text(directory / METADATA_FILE, json.dumps(metadata, indent=1))
+    return directory
+
+
+def load_results(directory: str | Path) -> Any:
+    """Load results saved by :func:`save_results`.
+
+    Raises
+    ------
+    ScenarioError
+        If the folder holds no complete save.
+    """
+    import json
+
+    import xarray as xr
+
+    from .results import Results
+
+    directory = Path(directory)
+    meta_path = directory / METADATA_FILE
+    if not meta_path.is_file() or not (directory / RESULTS_FILE).is_file():
+        raise ScenarioError(str(directory), [Problem("", "no complete tradesim results here "
+                                                         f"(need {RESULTS_FILE} and "
+                                                         f"{METADATA_FILE})")])
+    metadata = json.loads(meta_path.read_text(encoding="utf-8"))
+    scenario = validate_scenario(metadata["scenario"], source=str(meta_path))
+    with xr.open_dataset(directory / RESULTS_FILE, engine="h5netcdf") as ds:
+        ds = ds.load()
+    trajectories = None
+    if "traj_series" in ds:
+        trajectories = {"series": ds["traj_series"].values, "phase": ds["traj_phase"].values,
+                        "action": ds["traj_action"].values}
+    milestones = {k.removeprefix("milestone:"): ds[k].values
+                  for k in ds.data_vars if k.startswith("milestone:")}
+    parameters = {name: ds[f"parameter:{i}"].values
+                  for i, name in enumerate(metadata["parameter_names"])}
+    return Results(
+        scenario, int(metadata["seed"]), metadata["series_names"],
+        outcome=ds["outcome"].values, milestones=milestones,
+        breakdowns=ds["breakdowns"].values, truces=ds["truces"].values,
+        parameters=parameters, histogram=ds["histogram"].values, sums=ds["sums"].values,
+        phase_counts=ds["phase_counts"].values, action_counts=ds["action_counts"].values,
+        trajectories=trajectories,
+    )

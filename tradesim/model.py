@@ -190,7 +190,7 @@ class TradeModel(mesa.Model):
             self._start_framework(everyone, 0)
             self.milestones["approved"][:] = 0
 
-        self.series_names = self._series_names()
+        self.series_names = self.series_names_for(scenario)
         self.series = np.empty((len(self.series_names), self.horizon + 1, r), dtype=np.float32)
         self.phases = np.empty((self.horizon + 1, r), dtype=np.int8)
         self.actions = np.zeros((2, self.horizon + 1, r), dtype=np.int8)
@@ -263,25 +263,27 @@ class TradeModel(mesa.Model):
             ))
         return sectors
 
-    def _series_names(self) -> list[str]:
-        levels = [f"{g.actor_id}.{i.id}" for g in self.governments
-                  for i in self.scenario.actors[g.actor_id].instruments]
+    @staticmethod
+    def series_names_for(scenario: Scenario) -> list[str]:
+        """Ids of the weekly series a model of ``scenario`` records, in order."""
+        levels = [f"{a}.{i.id}" for a, actor in scenario.actors.items()
+                  for i in actor.instruments]
         return [
             *levels,
             *(f"perceived.{name}" for name in levels),
-            *(f"supply.{good}" for good in self.goods),
-            *(f"halted.{s.sector_id}" for s in self.sectors),
-            *(f"pressure.{a}" for a in self.actor_ids),
+            *(f"supply.{good.id}" for good in scenario.economy.goods),
+            *(f"halted.{sector.id}" for sector in scenario.economy.sectors),
+            *(f"pressure.{a}" for a in scenario.actors),
         ]
 
     # -- what the agents read from the week's draws --------------------------------
 
     def monitoring_noise(self, observed_actor: str) -> np.ndarray:
-        """This week's standard-normal errors on ``observed_actor``'s levels, (R, n)."""
+        """Standard-normal errors this week on ``observed_actor``'s levels, (R, n)."""
         return self._normals[:, self._noise_columns[observed_actor]]
 
     def decision_uniforms(self, actor: str) -> tuple[np.ndarray, np.ndarray]:
-        """This week's uniforms for ``actor``'s strategy and its domestic politics."""
+        """Uniforms this week for ``actor``'s strategy and its domestic politics."""
         k = self.actor_ids.index(actor)
         return self._uniforms[:, _U_STRATEGY + k], self._uniforms[:, _U_DOMESTIC + k]
 

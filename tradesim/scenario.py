@@ -29,6 +29,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PlainSerializer,
     PlainValidator,
     TypeAdapter,
     ValidationError,
@@ -82,10 +83,10 @@ class Problem:
     has_value: bool = False
 
     def __str__(self) -> str:
-        where = self.path or "(top level)"
+        where = f"{self.path}: " if self.path else ""
         if self.has_value:
-            return f"{where}: {_show(self.value)} is not allowed: {self.message}"
-        return f"{where}: {self.message}"
+            return f"{where}{_show(self.value)} is not allowed: {self.message}"
+        return f"{where}{self.message}"
 
 
 class ScenarioError(ValueError):
@@ -195,7 +196,16 @@ def _param(lo: float = -math.inf, hi: float = math.inf, *, lo_open: bool = False
         number["maximum"] = hi
     # Pydantic cannot resolve a $ref it did not make: json_schema() swaps this marker.
     schema = {"anyOf": [number, {_DIST_MARKER: True}]}
-    return Annotated[float | Distribution, PlainValidator(validate), WithJsonSchema(schema)]
+    return Annotated[
+        float | Distribution,
+        PlainValidator(validate),
+        PlainSerializer(_dump_param, return_type=Any),
+        WithJsonSchema(schema),
+    ]
+
+
+def _dump_param(value: Any) -> Any:
+    return value.model_dump() if _is_distribution(value) else value
 
 
 def _inner_message(error: Mapping[str, Any]) -> str:
@@ -489,7 +499,7 @@ def _walk(obj: Any, prefix: str) -> Iterator[tuple[str, Any]]:
     """Yield (path, value) for every numeric leaf, lists of items keyed by their id."""
     if isinstance(obj, StrategySpec):
         for key, value in obj.params.items():
-            if isinstance(value, int | float) and not isinstance(value, bool) or \
+            if (isinstance(value, int | float) and not isinstance(value, bool)) or \
                     _is_distribution(value):
                 yield f"{prefix}{key}", value
         return

@@ -36,6 +36,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 __all__ = [
+    "ALIASES",
     "STRATEGIES",
     "AlwaysEase",
     "AlwaysRetaliate",
@@ -54,7 +55,7 @@ __all__ = [
 ]
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class Strategy:
     """Base class of all decision rules.
 
@@ -152,6 +153,13 @@ class Strategy:
 
 STRATEGIES: dict[str, type[Strategy]] = {}
 
+#: Common abbreviations, used only to suggest the registered name.
+ALIASES = {
+    "tft": "tit_for_tat", "gtft": "generous_tit_for_tat", "wsls": "win_stay_lose_shift",
+    "pavlov": "win_stay_lose_shift", "grim": "grim_trigger", "allc": "always_ease",
+    "alld": "always_retaliate", "cooperate": "always_ease", "defect": "always_retaliate",
+}
+
 
 def register(cls: type[Strategy]) -> type[Strategy]:
     """Register a strategy class under ``cls.name`` (usable as a decorator).
@@ -180,7 +188,8 @@ def register(cls: type[Strategy]) -> type[Strategy]:
         raise TypeError(f"{cls.__name__} needs a class attribute 'name'")
     existing = STRATEGIES.get(cls.name)
     if existing is not None and existing is not cls:
-        raise ValueError(f"a strategy named {cls.name!r} is already registered ({existing.__name__})")
+        raise ValueError(
+            f"a strategy named {cls.name!r} is already registered ({existing.__name__})")
     STRATEGIES[cls.name] = cls
     return cls
 
@@ -196,7 +205,8 @@ def get_strategy(name: str) -> type[Strategy]:
     try:
         return STRATEGIES[name]
     except KeyError:
-        close = difflib.get_close_matches(name, STRATEGIES, n=1)
+        close = [ALIASES[name.lower()]] if name.lower() in ALIASES else \
+            difflib.get_close_matches(name, STRATEGIES, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         known = ", ".join(sorted(STRATEGIES))
         raise KeyError(f"unknown strategy {name!r}{hint} (known: {known})") from None
@@ -214,7 +224,7 @@ def _check_probability(owner: str, field: str, value: float | np.ndarray) -> Non
 
 
 @register
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class TitForTat(Strategy):
     """Cooperate first, then copy the partner's last move.
 
@@ -230,7 +240,7 @@ class TitForTat(Strategy):
 
 
 @register
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class GenerousTitForTat(Strategy):
     """Tit for tat that forgives a defection with probability ``forgiveness``.
 
@@ -254,7 +264,7 @@ class GenerousTitForTat(Strategy):
 
 
 @register
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class WinStayLoseShift(Strategy):
     """Pavlov: repeat the last move after a good outcome, switch after a bad one.
 
@@ -271,7 +281,7 @@ class WinStayLoseShift(Strategy):
 
 
 @register
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class GrimTrigger(Strategy):
     """Cooperate until the partner is first seen to defect, then defect for good.
 
@@ -293,7 +303,7 @@ class GrimTrigger(Strategy):
         if state is not None:
             state[mask] = False
 
-    def cooperate(self, my_last, their_last, state, u):  # noqa: D102 - see base
+    def cooperate(self, my_last, their_last, state, u):
         state |= their_last > 0.0
         return ~state
 
@@ -302,7 +312,7 @@ class GrimTrigger(Strategy):
 
 
 @register
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class GrimMemoryOne(Strategy):
     """Grim trigger's memory-one form: cooperate only after mutual cooperation.
 
@@ -319,7 +329,7 @@ class GrimMemoryOne(Strategy):
 
 
 @register
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class AlwaysEase(Strategy):
     """Always cooperate (unconditional easing).  Source: Axelrod (1984), ALLC."""
 
@@ -331,7 +341,7 @@ class AlwaysEase(Strategy):
 
 
 @register
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class AlwaysRetaliate(Strategy):
     """Always defect (retaliate every week).  Source: Axelrod (1984), ALLD."""
 
@@ -345,7 +355,7 @@ class AlwaysRetaliate(Strategy):
 
 
 @register
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class RandomStrategy(Strategy):
     """Cooperate with a fixed probability ``p`` every round, history aside.
 
@@ -368,7 +378,7 @@ class RandomStrategy(Strategy):
 
 
 @register
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class MemoryOne(Strategy):
     """The generic memory-one rule given by four cooperation probabilities.
 
@@ -396,7 +406,7 @@ class MemoryOne(Strategy):
 
 
 @register
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class Proportional(Strategy):
     """Impact-matching reciprocity: retaliate in proportion to what is seen.
 
@@ -414,7 +424,7 @@ class Proportional(Strategy):
     display_name: ClassVar[str] = "Proportional reciprocity"
     stochastic: ClassVar[bool] = True
 
-    def cooperate(self, my_last, their_last, state, u):  # noqa: D102 - see base
+    def cooperate(self, my_last, their_last, state, u):
         return u >= their_last
 
     def memory_one_vector(self) -> tuple[float, float, float, float]:

@@ -1,0 +1,213 @@
+"""The ``tradesim`` command line: the only place that prints.
+
+Exit codes: 0 success, 2 bad input (with a message naming the file, the
+field, the bad value and what is allowed), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 2, 130
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a non-negative whole number, got {text!r}") \
+            from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be non-negative, got {value}")
+    return value
+
+
+def _probability(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number in [0, 1], got {text!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be in [0, 1], got {value}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``tradesim`` command."""
+    parser = _Parser(prog="tradesim", description="Scenario simulation for trade policy: "
+                     "the US-China export-control model.")
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("run", help="run a scenario as a Monte Carlo ensemble")
+    p.add_argument("scenario", type=Path, help="scenario file (.yaml or .toml)")
+    p.add_argument("--runs", type=_positive_int, default=10_000,
+                   help="replications (default 10,000)")
+    p.add_argument("--seed", type=_seed, default=None,
+                   help="master seed (default: fresh entropy, printed with the results)")
+    p.add_argument("--out", type=Path, default=None,
+                   help="folder for results (netCDF + JSON), summary and figures")
+    p.add_argument("--format", choices=("table", "json"), default="table",
+                   help="summary format on stdout")
+    p.add_argument("--workers", type=_positive_int, default=None,
+                   help="worker processes (default: all cores for large runs)")
+    p.add_argument("--chunk-size", type=_positive_int, default=None,
+                   help="replications stepped together (does not change results)")
+    p.add_argument("--no-figures", action="store_true", help="with --out, skip the figures")
+    p.add_argument("--progress", choices=("auto", "on", "off"), default="auto",
+                   help="progress bar on stderr (default: for long runs on a terminal)")
+
+    p = sub.add_parser("validate", help="check scenario files; exit 2 with the problems")
+    p.add_argument("files", type=Path, nargs="+")
+
+    sub.add_parser("schema", help="print the JSON Schema of scenario files")
+
+    p = sub.add_parser("exact", help="exact results of the repeated game for two strategies")
+    p.add_argument("a", help="strategy of player A (a registered name)")
+    p.add_argument("b", help="strategy of player B")
+    p.add_argument("--noise", type=_probability, default=0.0,
+                   help="implementation error: chance each action is flipped")
+    p.add_argument("--turns", type=_positive_int, default=None,
+                   help="also give finite-horizon expectations over this many turns")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.version:
+        from . import __version__
+
+        print(f"tradesim {__version__}")
+        return EXIT_OK
+    if args.command is None:
+        parser.print_help()
+        return EXIT_BAD_INPUT
+    handler: Callable[[argparse.Namespace], int] = _COMMANDS[args.command]
+    from .scenario import ScenarioError
+
+    try:
+        return handler(args)
+    except ScenarioError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (ValueError, KeyError, TypeError) as exc:
+        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+        print(f"error: {message}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("interrupted: nothing was written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader (e.g. `head`) closed the pipe: stop quietly, as Unix tools do.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from . import ensemble, io
+
+    scenario = io.load_scenario(args.scenario)
+    progress = {"on": True, "off": False}.get(args.progress)
+    if progress is None:
+        progress = sys.stderr.isatty() and args.runs >= ensemble.PARALLEL_FROM
+    results = ensemble.run(
+        scenario, runs=args.runs, seed=args.seed, workers=args.workers,
+        chunk_size=args.chunk_size or ensemble.DEFAULT_CHUNK, progress=progress,
+    )
+    summary = results.summary()
+    if args.out is not None:
+        _write_outputs(results, args.out, figures=not args.no_figures)
+    if args.format == "json":
+        print(json.dumps(summary.to_dict(), separators=(",", ":")))
+    else:
+        print(summary.table())
+        if args.out is not None:
+            print(f"\nresults written to {args.out}/")
+    return EXIT_OK
+
+
+def _write_outputs(results: Any, out: Path, figures: bool) -> None:
+    from . import io
+
+    summary = results.summary()
+    io.save_results(results, out)
+    io.write_text(out / "summary.json", json.dumps(summary.to_dict(), indent=1))
+    io.write_text(out / "summary.txt", summary.table() + "\n")
+    if figures:
+        from . import plots
+
+        plots.save_main_figures(results, out)
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from .io import load_scenario
+    from .scenario import ScenarioError
+
+    status = EXIT_OK
+    for path in args.files:
+        try:
+            scenario = load_scenario(path)
+        except ScenarioError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            status = EXIT_BAD_INPUT
+        else:
+            uncertain = len(scenario.uncertain_parameters())
+            print(f"{path}: valid scenario {scenario.name!r} ({scenario.horizon_weeks} weeks, "
+                  f"{uncertain} uncertain parameters)")
+    return status
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from .scenario import json_schema
+
+    print(json.dumps(json_schema(), indent=2))
+    return EXIT_OK
+
+
+def _cmd_exact(args: argparse.Namespace) -> int:
+    from .game import format_exact_table
+    from .strategies import get_strategy
+
+    for name in (args.a, args.b):
+        get_strategy(name)  # a clear "did you mean" for a misspelt name
+    print(format_exact_table(args.a, args.b, noise=args.noise, turns=args.turns))
+    return EXIT_OK
+
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "run": _cmd_run,
+    "validate": _cmd_validate,
+    "schema": _cmd_schema,
+    "exact": _cmd_exact,
+}
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

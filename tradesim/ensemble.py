@@ -1,0 +1,166 @@
+"""Running ensembles: chunked, optionally parallel, always reproducible.
+
+:func:`run` splits the replications into chunks, steps each chunk as one
+:class:`~tradesim.model.TradeModel`, and adds the chunks' exact integer
+aggregates together.  Replication ``i`` always draws from the ``i``-th
+stream spawned from the master seed, so the result is the same, bit for bit,
+for any chunk size and any number of worker processes.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing
+import os
+from collections.abc import Iterator
+from typing import Any
+
+from . import streams
+from .model import TradeModel
+from .results import Partial, Results
+from .scenario import Scenario
+
+__all__ = ["DEFAULT_CHUNK", "MAX_RUNS", "run"]
+
+#: Replications stepped together in one model (a good fit for CPU caches).
+DEFAULT_CHUNK = 2048
+#: Trajectories are kept for all replications up to this many runs.
+KEEP_ALL_UP_TO = 10_000
+#: Replications whose trajectories are kept beyond that.
+KEEP_SAMPLE = 1_000
+#: Most replications one call accepts.
+MAX_RUNS = 100_000_000
+#: Runs at least this large use all cores by default.
+PARALLEL_FROM = 50_000
+
+
+def _chunks(runs: int, size: int) -> Iterator[tuple[int, int]]:
+    for start in range(0, runs, size):
+        yield start, min(start + size, runs)
+
+
+def _run_chunk(scenario: Scenario, master: Any, start: int, stop: int, keep: int,
+               overrides: dict[str, Any] | None) -> Partial:
+    model = TradeModel(scenario, stop - start, master, first_replication=start,
+                       overrides=overrides)
+    model.run()
+    return Partial.from_model(model, keep=max(0, min(keep - start, stop - start)))
+
+
+def run(
+    scenario: Scenario,
+    runs: int = 1000,
+    seed: int | None = None,
+    *,
+    chunk_size: int = DEFAULT_CHUNK,
+    workers: int | None = None,
+    keep_trajectories: int | None = None,
+    overrides: dict[str, Any] | None = None,
+    progress: bool | None = None,
+) -> Results:
+    """Run a scenario ``runs`` times and collect the results.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A validated scenario (see :func:`tradesim.load_scenario`).
+    runs : int
+        Number of replications.
+    seed : int or None
+        Master seed; ``None`` draws one from the operating system (it is
+        recorded in the results as ``results.seed``).
+    chunk_size : int
+        Replications stepped together; does not change the results.
+    workers : int or None
+        Worker processes.  ``None`` uses every core for runs of at least
+        50,000 replications and one process otherwise; does not change the
+        results.
+    keep_trajectories : int or None
+        Keep full weekly trajectories of the first this-many replications.
+        ``None`` keeps all for runs up to 10,000, else the first 1,000.
+    overrides : dict, optional
+        Parameter values by path replacing the scenario's (used by sweeps).
+    progress : bool or None
+        Show a progress bar (``tqdm.auto``); ``None`` shows one for runs of
+        at least 50,000 replications.
+
+    Returns
+    -------
+    Results
+
+    Examples
+    --------
+    >>> import tradesim
+    >>> scenario = tradesim.load_scenario("scenarios/london-2025.yaml")
+    >>> results = tradesim.run(scenario, runs=200, seed=1)
+    >>> round(float(results.summary().outcomes["probability"].sum()), 6)
+    1.0
+    """
+    if isinstance(runs, bool) or not isinstance(runs, int) or not 1 <= runs <= MAX_RUNS:
+        raise ValueError(f"runs must be an integer from 1 to {MAX_RUNS:,}, got {runs!r}")
+    if chunk_size < 1:
+        raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
+    master = streams.master_seed_sequence(seed)
+    if keep_trajectories is None:
+        keep_trajectories = runs if runs <= KEEP_ALL_UP_TO else KEEP_SAMPLE
+    keep = max(0, min(int(keep_trajectories), runs))
+    if workers is None:
+        workers = (os.cpu_count() or 1) if runs >= PARALLEL_FROM else 1
+    workers = max(1, min(int(workers), -(-runs // chunk_size)))
+    if progress is None:
+        progress = runs >= PARALLEL_FROM
+    tasks = list(_chunks(runs, chunk_size))
+    bar = _progress_bar(runs, scenario.name, progress)
+    partials: list[Partial] = []
+    try:
+        if workers == 1:
+            for start, stop in tasks:
+                partials.append(_run_chunk(scenario, master, start, stop, keep, overrides))
+                bar.update(stop - start)
+        else:
+            partials = _run_parallel(scenario, master, tasks, keep, overrides, workers, bar)
+    finally:
+        bar.close()
+    names = TradeModel.series_names_for(scenario)
+    return Results.combine(scenario, master.entropy, names, partials)
+
+
+def _run_parallel(scenario: Scenario, master: Any, tasks: list[tuple[int, int]], keep: int,
+                  overrides: dict[str, Any] | None, workers: int, bar: Any) -> list[Partial]:
+    # "spawn" starts clean interpreters: safe with threads, and the same on every OS.
+    # It is chosen for this pool only; the process-wide start method is left alone.
+    context = multiprocessing.get_context("spawn")
+    partials: list[Partial] = []
+    pending: set[cf.Future[Partial]] = set()
+    queue = iter(tasks)
+    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        try:
+            # Keep a bounded number of chunks in flight so memory stays flat.
+            for start, stop in queue:
+                pending.add(pool.submit(_run_chunk, scenario, master, start, stop, keep,
+                                        overrides))
+                if len(pending) >= 2 * workers:
+                    break
+            while pending:
+                done, pending = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+                for future in done:
+                    part = future.result()
+                    partials.append(part)
+                    bar.update(part.stop - part.start)
+                    nxt = next(queue, None)
+                    if nxt is not None:
+                        pending.add(pool.submit(_run_chunk, scenario, master, *nxt, keep,
+                                                overrides))
+        except BaseException:
+            for future in pending:
+                future.cancel()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+    return partials
+
+
+def _progress_bar(total: int, name: str, enabled: bool) -> Any:
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=name, unit="run", unit_scale=True, disable=not enabled,
+                leave=False)

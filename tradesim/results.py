@@ -1,0 +1,520 @@
+"""Results of an ensemble: per-replication records, exact aggregates, summaries.
+
+Every run keeps, for all replications, one record each (outcome, milestone
+weeks, counts, sampled parameters) and exact integer aggregates of every
+weekly series: a histogram at a resolution of 0.001 (all series lie in
+[0, 1]) and a fixed-point sum.  Integer sums do not depend on the order of
+addition, so a result is identical, bit for bit, whatever the chunking and
+the number of workers.  Full weekly trajectories are kept for all
+replications of small runs and for a leading sample of large ones.
+
+Quantiles are read off the histogram, so they are exact for the series
+rounded to 0.001; means are exact to within 2**-33.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .model import MILESTONES, OUTCOMES, PHASES
+
+if TYPE_CHECKING:  # pragma: no cover
+    import xarray as xr
+
+    from .model import TradeModel
+    from .scenario import Scenario
+
+__all__ = ["BINS", "QUANTILES", "Partial", "Results", "Summary", "wilson_interval"]
+
+#: Histogram resolution: series are binned at multiples of 1 / (BINS - 1).
+BINS = 1001
+_FIXED_POINT = 2.0**32
+
+#: Quantiles reported for every series.
+QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+
+def wilson_interval(successes: np.ndarray | int, n: int, level: float = 0.95
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval for a binomial proportion.
+
+    Source: Wilson (1927), *JASA* 22; recommended by Brown, Cai & DasGupta
+    (2001), *Statistical Science* 16.
+
+    Parameters
+    ----------
+    successes : int or ndarray
+        Number of replications with the outcome.
+    n : int
+        Number of replications.
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    (low, high) : ndarrays
+    """
+    k = np.asarray(successes, dtype=float)
+    if n <= 0:
+        return np.full_like(k, np.nan), np.full_like(k, np.nan)
+    z = stats.norm.ppf(0.5 + level / 2)
+    p = k / n
+    denominator = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
+    return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+
+
+@dataclasses.dataclass
+class Partial:
+    """What one chunk of replications contributes; partials add up exactly."""
+
+    start: int
+    stop: int
+    outcome: np.ndarray
+    milestones: dict[str, np.ndarray]
+    breakdowns: np.ndarray
+    truces: np.ndarray
+    parameters: dict[str, np.ndarray]
+    histogram: np.ndarray
+    sums: np.ndarray
+    phase_counts: np.ndarray
+    action_counts: np.ndarray
+    trajectories: dict[str, np.ndarray] | None
+
+    @classmethod
+    def from_model(cls, model: TradeModel, keep: int = 0) -> Partial:
+        """Extract a chunk's contribution from a model stepped to its horizon.
+
+        Parameters
+        ----------
+        model : TradeModel
+        keep : int
+            Keep full trajectories of this model's first ``keep`` replications.
+        """
+        series = model.series
+        s, weeks, r = series.shape
+        histogram = np.zeros(s * weeks * BINS, dtype=np.int64)
+        sums = np.empty((s, weeks), dtype=np.int64)
+        offsets = (np.arange(weeks, dtype=np.int64) * BINS)[:, np.newaxis]
+        for k in range(s):
+            row = series[k]
+            bins = np.rint(row * np.float32(BINS - 1)).astype(np.int64)
+            bins += offsets + k * weeks * BINS
+            histogram += np.bincount(bins.ravel(), minlength=histogram.size)
+            sums[k] = np.rint(row.astype(np.float64) * _FIXED_POINT).astype(np.int64).sum(axis=1)
+        phase_counts = np.stack([(model.phases == p).sum(axis=1) for p in range(len(PHASES))],
+                                axis=1).astype(np.int64)
+        action_counts = np.stack([(model.actions == a).sum(axis=2) for a in (-1, 0, 1)],
+                                 axis=2).astype(np.int64)
+        parameters = {
+            name: np.broadcast_to(np.asarray(model.params[name], float), (r,)).copy()
+            for name in model.uncertain_names
+        }
+        trajectories = None
+        if keep > 0:
+            trajectories = {
+                "series": series[:, :, :keep].copy(),
+                "phase": model.phases[:, :keep].copy(),
+                "action": model.actions[:, :, :keep].copy(),
+            }
+        return cls(
+            start=model.first_replication, stop=model.first_replication + r,
+            outcome=model.outcomes(),
+            milestones={k: v.copy() for k, v in model.milestones.items()},
+            breakdowns=model.breakdowns.copy(), truces=model.truces.copy(),
+            parameters=parameters, histogram=histogram.reshape(s, weeks, BINS), sums=sums,
+            phase_counts=phase_counts, action_counts=action_counts, trajectories=trajectories,
+        )
+
+
+@dataclasses.dataclass(frozen=True)
+class Summary:
+    """Outcome probabilities, milestone curves and series bands of a run.
+
+    Attributes
+    ----------
+    outcomes : DataFrame
+        One row per outcome: ``probability``, ``ci95_low``, ``ci95_high``
+        (Wilson 95% interval), ``count``.
+    milestones : DataFrame
+        Index week 0..horizon, one column per milestone: probability of having
+        reached it by that week (censored at the horizon).
+    median_weeks : dict
+        Milestone -> median week (None when reached by fewer than half).
+    series : dict of DataFrame
+        Series id -> frame indexed by week with ``mean`` and quantile columns.
+    """
+
+    scenario: str
+    runs: int
+    seed: int
+    start_date: dt.date
+    horizon_weeks: int
+    outcomes: pd.DataFrame
+    milestones: pd.DataFrame
+    median_weeks: dict[str, int | None]
+    series: dict[str, pd.DataFrame]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The summary as plain JSON-ready data (the ``--format json`` output)."""
+        def clean(values: Any) -> list[float]:
+            return [round(float(v), 6) for v in values]
+
+        return {
+            "scenario": self.scenario,
+            "runs": self.runs,
+            "seed": self.seed,
+            "start_date": self.start_date.isoformat(),
+            "horizon_weeks": self.horizon_weeks,
+            "outcomes": {
+                name: {"probability": round(float(row.probability), 6),
+                       "ci95": clean([row.ci95_low, row.ci95_high])}
+                for name, row in self.outcomes.iterrows()
+            },
+            "milestones": {
+                name: {"cdf": clean(self.milestones[name]),
+                       "median_week": self.median_weeks[name]}
+                for name in self.milestones.columns
+            },
+            "series": {
+                name: {"mean": clean(frame["mean"]), "q05": clean(frame["q05"]),
+                       "q50": clean(frame["q50"]), "q95": clean(frame["q95"])}
+                for name, frame in self.series.items()
+            },
+        }
+
+    def table(self) -> str:
+        """Plain-text summary: outcome probabilities and median milestone weeks."""
+        lines = [
+            f"{self.scenario}: {self.runs:,} runs, seed {self.seed}, "
+            f"{self.horizon_weeks} weeks from {self.start_date.isoformat()}",
+            "",
+            f"{'outcome':<16}{'probability':>12}   95% interval",
+        ]
+        for name, row in self.outcomes.iterrows():
+            lines.append(f"{name:<16}{row.probability:>12.3f}   "
+                         f"[{row.ci95_low:.3f}, {row.ci95_high:.3f}]")
+        lines += ["", f"{'milestone':<18}{'by horizon':>11}{'median week':>13}{'date':>13}"]
+        for name in self.milestones.columns:
+            week = self.median_weeks[name]
+            reached = self.milestones[name].iloc[-1]
+            when = "-" if week is None else str(week)
+            date = "-" if week is None else (self.start_date + dt.timedelta(weeks=week)).isoformat()
+            lines.append(f"{name:<18}{reached:>11.3f}{when:>13}{date:>13}")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.table()
+
+    def _repr_html_(self) -> str:  # pragma: no cover - display only
+        outcomes = self.outcomes.style.format(
+            {"probability": "{:.3f}", "ci95_low": "{:.3f}", "ci95_high": "{:.3f}"}).to_html()
+        medians = pd.DataFrame({
+            "reached by horizon": self.milestones.iloc[-1],
+            "median week": pd.Series(self.median_weeks),
+        }).to_html()
+        return (f"<h4>{self.scenario}: {self.runs:,} runs, seed {self.seed}</h4>"
+                f"{outcomes}{medians}")
+
+
+class Results:
+    """Everything an ensemble produced, with tidy views and a summary.
+
+    Build one with :func:`tradesim.run`; load a saved one with
+    :func:`tradesim.io.load_results`.
+
+    Attributes
+    ----------
+    scenario : Scenario
+    runs : int
+        Number of replications.
+    seed : int
+        Master seed (entropy of the master SeedSequence).
+    series_names : list of str
+        Ids of the weekly series: ``<actor>.<instrument>`` (restriction
+        level), ``perceived.<actor>.<instrument>``, ``supply.<good>``
+        (supply-flow index, 1.0 = 2024 average), ``halted.<sector>`` (share
+        of firms halted) and ``pressure.<actor>``.
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed: int,
+        series_names: list[str],
+        outcome: np.ndarray,
+        milestones: dict[str, np.ndarray],
+        breakdowns: np.ndarray,
+        truces: np.ndarray,
+        parameters: dict[str, np.ndarray],
+        histogram: np.ndarray,
+        sums: np.ndarray,
+        phase_counts: np.ndarray,
+        action_counts: np.ndarray,
+        trajectories: dict[str, np.ndarray] | None,
+    ) -> None:
+        self.scenario = scenario
+        self.seed = int(seed)
+        self.series_names = list(series_names)
+        self.outcome = outcome
+        self.milestone_weeks = milestones
+        self.breakdowns = breakdowns
+        self.truces = truces
+        self.parameters = parameters
+        self.histogram = histogram
+        self.sums = sums
+        self.phase_counts = phase_counts
+        self.action_counts = action_counts
+        self.trajectories = trajectories
+        self.runs = int(outcome.shape[0])
+        self._summary: Summary | None = None
+
+    @classmethod
+    def combine(cls, scenario: Scenario, seed: int, series_names: list[str],
+                partials: list[Partial]) -> Results:
+        """Assemble partials (in any order) into results; sums are exact integers."""
+        partials = sorted(partials, key=lambda p: p.start)
+        first = partials[0]
+
+        def cat(get: Any) -> np.ndarray:
+            return np.concatenate([get(p) for p in partials])
+
+        kept = [p.trajectories for p in partials if p.trajectories is not None]
+        trajectories = None
+        if kept:
+            trajectories = {
+                "series": np.concatenate([t["series"] for t in kept], axis=2),
+                "phase": np.concatenate([t["phase"] for t in kept], axis=1),
+                "action": np.concatenate([t["action"] for t in kept], axis=2),
+            }
+        return cls(
+            scenario, seed, series_names,
+            outcome=cat(lambda p: p.outcome),
+            milestones={k: cat(lambda p, k=k: p.milestones[k]) for k in first.milestones},
+            breakdowns=cat(lambda p: p.breakdowns), truces=cat(lambda p: p.truces),
+            parameters={k: cat(lambda p, k=k: p.parameters[k]) for k in first.parameters},
+            histogram=sum(p.histogram for p in partials),
+            sums=sum(p.sums for p in partials),
+            phase_counts=sum(p.phase_counts for p in partials),
+            action_counts=sum(p.action_counts for p in partials),
+            trajectories=trajectories,
+        )
+
+    # -- basic facts --------------------------------------------------------------------
+
+    @property
+    def horizon_weeks(self) -> int:
+        """Weeks simulated."""
+        return self.scenario.horizon_weeks
+
+    @property
+    def dates(self) -> pd.DatetimeIndex:
+        """Calendar date of each week 0..horizon."""
+        return pd.date_range(self.scenario.start_date, periods=self.horizon_weeks + 1, freq="7D")
+
+    @property
+    def kept_replications(self) -> int:
+        """How many replications have full trajectories (the first ones)."""
+        return 0 if self.trajectories is None else self.trajectories["series"].shape[2]
+
+    def __repr__(self) -> str:
+        return (f"<Results {self.scenario.name!r}: {self.runs:,} runs x {self.horizon_weeks} "
+                f"weeks, seed {self.seed}, trajectories for {self.kept_replications:,}>")
+
+    # -- statistics ---------------------------------------------------------------------
+
+    def summary(self) -> Summary:
+        """Outcome probabilities with Wilson 95% intervals, milestone curves, series bands."""
+        if self._summary is None:
+            self._summary = self._compute_summary()
+        return self._summary
+
+    def _compute_summary(self) -> Summary:
+        n = self.runs
+        counts = np.bincount(self.outcome, minlength=len(OUTCOMES))
+        low, high = wilson_interval(counts, n)
+        outcomes = pd.DataFrame(
+            {"probability": counts / n, "ci95_low": low, "ci95_high": high, "count": counts},
+            index=pd.Index(OUTCOMES, name="outcome"),
+        )
+        curves = {name: self.milestone_curve(name) for name in MILESTONES}
+        milestones = pd.DataFrame(curves, index=pd.RangeIndex(self.horizon_weeks + 1,
+                                                              name="week"))
+        median_weeks = {}
+        for name, cdf in curves.items():
+            reached = np.flatnonzero(cdf >= 0.5)
+            median_weeks[name] = int(reached[0]) if reached.size else None
+        series = {name: self.series_frame(name) for name in self.series_names}
+        return Summary(self.scenario.name, n, self.seed, self.scenario.start_date,
+                       self.horizon_weeks, outcomes, milestones, median_weeks, series)
+
+    def milestone_curve(self, name: str) -> np.ndarray:
+        """P(milestone reached by week w), w = 0..horizon (censored at the horizon)."""
+        weeks = self.milestone_weeks[name]
+        hits = np.bincount(weeks[weeks >= 0], minlength=self.horizon_weeks + 1)
+        return np.cumsum(hits) / self.runs
+
+    def series_frame(self, name: str, quantiles: tuple[float, ...] = QUANTILES) -> pd.DataFrame:
+        """Mean and quantiles of one series by week, over all replications."""
+        k = self.series_names.index(name)
+        cumulative = np.cumsum(self.histogram[k], axis=1)
+        grid = np.linspace(0.0, 1.0, BINS)
+        columns = {"mean": self.sums[k] / _FIXED_POINT / self.runs}
+        for q in quantiles:
+            # Smallest grid value whose cumulative share reaches q (inverted CDF).
+            threshold = np.ceil(q * self.runs - 1e-9)
+            index = (cumulative < threshold).sum(axis=1)
+            columns[f"q{round(q * 100):02d}"] = grid[np.minimum(index, BINS - 1)]
+        frame = pd.DataFrame(columns, index=pd.RangeIndex(self.horizon_weeks + 1, name="week"))
+        frame.insert(0, "date", self.dates)
+        return frame
+
+    def phase_shares(self) -> pd.DataFrame:
+        """Share of replications in each phase, by week."""
+        return pd.DataFrame(self.phase_counts / self.runs, columns=list(PHASES),
+                            index=pd.RangeIndex(self.horizon_weeks + 1, name="week"))
+
+    def action_shares(self) -> pd.DataFrame:
+        """Share of replications retaliating, holding and easing, by actor and week."""
+        frames = []
+        for k, actor in enumerate(self.scenario.actor_ids):
+            f = pd.DataFrame(self.action_counts[k] / self.runs,
+                             columns=["retaliate", "hold", "ease"])
+            f.insert(0, "actor", actor)
+            f.insert(0, "week", np.arange(self.horizon_weeks + 1))
+            frames.append(f)
+        return pd.concat(frames, ignore_index=True)
+
+    # -- tidy views -----------------------------------------------------------------------
+
+    def replications(self) -> pd.DataFrame:
+        """One row per replication: outcome, milestone weeks, counts, sampled parameters.
+
+        Milestone weeks are nullable integers (``<NA>`` = not reached).
+        """
+        frame = pd.DataFrame({"replication": np.arange(self.runs)})
+        frame["outcome"] = pd.Categorical.from_codes(self.outcome, categories=list(OUTCOMES))
+        for name in MILESTONES:
+            weeks = self.milestone_weeks[name]
+            frame[f"{name}_week"] = pd.array(np.where(weeks >= 0, weeks, 0), dtype="Int16")
+            frame.loc[weeks < 0, f"{name}_week"] = pd.NA
+        frame["breakdowns"] = self.breakdowns
+        frame["truces"] = self.truces
+        for name, values in self.parameters.items():
+            frame[name] = values
+        return frame.set_index("replication")
+
+    def weekly(self) -> pd.DataFrame:
+        """One row per (replication, week) for the replications with trajectories.
+
+        Columns: date, phase, each actor's action, and every series.
+        """
+        if self.trajectories is None:
+            raise ValueError("this run kept no trajectories; run with keep_trajectories=N")
+        series = self.trajectories["series"]
+        _, weeks, kept = series.shape
+        index = pd.MultiIndex.from_product([range(kept), range(weeks)],
+                                           names=["replication", "week"])
+        data: dict[str, Any] = {
+            "date": np.tile(self.dates.values, kept),
+            "phase": pd.Categorical.from_codes(self.trajectories["phase"].T.ravel(),
+                                               categories=list(PHASES)),
+        }
+        for k, actor in enumerate(self.scenario.actor_ids):
+            codes = self.trajectories["action"][k].T.ravel() + 1
+            data[f"action.{actor}"] = pd.Categorical.from_codes(
+                codes, categories=["retaliate", "hold", "ease"])
+        for k, name in enumerate(self.series_names):
+            data[name] = series[k].T.ravel()
+        return pd.DataFrame(data, index=index)
+
+    def to_xarray(self) -> xr.Dataset:
+        """Everything as an xarray Dataset.
+
+        Dimensions: ``replication``, ``week``, ``instrument``
+        (``<actor>.<instrument>``), ``good``, ``sector``, ``outcome``,
+        ``milestone``, ``quantile``.  Trajectory variables cover the kept
+        replications only (``kept_replication``).
+        """
+        import xarray as xr
+
+        s = self.summary()
+        names = self.series_names
+        instruments = [n for n in names if not n.startswith(("perceived.", "supply.",
+                                                             "halted.", "pressure."))]
+        goods = [n.removeprefix("supply.") for n in names if n.startswith("supply.")]
+        sectors = [n.removeprefix("halted.") for n in names if n.startswith("halted.")]
+        week = np.arange(self.horizon_weeks + 1)
+        quantiles = list(QUANTILES)
+
+        def band(prefix: str, items: list[str]) -> np.ndarray:
+            out = np.empty((len(items), len(week), len(quantiles) + 1))
+            for i, item in enumerate(items):
+                frame = s.series[f"{prefix}{item}"]
+                out[i, :, 0] = frame["mean"]
+                for j, q in enumerate(quantiles):
+                    out[i, :, j + 1] = frame[f"q{round(q * 100):02d}"]
+            return out
+
+        stat = ["mean", *(f"q{round(q * 100):02d}" for q in quantiles)]
+        data_vars: dict[str, Any] = {
+            "outcome_code": (("replication",), self.outcome,
+                             {"flag_values": list(range(len(OUTCOMES))),
+                              "flag_meanings": " ".join(OUTCOMES)}),
+            "breakdowns": (("replication",), self.breakdowns),
+            "truces": (("replication",), self.truces),
+            "outcome_probability": (("outcome",), s.outcomes["probability"].to_numpy()),
+            "milestone_cdf": (("week", "milestone"), s.milestones.to_numpy()),
+            "level_stats": (("instrument", "week", "stat"), band("", instruments)),
+            "perceived_stats": (("instrument", "week", "stat"), band("perceived.", instruments)),
+            "supply_stats": (("good", "week", "stat"), band("supply.", goods)),
+            "halted_stats": (("sector", "week", "stat"), band("halted.", sectors)),
+            "phase_share": (("week", "phase"), self.phase_counts / self.runs),
+        }
+        for name in MILESTONES:
+            data_vars[f"{name}_week"] = (("replication",), self.milestone_weeks[name])
+        for name, values in self.parameters.items():
+            data_vars[f"param:{name}"] = (("replication",), values)
+        if self.trajectories is not None:
+            t = self.trajectories["series"]
+            idx = {n: i for i, n in enumerate(names)}
+            data_vars["level"] = (("instrument", "week", "kept_replication"),
+                                  t[[idx[n] for n in instruments]])
+            data_vars["perceived"] = (("instrument", "week", "kept_replication"),
+                                      t[[idx["perceived." + n] for n in instruments]])
+            data_vars["supply"] = (("good", "week", "kept_replication"),
+                                   t[[idx["supply." + g] for g in goods]])
+            data_vars["halted"] = (("sector", "week", "kept_replication"),
+                                   t[[idx["halted." + c] for c in sectors]])
+            data_vars["phase_code"] = (("week", "kept_replication"), self.trajectories["phase"],
+                                       {"flag_values": list(range(len(PHASES))),
+                                        "flag_meanings": " ".join(PHASES)})
+            data_vars["action_code"] = (("actor", "week", "kept_replication"),
+                                        self.trajectories["action"],
+                                        {"flag_values": [-1, 0, 1],
+                                         "flag_meanings": "retaliate hold ease"})
+        ds = xr.Dataset(
+            data_vars,
+            coords={
+                "replication": np.arange(self.runs), "week": week,
+                "date": ("week", self.dates.values), "instrument": instruments,
+                "good": goods, "sector": sectors, "outcome": list(OUTCOMES),
+                "milestone": list(MILESTONES), "stat": stat, "phase": list(PHASES),
+                "actor": list(self.scenario.actor_ids),
+            },
+            attrs={"scenario": self.scenario.name, "runs": self.runs, "seed": str(self.seed),
+                   "units": "levels and indices in [0, 1]; weeks from start_date",
+                   "start_date": self.scenario.start_date.isoformat()},
+        )
+        return ds
+
+    def _repr_html_(self) -> str:  # pragma: no cover - display only
+        return self.summary()._repr_html_()
+
