@@ -129,9 +129,12 @@ def merge(base: Any, override: Any) -> Any:
     Items of an overriding list whose ``id`` (or ``actor`` and ``instrument``,
     for commitments) matches a base item are merged into it; new items are
     appended.  Any other value replaces the base value.  Neither input is
-    modified.
+    modified.  A distribution (a mapping with ``dist``) and a strategy of a
+    different ``name`` replace the base value whole, since their fields do not
+    carry over.
     """
-    if isinstance(base, Mapping) and isinstance(override, Mapping):
+    if isinstance(base, Mapping) and isinstance(override, Mapping) and not _replaces(
+            base, override):
         out = {k: copy.deepcopy(v) for k, v in base.items()}
         for key, value in override.items():
             out[key] = merge(base[key], value) if key in base else copy.deepcopy(value)
@@ -147,6 +150,13 @@ def merge(base: Any, override: Any) -> Any:
                 out_list.append(copy.deepcopy(item))
         return out_list
     return copy.deepcopy(override)
+
+
+def _replaces(base: Mapping[str, Any], override: Mapping[str, Any]) -> bool:
+    if "dist" in override or "dist" in base:
+        return True
+    is_strategy = "name" in base and "instruments" not in base and "start_date" not in base
+    return is_strategy and override.get("name", base["name"]) != base["name"]
 
 
 def _item_key(item: Mapping[str, Any]) -> Any:

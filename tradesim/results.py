@@ -68,7 +68,10 @@ def wilson_interval(successes: np.ndarray | int, n: int, level: float = 0.95
     denominator = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denominator
     half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
-    return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+    # The bounds are exactly 0 and 1 at the ends (rounding would leave ~1e-19).
+    low = np.where(k == 0, 0.0, np.clip(centre - half, 0, 1))
+    high = np.where(k == n, 1.0, np.clip(centre + half, 0, 1))
+    return low, high
 
 
 @dataclasses.dataclass

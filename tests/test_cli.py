@@ -1,0 +1,87 @@
+"""The command line: outputs, exit codes, and no tracebacks on bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tradesim.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+LONDON = str(ROOT / "scenarios" / "london-2025.yaml")
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "tradesim", *args], capture_output=True,
+                          text=True, cwd=ROOT, timeout=300)
+
+
+def test_run_json_is_byte_identical_for_a_seed(capsys):
+    assert main(["run", LONDON, "--runs", "300", "--seed", "5", "--format", "json"]) == 0
+    first = capsys.readouterr().out
+    assert main(["run", LONDON, "--runs", "300", "--seed", "5", "--format", "json",
+                 "--chunk-size", "7"]) == 0
+    assert capsys.readouterr().out == first
+    data = json.loads(first)
+    assert set(data) == {"scenario", "runs", "seed", "start_date", "horizon_weeks", "outcomes",
+                         "milestones", "series"}
+    assert data["start_date"] == "2025-06-11" and data["runs"] == 300
+    assert sum(v["probability"] for v in data["outcomes"].values()) == pytest.approx(1.0)
+    cdf = data["milestones"]["approved"]["cdf"]
+    assert len(cdf) == data["horizon_weeks"] + 1
+    assert {"china.magnets", "us.eda_software", "supply.magnets"} <= set(data["series"])
+    band = data["series"]["supply.magnets"]
+    assert len(band["q05"]) == len(band["mean"]) == len(cdf)
+
+
+def test_run_table(capsys):
+    assert main(["run", LONDON, "--runs", "200", "--seed", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "95% interval" in out and "median week" in out and "holding" in out
+
+
+def test_validate_ok_and_bad(tmp_path, capsys):
+    assert main(["validate", LONDON]) == 0
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(Path(LONDON).read_text().replace("horizon_weeks: 104", "horizon_weeks: -3"))
+    assert main(["validate", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}: horizon_weeks: -3 is not allowed" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["run", "missing.yaml"], "missing.yaml: no such file"),
+        (["run", LONDON, "--runs", "0"], "must be at least 1"),
+        (["run", LONDON, "--runs", "many"], "expected a whole number"),
+        (["run", LONDON, "--seed", "-4"], "must be non-negative"),
+        (["exact", "tft", "tit_for_tat"], "did you mean 'tit_for_tat'"),
+        (["exact", "tit_for_tat", "tit_for_tat", "--noise", "2"], "must be in [0, 1]"),
+        (["validate", str(ROOT / "README.md")], "unknown file type '.md'"),
+        ([], "usage"),
+    ],
+)
+def test_bad_input_exits_2_with_a_message_and_no_traceback(args, expected):
+    result = cli(*args)
+    assert result.returncode == 2
+    assert expected in result.stderr + result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_schema_prints_json():
+    result = cli("schema")
+    assert result.returncode == 0
+    schema = json.loads(result.stdout)
+    assert schema["title"] == "tradesim scenario"
+
+
+def test_exact_prints_the_table():
+    result = cli("exact", "tit_for_tat", "tit_for_tat", "--noise", "0.1", "--turns", "10")
+    assert result.returncode == 0
+    assert "stationary distribution" in result.stdout
+    assert "0.25" in result.stdout  # TFT v TFT under noise: a quarter in each state

@@ -1,0 +1,151 @@
+"""Ensembles: exact aggregates, reproducibility across chunks and workers, persistence."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import tradesim
+from tradesim import streams
+from tradesim.io import load_results, save_results
+from tradesim.results import BINS, wilson_interval
+
+
+@pytest.fixture(scope="module")
+def short(london_data):
+    data = tradesim.io.merge(london_data, {"horizon_weeks": 30})
+    return tradesim.validate_scenario(data)
+
+
+def summary_json(results) -> str:
+    return json.dumps(results.summary().to_dict(), sort_keys=True)
+
+
+def test_replication_streams_are_seedsequence_children():
+    master = streams.master_seed_sequence(42)
+    children = np.random.SeedSequence(42).spawn(5)
+    for i, child in enumerate(children):
+        ours = streams.replication_generator(master, i).random(4)
+        theirs = np.random.Generator(np.random.SFC64(child)).random(4)
+        assert np.array_equal(ours, theirs)
+
+
+def test_identical_whatever_the_chunk_size(short):
+    reference = tradesim.run(short, 301, seed=7, chunk_size=301)
+    for chunk in (1, 37, 128):
+        other = tradesim.run(short, 301, seed=7, chunk_size=chunk)
+        assert summary_json(other) == summary_json(reference)
+        assert np.array_equal(other.histogram, reference.histogram)
+        assert np.array_equal(other.sums, reference.sums)
+        assert other.replications().equals(reference.replications())
+        assert np.array_equal(other.trajectories["series"], reference.trajectories["series"])
+
+
+def test_identical_with_worker_processes(short):
+    serial = tradesim.run(short, 400, seed=3, chunk_size=50, workers=1)
+    parallel = tradesim.run(short, 400, seed=3, chunk_size=50, workers=2)
+    assert summary_json(parallel) == summary_json(serial)
+    assert parallel.replications().equals(serial.replications())
+
+
+def test_a_replication_is_the_same_in_any_ensemble(short):
+    big = tradesim.run(short, 200, seed=5, chunk_size=64)
+    small = tradesim.run(short, 50, seed=5)
+    assert big.replications().iloc[:50].equals(small.replications())
+
+
+def test_outcome_probabilities_sum_to_one_with_wilson_intervals(short):
+    s = tradesim.run(short, 500, seed=1).summary()
+    assert s.outcomes["probability"].sum() == pytest.approx(1.0, abs=1e-12)
+    assert np.all(s.outcomes["ci95_low"] <= s.outcomes["probability"])
+    assert np.all(s.outcomes["probability"] <= s.outcomes["ci95_high"])
+
+
+def test_wilson_interval_known_values():
+    # Brown, Cai & DasGupta (2001): 0 of 10 gives [0, 0.2775]; 5 of 10 gives [0.2366, 0.7634].
+    low, high = wilson_interval(np.array([0, 5]), 10)
+    assert low == pytest.approx([0.0, 0.2366], abs=1e-4)
+    assert high == pytest.approx([0.2775, 0.7634], abs=1e-4)
+
+
+def test_milestone_curves_are_cdfs_censored_at_the_horizon(short):
+    results = tradesim.run(short, 400, seed=2)
+    frame = results.replications()
+    for name in tradesim.MILESTONES:
+        curve = results.milestone_curve(name)
+        assert curve.shape == (short.horizon_weeks + 1,)
+        assert np.all(np.diff(curve) >= 0)
+        reached = frame[f"{name}_week"].notna().mean()
+        assert curve[-1] == pytest.approx(reached)
+
+
+def test_quantiles_and_means_match_the_trajectories(short):
+    results = tradesim.run(short, 600, seed=4)
+    series = results.trajectories["series"]  # all 600 kept
+    for k, name in enumerate(results.series_names[:3] + ["supply.magnets", "halted.autos_ev"]):
+        k = results.series_names.index(name)
+        frame = results.series_frame(name)
+        rounded = np.rint(series[k].astype(np.float64) * (BINS - 1)) / (BINS - 1)
+        expected_median = np.quantile(rounded, 0.5, axis=1, method="inverted_cdf")
+        assert np.allclose(frame["q50"], expected_median, atol=1e-12)
+        expected_q05 = np.quantile(rounded, 0.05, axis=1, method="inverted_cdf")
+        assert np.allclose(frame["q05"], expected_q05, atol=1e-12)
+        assert np.allclose(frame["mean"], series[k].astype(np.float64).mean(axis=1), atol=1e-9)
+
+
+def test_trajectories_kept_only_when_asked(short):
+    results = tradesim.run(short, 300, seed=1, keep_trajectories=10)
+    assert results.kept_replications == 10
+    weekly = results.weekly()
+    assert len(weekly) == 10 * (short.horizon_weeks + 1)
+    assert {"date", "phase", "action.us", "us.eda_software", "supply.magnets"} <= set(weekly)
+    none = tradesim.run(short, 300, seed=1, keep_trajectories=0)
+    with pytest.raises(ValueError, match="kept no trajectories"):
+        none.weekly()
+    assert summary_json(none) == summary_json(results)
+
+
+def test_tidy_tables_and_xarray(short):
+    results = tradesim.run(short, 120, seed=8)
+    per_run = results.replications()
+    assert len(per_run) == 120
+    assert "actors.us.strategy.forgiveness" in per_run.columns
+    assert per_run["actors.us.strategy.forgiveness"].between(0.1, 0.4).all()
+    ds = results.to_xarray()
+    assert ds.sizes["replication"] == 120 and ds.sizes["week"] == short.horizon_weeks + 1
+    assert "us.eda_software" in ds["instrument"].values
+    assert ds["level"].dims == ("instrument", "week", "kept_replication")
+
+
+def test_save_and_load_give_the_same_summary(short, tmp_path):
+    results = tradesim.run(short, 250, seed=6)
+    save_results(results, tmp_path / "out")
+    assert not list((tmp_path / "out").glob("*.tmp"))
+    again = load_results(tmp_path / "out")
+    assert summary_json(again) == summary_json(results)
+    assert again.replications().equals(results.replications())
+    meta = json.loads((tmp_path / "out" / "metadata.json").read_text())
+    assert meta["seed"] == "6" and meta["runs"] == 250 and len(meta["scenario_sha256"]) == 64
+    assert set(meta["versions"]) >= {"tradesim", "numpy", "mesa"}
+
+
+def test_loading_an_incomplete_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(tradesim.ScenarioError, match="no complete tradesim results"):
+        load_results(tmp_path)
+
+
+def test_bad_run_arguments(short):
+    with pytest.raises(ValueError, match="runs must be an integer"):
+        tradesim.run(short, 0)
+    with pytest.raises(TypeError, match="seed must be"):
+        tradesim.run(short, 10, seed=1.5)
+    with pytest.raises(ValueError, match="seed must be non-negative"):
+        tradesim.run(short, 10, seed=-1)
+
+
+def test_no_seed_draws_fresh_entropy_and_records_it(short):
+    a = tradesim.run(short, 20)
+    b = tradesim.run(short, 20, seed=a.seed)
+    assert summary_json(a) == summary_json(b)
