@@ -109,6 +109,8 @@ class TradeModel(mesa.Model):
 
     Attributes
     ----------
+    trade_scenario : Scenario
+        The scenario (``Model.scenario`` is Mesa's own from Mesa 3.5 on).
     week : int
         Weeks simulated so far (0 = the start date).
     phase : ndarray of int8, shape (R,)
@@ -134,7 +136,7 @@ class TradeModel(mesa.Model):
         super().__init__(rng=master.entropy)
         if replications < 1:
             raise ValueError(f"replications must be at least 1, got {replications}")
-        self.scenario = scenario
+        self.trade_scenario = scenario
         self.master_seed = master
         self.replications = r = int(replications)
         self.first_replication = int(first_replication)
@@ -210,7 +212,7 @@ class TradeModel(mesa.Model):
         return np.broadcast_to(np.asarray(self.params[path], float), (self.replications,))
 
     def _make_government(self, a: str) -> Government:
-        s = self.scenario
+        s = self.trade_scenario
         actor = s.actors[a]
         ids = [i.id for i in actor.instruments]
         base = f"actors.{a}.instruments"
@@ -248,7 +250,7 @@ class TradeModel(mesa.Model):
 
     def _make_sectors(self, offset: int) -> list[Sector]:
         sectors = []
-        for spec in self.scenario.economy.sectors:
+        for spec in self.trade_scenario.economy.sectors:
             base = f"economy.sectors.{spec.id}"
             u = self.draws.setup[:, offset:offset + spec.firms]
             offset += spec.firms
