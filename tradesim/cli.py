@@ -92,6 +92,25 @@ def build_parser() -> argparse.ArgumentParser:
                    help="implementation error: chance each action is flipped")
     p.add_argument("--turns", type=_positive_int, default=None,
                    help="also give finite-horizon expectations over this many turns")
+
+    p = sub.add_parser("sweep", help="run a parameter sweep (grid, LHS, Sobol, Morris) "
+                                     "from a sweep file")
+    p.add_argument("file", type=Path, help="sweep file (.yaml or .toml)")
+    p.add_argument("--out", type=Path, required=True,
+                   help="output folder: one file per finished point, then sweep.nc")
+    p.add_argument("--executor", choices=("serial", "processes", "dask"), default="processes",
+                   help="where points run (results are identical for all; default processes)")
+    p.add_argument("--workers", type=_positive_int, default=None,
+                   help="worker processes (default: all cores)")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="with --executor dask: a running scheduler, e.g. tcp://host:8786 "
+                        "(default: a LocalCluster on 127.0.0.1)")
+    p.add_argument("--resume", action="store_true",
+                   help="skip points already finished in --out")
+    p.add_argument("--format", choices=("netcdf", "zarr"), default="netcdf",
+                   help="format of the assembled results (default netcdf)")
+    p.add_argument("--progress", choices=("auto", "on", "off"), default="auto",
+                   help="progress bar on stderr (default: on a terminal)")
     return parser
 
 
@@ -201,11 +220,52 @@ def _cmd_exact(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    from .sweep import read_sweep, run_sweep
+
+    if args.scheduler is not None and args.executor != "dask":
+        print("error: --scheduler needs --executor dask", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    sweep = read_sweep(args.file)
+    progress = {"on": True, "off": False}.get(args.progress, sys.stderr.isatty())
+    print(f"{sweep.spec.name}: {sweep.n_points:,} points x {sweep.spec.runs:,} runs "
+          f"({sweep.kind} over {', '.join(sweep.paths)}), executor {args.executor}",
+          file=sys.stderr)
+    try:
+        ds = run_sweep(sweep, args.out, executor=args.executor, workers=args.workers,
+                       scheduler=args.scheduler, resume=args.resume, format=args.format,
+                       progress=progress)
+    except ImportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print(f"interrupted: finished points are kept in {args.out}/points; "
+              "rerun with --resume to finish the sweep", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    probability = ds["probability"].stack(all_points=sweep.dims)
+    print(f"{'outcome':<16}{'min':>8}{'median':>8}{'max':>8}   (probability across "
+          f"{sweep.n_points:,} points)")
+    for outcome in probability["outcome"].values:
+        values = probability.sel(outcome=outcome).values
+        print(f"{outcome:<16}{values.min():>8.3f}{float(_median(values)):>8.3f}"
+              f"{values.max():>8.3f}")
+    name = "sweep.nc" if args.format == "netcdf" else "sweep.zarr"
+    print(f"\nresults written to {args.out / name}")
+    return EXIT_OK
+
+
+def _median(values: Any) -> float:
+    import numpy as np
+
+    return float(np.median(values))
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "run": _cmd_run,
     "validate": _cmd_validate,
     "schema": _cmd_schema,
     "exact": _cmd_exact,
+    "sweep": _cmd_sweep,
 }
 
 
