@@ -30,16 +30,16 @@ _BREAKDOWN = 3
 class Government(mesa.Agent):
     """A government: its instruments, its decision rule and its domestic side.
 
-    State (arrays over R replications, and over the actor's n instruments)
-    ----------------------------------------------------------------------
-    level : (R, n)
+    State (arrays over the actor's n instruments and R replications)
+    ----------------------------------------------------------------
+    level : (n, R)
         Restriction level of each instrument, in [0, 1].
-    reference : (R, n)
+    reference : (n, R)
         Level when the current framework (or truce) took effect.
-    goal : (R, n)
+    goal : (n, R)
         Post-framework level: the commitment target, or the reference level
         for instruments not committed.
-    perceived : (R, n)
+    perceived : (n, R)
         The levels as the partner perceives them this week.
     pressure : (R,)
         Industry pressure in [0, 1]: weighted share of the actor's firms
@@ -87,7 +87,7 @@ class Government(mesa.Agent):
         self.tolerance = tolerance
 
         r = model.replications
-        self.total_impact = impact.sum(axis=1)
+        self.total_impact = impact.sum(axis=0)
         self.reference = self.level.copy()
         self.goal = self.level.copy()
         self.promised = np.zeros(r)
@@ -105,23 +105,24 @@ class Government(mesa.Agent):
 
     def start_framework(self, mask: np.ndarray) -> None:
         """Take the framework (or a new truce) as the reference where ``mask``."""
-        self.reference[mask] = self.level[mask]
-        goal = np.where(self.committed, np.minimum(self.level, self.target), self.level)
-        self.goal[mask] = goal[mask]
-        promised = (self.impact * (self.reference - self.goal)).sum(axis=1)
+        self.reference[:, mask] = self.level[:, mask]
+        goal = np.where(self.committed[:, np.newaxis], np.minimum(self.level, self.target),
+                        self.level)
+        self.goal[:, mask] = goal[:, mask]
+        promised = (self.impact * (self.reference - self.goal)).sum(axis=0)
         self.promised[mask] = promised[mask]
         self.cooperated[mask] = True
         self.strategy.reset_state(self.strategy_state, mask)
 
     def expected_levels(self) -> np.ndarray:
         """Levels the partner expects now: a straight path to the goal by the deadline."""
-        weeks = self.model.weeks_since_start[:, np.newaxis]
+        weeks = self.model.weeks_since_start
         remaining = np.clip(1.0 - weeks / np.maximum(self.deadline_weeks, 1e-9), 0.0, 1.0)
         return self.goal + (self.reference - self.goal) * remaining
 
     def restriction_impact(self, levels: np.ndarray | None = None) -> np.ndarray:
         """Impact-weighted restriction, USD billion a year of partner output at risk."""
-        return (self.impact * (self.level if levels is None else levels)).sum(axis=1)
+        return (self.impact * (self.level if levels is None else levels)).sum(axis=0)
 
     # -- the week: observe, decide, act ---------------------------------------------
 
@@ -134,11 +135,13 @@ class Government(mesa.Agent):
         """
         partner = self.partner
         z = self.model.monitoring_noise(partner.actor_id)
-        perceived = partner.level + self.noise_sd[:, np.newaxis] * z
+        perceived = partner.level + self.noise_sd * z
         np.clip(perceived, 0.0, 1.0, out=perceived)
         partner.perceived = perceived
-        shortfall = (partner.impact * np.maximum(perceived - partner.expected_levels(), 0.0)).sum(
-            axis=1)
+        gap = perceived - partner.expected_levels()
+        np.maximum(gap, 0.0, out=gap)
+        gap *= partner.impact
+        shortfall = gap.sum(axis=0)
         denominator = np.maximum(partner.promised, 0.05 * partner.total_impact)
         share = shortfall / np.maximum(denominator, 1e-12)
         active = self.model.active
@@ -177,22 +180,21 @@ class Government(mesa.Agent):
         scale, plus a minimum response.  No level ever goes below its floor.
         """
         level = self.level
-        in_breakdown = (self.model.phase == _BREAKDOWN)[:, np.newaxis]
+        in_breakdown = self.model.phase == _BREAKDOWN
         goal = np.where(in_breakdown, level, self.goal)
         eased = np.where(level > goal, np.maximum(goal, level - self.ease_per_week), level)
 
         wanted = self.retaliation_scale * self.seen_shortfall_impact + \
             self.minimum_share * self.total_impact
-        headroom = (self.impact * (1.0 - level)).sum(axis=1)
+        headroom = (self.impact * (1.0 - level)).sum(axis=0)
         share = np.minimum(np.divide(wanted, headroom, out=np.zeros_like(wanted),
                                      where=headroom > 0), 1.0)
-        tightened = level + share[:, np.newaxis] * (1.0 - level)
+        tightened = level + share * (1.0 - level)
 
-        easing = (self.action == EASE)[:, np.newaxis]
-        new = np.where(easing, eased, np.where((self.action == RETALIATE)[:, np.newaxis],
-                                               tightened, level))
+        new = np.where(self.action == EASE, eased,
+                       np.where(self.action == RETALIATE, tightened, level))
         np.clip(new, self.floor, 1.0, out=new)
-        moved = (new < level).any(axis=1)
+        moved = (new < level).any(axis=0)
         self.action = np.where((self.action == EASE) & ~moved, HOLD, self.action).astype(np.int8)
         self.level = new
 
@@ -208,7 +210,7 @@ class Sector(mesa.Agent):
 
     State
     -----
-    inventory_weeks : (R, firms)
+    inventory_weeks : (firms, R)
         Inventory cover of each firm, weeks.
     halted : (R,)
         Share of the sector's firms halted this week, in [0, 1].
@@ -229,22 +231,28 @@ class Sector(mesa.Agent):
         self.actor_id = actor_id
         self.inputs = inputs
         self.max_cover_weeks = max_cover_weeks
-        self.inventory_weeks = np.minimum(inventory_weeks, max_cover_weeks[:, np.newaxis])
+        # Firms are the bulk of the model's state: float32 halves the memory traffic,
+        # and a week of cover is far coarser than its 1e-7 relative precision.
+        self.max_cover_weeks = np.asarray(max_cover_weeks, dtype=np.float32)
+        self.inventory_weeks = np.minimum(inventory_weeks, max_cover_weeks).astype(np.float32)
         self.pressure_weight = pressure_weight
-        self.halted = (self.inventory_weeks < 1.0).mean(axis=1)
+        self.firms = self.inventory_weeks.shape[0]
+        self.halted = np.count_nonzero(self.inventory_weeks < 1.0, axis=0) / self.firms
 
     def produce(self, supply: np.ndarray) -> None:
         """Receive this week's inputs, produce where stock allows, update the halted share.
 
         Parameters
         ----------
-        supply : ndarray, shape (R, goods)
+        supply : ndarray, shape (goods, R)
             Supply-flow index of every good this week (1.0 = 2024 average).
         """
-        arrivals = supply[:, self.inputs].min(axis=1)[:, np.newaxis]
-        stock = self.inventory_weeks + arrivals
+        arrivals = supply[self.inputs[0]]
+        for good in self.inputs[1:]:
+            arrivals = np.minimum(arrivals, supply[good])
+        stock = self.inventory_weeks
+        stock += arrivals.astype(np.float32)
         producing = stock >= 1.0
         stock -= producing
-        np.minimum(stock, self.max_cover_weeks[:, np.newaxis], out=stock)
-        self.inventory_weeks = stock
-        self.halted = 1.0 - producing.mean(axis=1)
+        np.minimum(stock, self.max_cover_weeks, out=stock)
+        self.halted = 1.0 - np.count_nonzero(producing, axis=0) / self.firms

@@ -164,7 +164,7 @@ class TradeModel(mesa.Model):
         self._noise_columns = {}
         start = 0
         for g in self.governments:
-            n = g.level.shape[1]
+            n = g.level.shape[0]
             self._noise_columns[g.actor_id] = slice(start, start + n)
             start += n
         self.goods = [good.id for good in scenario.economy.goods]
@@ -206,7 +206,7 @@ class TradeModel(mesa.Model):
     def _column(self, paths: list[str]) -> np.ndarray:
         r = self.replications
         return np.stack([np.broadcast_to(np.asarray(self.params[p], float), (r,))
-                         for p in paths], axis=1)
+                         for p in paths], axis=0)
 
     def _value(self, path: str) -> np.ndarray:
         return np.broadcast_to(np.asarray(self.params[path], float), (self.replications,))
@@ -227,7 +227,7 @@ class TradeModel(mesa.Model):
                 else np.full(self.replications, default)
                 for i in ids
             ]
-            return np.stack(cols, axis=1)
+            return np.stack(cols, axis=0)
 
         strategy_params = {k: self.params[f"actors.{a}.strategy.{k}"]
                            for k in actor.strategy.params}
@@ -252,10 +252,10 @@ class TradeModel(mesa.Model):
         sectors = []
         for spec in self.trade_scenario.economy.sectors:
             base = f"economy.sectors.{spec.id}"
-            u = self.draws.setup[:, offset:offset + spec.firms]
+            u = self.draws.setup[:, offset:offset + spec.firms].T
             offset += spec.firms
-            median = self._value(f"{base}.inventory_weeks")[:, np.newaxis]
-            spread = self._value(f"{base}.cover_spread")[:, np.newaxis]
+            median = self._value(f"{base}.inventory_weeks")
+            spread = self._value(f"{base}.cover_spread")
             cover = median * np.exp(spread * special.ndtri(u))
             sectors.append(Sector(
                 self, spec.id, spec.actor, [self.goods.index(g) for g in spec.inputs],
@@ -281,13 +281,13 @@ class TradeModel(mesa.Model):
     # -- what the agents read from the week's draws --------------------------------
 
     def monitoring_noise(self, observed_actor: str) -> np.ndarray:
-        """Standard-normal errors this week on ``observed_actor``'s levels, (R, n)."""
-        return self._normals[:, self._noise_columns[observed_actor]]
+        """Standard-normal errors this week on ``observed_actor``'s levels, (n, R)."""
+        return self._normals[self._noise_columns[observed_actor]]
 
     def decision_uniforms(self, actor: str) -> tuple[np.ndarray, np.ndarray]:
         """Uniforms this week for ``actor``'s strategy and its domestic politics."""
         k = self.actor_ids.index(actor)
-        return self._uniforms[:, _U_STRATEGY + k], self._uniforms[:, _U_DOMESTIC + k]
+        return self._uniforms[_U_STRATEGY + k], self._uniforms[_U_DOMESTIC + k]
 
     # -- the week ------------------------------------------------------------------------
 
@@ -337,7 +337,7 @@ class TradeModel(mesa.Model):
                 hazard = np.minimum(
                     self._value(f"approval.{a}.weekly_hazard") * (1.0 + sensitivity * pressure),
                     1.0)
-                draw = u[:, _U_APPROVE + k]
+                draw = u[_U_APPROVE + k]
                 self.approved[:, k] |= waiting & (draw < hazard)
                 rejected |= waiting & (draw >= hazard) & (
                     draw < hazard + self._value(f"approval.{a}.rejection_hazard"))
@@ -351,7 +351,7 @@ class TradeModel(mesa.Model):
             pressure = 0.5 * (self.governments[0].pressure + self.governments[1].pressure)
             hazard = np.minimum(
                 self._value("economy.truce_hazard") * (1.0 + sensitivity * pressure), 1.0)
-            truce = broken & (u[:, _U_TRUCE] < hazard)
+            truce = broken & (u[_U_TRUCE] < hazard)
             self.truces[truce] += 1
             self._mark_event("truce", truce, self.truces)
             self._start_framework(truce, week)
@@ -378,32 +378,32 @@ class TradeModel(mesa.Model):
         self._mark_event("breakdown", broke, self.breakdowns)
         done = self.phase == IMPLEMENTATION
         for g in self.governments:
-            done &= np.all(~g.committed | (g.level <= g.goal + 1e-9), axis=1)
+            done &= np.all(~g.committed[:, np.newaxis] | (g.level <= g.goal + 1e-9), axis=0)
         self.phase[done] = COMPLIANCE
         implemented = self.milestones["implemented"]
         implemented[done & (implemented < 0)] = self.week
 
     def _supply(self) -> np.ndarray:
-        supply = np.ones((self.replications, len(self.goods)))
+        supply = np.ones((len(self.goods), self.replications))
         for g, j, good in self._cuts:
-            supply[:, good] *= 1.0 - g.level[:, j]
+            supply[good] *= 1.0 - g.level[j]
         return supply
 
     def _pressure(self, actor: str) -> np.ndarray:
         mine = [s for s in self.sectors if s.actor_id == actor]
         if not mine:
             return np.zeros(self.replications)
-        weights = np.stack([s.pressure_weight for s in mine], axis=1)
-        halted = np.stack([s.halted for s in mine], axis=1)
-        total = weights.sum(axis=1)
-        return np.divide((weights * halted).sum(axis=1), total,
+        weights = np.stack([s.pressure_weight for s in mine])
+        halted = np.stack([s.halted for s in mine])
+        total = weights.sum(axis=0)
+        return np.divide((weights * halted).sum(axis=0), total,
                          out=np.zeros(self.replications), where=total > 0)
 
     def _record(self) -> None:
         t = self.week
-        rows = [g.level.T for g in self.governments]
-        rows += [g.perceived.T for g in self.governments]
-        rows += [self.supply.T, np.stack([s.halted for s in self.sectors])]
+        rows = [g.level for g in self.governments]
+        rows += [g.perceived for g in self.governments]
+        rows += [self.supply, np.stack([s.halted for s in self.sectors])]
         rows += [np.stack([g.pressure for g in self.governments])]
         np.concatenate(rows, axis=0, out=self.series[:, t], casting="same_kind")
         self.phases[t] = self.phase

@@ -77,9 +77,9 @@ class Layout:
 class Draws:
     """All random numbers for a block of replications, by slot.
 
-    ``setup`` has shape (R, setup); ``uniforms`` (weeks, R, uniforms_per_week)
-    and ``normals`` (weeks, R, normals_per_week), week-major so that one
-    week's slice is contiguous.
+    ``setup`` has shape (R, setup); ``uniforms`` (weeks, uniforms_per_week, R)
+    and ``normals`` (weeks, normals_per_week, R), so that each week's draws of
+    one kind are one contiguous row over replications.
     """
 
     setup: np.ndarray
@@ -112,9 +112,9 @@ def draw(master: np.random.SeedSequence, start: int, stop: int, layout: Layout) 
         rng.random(out=setup[row])
         rng.random(out=uniforms[row], dtype=np.float32)
         rng.standard_normal(out=normals[row], dtype=np.float32)
-    # Week-major copies: each step then reads one contiguous block.
+    # Week-major, replications last: each step reads contiguous rows.
     uniforms = np.ascontiguousarray(
-        uniforms.reshape(n, layout.weeks, layout.uniforms_per_week).transpose(1, 0, 2))
+        uniforms.reshape(n, layout.weeks, layout.uniforms_per_week).transpose(1, 2, 0))
     normals = np.ascontiguousarray(
-        normals.reshape(n, layout.weeks, layout.normals_per_week).transpose(1, 0, 2))
+        normals.reshape(n, layout.weeks, layout.normals_per_week).transpose(1, 2, 0))
     return Draws(setup=setup, uniforms=uniforms, normals=normals)
