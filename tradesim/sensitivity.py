@@ -318,6 +318,8 @@ class Box:
         Share of points inside the box.
     n : int
         Points inside the box.
+    pasted : bool
+        Whether the box came from pasting (enlarging) the last peeled box.
     """
 
     limits: dict[str, Any]
@@ -325,6 +327,7 @@ class Box:
     density: float
     mass: float
     n: int
+    pasted: bool = False
 
     def rule(self, outcome: str = "the outcome", labels: dict[str, str] | None = None,
              head: str = "{outcome} in {density:.0%} of runs") -> str:
@@ -514,7 +517,7 @@ def prim_boxes(x: pd.DataFrame, y: np.ndarray, *, alpha: float = 0.05,
     if paste and len(boxes) > 1:
         pasted = _paste(limits, mask, inside, y, cols, numeric, full, alpha)
         if pasted is not None:
-            boxes.append(make_box(*pasted))
+            boxes.append(dataclasses.replace(make_box(*pasted), pasted=True))
     return boxes
 
 
@@ -623,7 +626,10 @@ def prim(ds: Any, outcome: str = "breakdown", *, threshold: float | None = None,
         "coverage": [b.coverage for b in boxes], "density": [b.density for b in boxes],
         "mass": [b.mass for b in boxes], "n": [b.n for b in boxes],
         "restricted": [len(b.limits) for b in boxes],
+        "pasted": [b.pasted for b in boxes],
     }, index=pd.RangeIndex(len(boxes), name="box"))
     eligible = [i for i, b in enumerate(boxes) if b.coverage >= min_coverage]
-    selected = max(eligible or [0], key=lambda i: (boxes[i].density, boxes[i].coverage))
+    # Densest first (ignoring rounding noise in the means), then the widest coverage.
+    selected = max(eligible or [0],
+                   key=lambda i: (round(boxes[i].density, 9), boxes[i].coverage))
     return PrimResult(trajectory, boxes, selected, outcome, _labels(ds), head)

@@ -1,0 +1,157 @@
+"""Sensitivity (Sobol', Morris) and scenario discovery (PRIM) on sweep results."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tradesim import OUTCOMES
+from tradesim import sensitivity as sa
+from tradesim.sweep import _assemble, read_sweep, run_sweep
+
+ROOT = Path(__file__).resolve().parents[1]
+LONDON = str(ROOT / "scenarios" / "london-2025.yaml")
+PARAMS = {"monitoring.us.noise_sd": {"low": 0.0, "high": 1.0},
+          "monitoring.us.tolerance": {"low": 0.0, "high": 1.0},
+          "approval.us.weekly_hazard": {"low": 0.0, "high": 1.0}}
+
+
+def sweep_of(design: dict, **extra):
+    return read_sweep({"name": "t", "base": LONDON, "scenario": {"horizon_weeks": 4},
+                       "runs": 10, "seed": 5, "design": design, "parameters": PARAMS,
+                       "series": "none", **extra})
+
+
+def synthetic(sweep, f) -> object:
+    """The sweep's Dataset with breakdown probability f(x1, x2, x3) at each point."""
+    x = np.column_stack([sweep.values[p] for p in PARAMS])
+    y = f(*x.T)
+    k = list(OUTCOMES).index("breakdown")
+    results = {}
+    for i in range(sweep.n_points):
+        probability = np.zeros(len(OUTCOMES))
+        probability[k] = y[i]
+        results[i] = {"probability": probability, "count": np.zeros(len(OUTCOMES), int),
+                      "ci95_low": probability, "ci95_high": probability,
+                      "median_week": np.full(10, np.nan), "milestone_cdf": np.zeros((5, 10)),
+                      "series_stats": np.zeros((0, 5, 6))}
+    return _assemble(sweep, results)
+
+
+def test_sobol_indices_of_an_additive_function_match_the_analytic_values():
+    # y = 0.8 x1 + 0.2 x2 with x uniform: S1 = ST = (0.64, 0.04, 0) / 0.68.
+    sweep = sweep_of({"method": "sobol", "n": 512})
+    ds = synthetic(sweep, lambda a, b, c: (0.8 * a + 0.2 * b) / 1.0)
+    table = sa.sobol(ds, ["breakdown"], n_resamples=200, seed=1).loc["breakdown"]
+    expected = np.array([0.64, 0.04, 0.0]) / 0.68
+    assert np.allclose(table["S1"], expected, atol=0.05)
+    assert np.allclose(table["ST"], expected, atol=0.05)
+    assert (table["S1_low"] <= table["S1"]).all() and (table["S1"] <= table["S1_high"]).all()
+    assert (table["ST_high"] - table["ST_low"]).iloc[:2].gt(0).all()
+    assert table["ST"].iloc[2] == 0.0  # no effect, no variance from it
+    again = sa.sobol(ds, ["breakdown"], n_resamples=200, seed=1)
+    pd.testing.assert_frame_equal(again.loc["breakdown"], table)
+
+
+def test_sobol_sees_interactions_in_total_but_not_first_order_indices():
+    # y = x1 * x3 style interaction (centred): first order ~0, total > 0.
+    sweep = sweep_of({"method": "sobol", "n": 1024})
+    ds = synthetic(sweep, lambda a, b, c: 0.5 + (a - 0.5) * (c - 0.5))
+    table = sa.sobol(ds, ["breakdown"], n_resamples=50).loc["breakdown"]
+    assert abs(table.loc["monitoring.us.noise_sd", "S1"]) < 0.1
+    assert table.loc["monitoring.us.noise_sd", "ST"] > 0.3
+    assert table.loc["monitoring.us.tolerance", "ST"] < 0.05
+
+
+def test_morris_effects_of_a_linear_function_are_its_slopes():
+    sweep = sweep_of({"method": "morris", "trajectories": 12, "levels": 4})
+    ds = synthetic(sweep, lambda a, b, c: 0.2 + 0.5 * a - 0.1 * c)
+    table = sa.morris(ds, ["breakdown"]).loc["breakdown"]
+    assert np.allclose(table["mu"], [0.5, 0.0, -0.1])
+    assert np.allclose(table["mu_star"], [0.5, 0.0, 0.1])
+    assert np.allclose(table["sigma"], 0.0, atol=1e-12)
+
+
+def test_sensitivity_needs_the_matching_design():
+    ds = synthetic(sweep_of({"method": "lhs", "points": 8}), lambda a, b, c: a)
+    with pytest.raises(ValueError, match="design method 'sobol'"):
+        sa.sobol(ds)
+    with pytest.raises(ValueError, match="design method 'morris'"):
+        sa.morris(ds)
+    with pytest.raises(ValueError, match="unknown output"):
+        sa.sweep_output(ds, "collapse")
+
+
+@settings(max_examples=12, deadline=None)
+@given(cut=st.floats(0.2, 0.7), seed=st.integers(0, 2**32))
+def test_prim_finds_a_box_where_the_outcome_lives(cut, seed):
+    rng = np.random.default_rng(seed)
+    x = pd.DataFrame(rng.random((300, 3)), columns=["a", "b", "c"])
+    y = (x["a"] > cut).astype(float).to_numpy()
+    boxes = sa.prim_boxes(x, y, alpha=0.05, min_mass=0.05)
+    assert not any(b.pasted for b in boxes[:-1])
+    peeled = [b for b in boxes if not b.pasted]
+    masses = [b.mass for b in peeled]
+    coverage = [b.coverage for b in peeled]
+    assert boxes[0].mass == 1.0 and boxes[0].coverage == 1.0
+    assert all(m2 <= m1 for m1, m2 in itertools.pairwise(masses))
+    assert all(c2 <= c1 + 1e-12 for c1, c2 in itertools.pairwise(coverage))
+    best = max(boxes, key=lambda b: (round(b.density, 9), b.coverage))
+    assert best.density == 1.0
+    assert set(best.limits) == {"a"}
+    low, _ = best.limits["a"]
+    assert low > cut and low < cut + 0.1
+    assert best.coverage > 0.85
+
+
+def test_prim_peels_categories_too():
+    rng = np.random.default_rng(0)
+    x = pd.DataFrame({"noise": rng.random(200),
+                      "strategy": rng.choice(["tit_for_tat", "grim", "generous"], 200)})
+    y = ((x["strategy"] == "grim") & (x["noise"] > 0.5)).astype(float).to_numpy()
+    boxes = sa.prim_boxes(x, y, alpha=0.1, min_mass=0.02)
+    best = max(boxes, key=lambda b: (round(b.density, 9), b.coverage))
+    assert best.density == 1.0
+    assert best.limits["strategy"] == ("grim",)
+    assert "strategy in {grim}" in best.rule("breakdown")
+
+
+def test_prim_rule_reads_like_a_sentence_with_labels():
+    sweep = sweep_of({"method": "lhs", "points": 200},
+                     labels={"monitoring.us.noise_sd": "US monitoring noise"})
+    ds = synthetic(sweep, lambda a, b, c: np.where((a > 0.6) & (b < 0.5), 0.8, 0.05))
+    result = sa.prim(ds, "breakdown")
+    rule = result.rule()
+    assert rule.startswith("breakdown in 80% of runs when ")
+    low = float(re.search(r"US monitoring noise >= ([0-9.]+)", rule).group(1))
+    high = float(re.search(r"monitoring.us.tolerance <= ([0-9.]+)", rule).group(1))
+    assert 0.6 <= low < 0.65 and 0.45 < high <= 0.5
+    assert "approval" not in rule  # the third parameter does not matter
+    assert "coverage" in rule and "of 200 points" in rule
+    assert result.box.coverage >= 0.5
+    assert list(result.trajectory.columns) == ["coverage", "density", "mass", "n", "restricted",
+                                               "pasted"]
+    cases = sa.prim(ds, "breakdown", threshold=0.5)
+    assert cases.rule().startswith("breakdown in at least 50% of runs at 100% of points")
+
+
+def test_sobol_and_prim_come_out_of_a_real_sweep():
+    sweep = read_sweep({"name": "real", "base": LONDON, "scenario": {"horizon_weeks": 26},
+                        "runs": 50, "seed": 3, "design": {"method": "sobol", "n": 8},
+                        "parameters": {"monitoring.us.noise_sd": {"low": 0.02, "high": 0.4},
+                                       "actors.us.strategy.forgiveness": {"low": 0.0,
+                                                                          "high": 0.5}}})
+    ds = run_sweep(sweep, executor="processes", workers=2, progress=False)
+    table = sa.sobol(ds, ["breakdown", "median_week:implemented"], n_resamples=50)
+    assert table.shape == (4, 6) and np.isfinite(table.to_numpy()).all()
+    result = sa.prim(ds, "breakdown")
+    assert result.rule().startswith("breakdown in ")
+    frame = sa.point_table(ds)
+    assert len(frame) == 32 and "median_week:approved" in frame.columns
