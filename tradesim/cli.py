@@ -17,6 +17,9 @@ __all__ = ["main"]
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 2, 130
 
+#: Default master seed of ``tradesim report`` (the London framework's date).
+REPORT_SEED = 20250611
+
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
@@ -111,6 +114,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="format of the assembled results (default netcdf)")
     p.add_argument("--progress", choices=("auto", "on", "off"), default="auto",
                    help="progress bar on stderr (default: on a terminal)")
+
+    p = sub.add_parser("report", help="run a scenario and write an HTML and PDF report")
+    p.add_argument("scenario", type=Path, help="scenario file (.yaml or .toml)")
+    p.add_argument("--out", type=Path, required=True,
+                   help="folder for report.html, report.pdf and figures/")
+    p.add_argument("--runs", type=_positive_int, default=2000,
+                   help="replications per scenario (default 2,000)")
+    p.add_argument("--seed", type=_seed, default=REPORT_SEED,
+                   help=f"master seed, the same for every scenario (default {REPORT_SEED}, "
+                        "so a report is reproducible)")
+    p.add_argument("--compare", type=Path, nargs="+", default=[], metavar="OTHER",
+                   help="other scenario files to compare with")
     return parser
 
 
@@ -260,11 +275,44 @@ def _median(values: Any) -> float:
     return float(np.median(values))
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from . import ensemble, io
+    from .report import write_report
+
+    # Read every input before running anything, so bad input fails fast.
+    scenario = io.load_scenario(args.scenario)
+    others = [io.load_scenario(path) for path in args.compare]
+    facts_path = _find_facts(args.scenario)
+    facts = io.read_data(facts_path) if facts_path is not None else None
+    progress = sys.stderr.isatty() and args.runs >= ensemble.PARALLEL_FROM
+    results = []
+    for s in (scenario, *others):
+        print(f"{s.name}: {args.runs:,} runs, seed {args.seed}")
+        results.append(ensemble.run(s, runs=args.runs, seed=args.seed, progress=progress))
+    written = write_report(results[0], args.out, compare=results[1:], facts=facts)
+    print(f"facts: {facts_path}" if facts_path is not None else
+          "facts: no seeds/facts.yaml found (next to the scenario's folder or here); "
+          "sources are given by id only")
+    print(f"report written to {written['html']} and {written['pdf']} "
+          f"(figures in {written['figures']}/)")
+    return EXIT_OK
+
+
+def _find_facts(scenario_path: Path) -> Path | None:
+    """``seeds/facts.yaml`` beside the scenario's folder, else in the current folder."""
+    for candidate in (scenario_path.resolve().parent.parent / "seeds" / "facts.yaml",
+                      Path.cwd() / "seeds" / "facts.yaml"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "run": _cmd_run,
     "validate": _cmd_validate,
     "schema": _cmd_schema,
     "exact": _cmd_exact,
+    "report": _cmd_report,
     "sweep": _cmd_sweep,
 }
 
