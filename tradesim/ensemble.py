@@ -17,7 +17,7 @@ from typing import Any
 
 from . import streams
 from .model import TradeModel
-from .results import Partial, Results
+from .results import Collector, Partial, Results
 from .scenario import Scenario
 
 __all__ = ["DEFAULT_CHUNK", "MAX_RUNS", "run"]
@@ -110,27 +110,27 @@ def run(
     if progress is None:
         progress = runs >= PARALLEL_FROM
     tasks = list(_chunks(runs, chunk_size))
+    names = TradeModel.series_names_for(scenario)
+    collector = Collector(scenario, master.entropy, names, runs, keep)
     bar = _progress_bar(runs, scenario.name, progress)
-    partials: list[Partial] = []
     try:
         if workers == 1:
             for start, stop in tasks:
-                partials.append(_run_chunk(scenario, master, start, stop, keep, overrides))
+                collector.add(_run_chunk(scenario, master, start, stop, keep, overrides))
                 bar.update(stop - start)
         else:
-            partials = _run_parallel(scenario, master, tasks, keep, overrides, workers, bar)
+            _run_parallel(scenario, master, tasks, keep, overrides, workers, bar, collector)
     finally:
         bar.close()
-    names = TradeModel.series_names_for(scenario)
-    return Results.combine(scenario, master.entropy, names, partials)
+    return collector.results()
 
 
 def _run_parallel(scenario: Scenario, master: Any, tasks: list[tuple[int, int]], keep: int,
-                  overrides: dict[str, Any] | None, workers: int, bar: Any) -> list[Partial]:
+                  overrides: dict[str, Any] | None, workers: int, bar: Any,
+                  collector: Collector) -> None:
     # "spawn" starts clean interpreters: safe with threads, and the same on every OS.
     # It is chosen for this pool only; the process-wide start method is left alone.
     context = multiprocessing.get_context("spawn")
-    partials: list[Partial] = []
     pending: set[cf.Future[Partial]] = set()
     queue = iter(tasks)
     with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
@@ -145,7 +145,7 @@ def _run_parallel(scenario: Scenario, master: Any, tasks: list[tuple[int, int]],
                 done, pending = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
                 for future in done:
                     part = future.result()
-                    partials.append(part)
+                    collector.add(part)
                     bar.update(part.stop - part.start)
                     nxt = next(queue, None)
                     if nxt is not None:
@@ -156,7 +156,6 @@ def _run_parallel(scenario: Scenario, master: Any, tasks: list[tuple[int, int]],
                 future.cancel()
             pool.shutdown(wait=False, cancel_futures=True)
             raise
-    return partials
 
 
 def _progress_bar(total: int, name: str, enabled: bool) -> Any:

@@ -159,6 +159,7 @@ class TradeModel(mesa.Model):
             self.params[path] = value
         self.uncertain_names = list(uncertain)
 
+        self.breakdown_share = self._value("economy.breakdown_share")
         self.governments = [self._make_government(a) for a in self.actor_ids]
         self.governments[0].partner, self.governments[1].partner = self.governments[::-1]
         self._noise_columns = {}
@@ -320,6 +321,8 @@ class TradeModel(mesa.Model):
         return self
 
     def _start_framework(self, mask: np.ndarray, week: int) -> None:
+        if not mask.any():
+            return
         self.phase[mask] = IMPLEMENTATION
         self.weeks_since_start[mask] = 0
         for g in self.governments:
@@ -366,12 +369,10 @@ class TradeModel(mesa.Model):
         retaliated = [g.action == RETALIATE for g in self.governments]
         first = self.milestones["first_escalation"]
         first[in_framework & (retaliated[0] | retaliated[1]) & (first < 0)] = self.week
-        share = self._value("economy.breakdown_share")
         broke = np.zeros(self.replications, dtype=bool)
         for g, did in zip(self.governments, retaliated, strict=True):
-            goal = g.restriction_impact(g.goal)
-            threshold = goal + share * (g.restriction_impact(g.reference) - goal)
-            broke |= did & (g.restriction_impact() > threshold + 1e-9)
+            if did.any():
+                broke |= did & (g.restriction_impact() > g.breakdown_threshold + 1e-9)
         broke &= in_framework
         self.phase[broke] = BREAKDOWN
         self.breakdowns[broke] += 1

@@ -30,7 +30,15 @@ if TYPE_CHECKING:  # pragma: no cover
     from .model import TradeModel
     from .scenario import Scenario
 
-__all__ = ["BINS", "QUANTILES", "Partial", "Results", "Summary", "wilson_interval"]
+__all__ = [
+    "BINS",
+    "QUANTILES",
+    "Collector",
+    "Partial",
+    "Results",
+    "Summary",
+    "wilson_interval",
+]
 
 #: Histogram resolution: series are binned at multiples of 1 / (BINS - 1).
 BINS = 1001
@@ -142,6 +150,71 @@ class Partial:
             breakdowns=model.breakdowns.copy(), truces=model.truces.copy(),
             parameters=parameters, histogram=histogram.reshape(s, weeks, BINS), sums=sums,
             phase_counts=phase_counts, action_counts=action_counts, trajectories=trajectories,
+        )
+
+
+class Collector:
+    """Adds up partials as they arrive, in any order, into one :class:`Results`.
+
+    Aggregates are integer sums, so the order of arrival never changes them;
+    per-replication records are placed at their replications' indices.
+    Memory stays flat: one running total, not one per chunk.
+    """
+
+    def __init__(self, scenario: Scenario, seed: int, series_names: list[str], runs: int,
+                 kept: int) -> None:
+        self.scenario, self.seed, self.series_names = scenario, seed, list(series_names)
+        self.runs, self.kept = runs, kept
+        self.outcome = np.empty(runs, dtype=np.int8)
+        self.breakdowns = np.empty(runs, dtype=np.int16)
+        self.truces = np.empty(runs, dtype=np.int16)
+        self.milestones: dict[str, np.ndarray] = {}
+        self.parameters: dict[str, np.ndarray] = {}
+        self.totals: dict[str, np.ndarray] = {}
+        self.trajectories: dict[str, np.ndarray] | None = None
+        self.received = 0
+
+    def add(self, part: Partial) -> None:
+        """Add one chunk's contribution."""
+        where = slice(part.start, part.stop)
+        self.outcome[where] = part.outcome
+        self.breakdowns[where] = part.breakdowns
+        self.truces[where] = part.truces
+        for store, source in ((self.milestones, part.milestones),
+                              (self.parameters, part.parameters)):
+            for name, values in source.items():
+                if name not in store:
+                    store[name] = np.empty(self.runs, dtype=values.dtype)
+                store[name][where] = values
+        for name in ("histogram", "sums", "phase_counts", "action_counts"):
+            value = getattr(part, name)
+            if name in self.totals:
+                self.totals[name] += value
+            else:
+                self.totals[name] = value.copy()
+        if part.trajectories is not None:
+            traj = part.trajectories
+            if self.trajectories is None:
+                self.trajectories = {
+                    "series": np.empty((*traj["series"].shape[:2], self.kept), np.float32),
+                    "phase": np.empty((traj["phase"].shape[0], self.kept), np.int8),
+                    "action": np.empty((*traj["action"].shape[:2], self.kept), np.int8),
+                }
+            n = traj["series"].shape[-1]
+            cols = slice(part.start, part.start + n)
+            self.trajectories["series"][:, :, cols] = traj["series"]
+            self.trajectories["phase"][:, cols] = traj["phase"]
+            self.trajectories["action"][:, :, cols] = traj["action"]
+        self.received += part.stop - part.start
+
+    def results(self) -> Results:
+        """The assembled results (every replication must have arrived)."""
+        if self.received != self.runs:
+            raise RuntimeError(f"only {self.received} of {self.runs} replications arrived")
+        return Results(
+            self.scenario, self.seed, self.series_names, outcome=self.outcome,
+            milestones=self.milestones, breakdowns=self.breakdowns, truces=self.truces,
+            parameters=self.parameters, trajectories=self.trajectories, **self.totals,
         )
 
 
@@ -286,37 +359,6 @@ class Results:
         self.trajectories = trajectories
         self.runs = int(outcome.shape[0])
         self._summary: Summary | None = None
-
-    @classmethod
-    def combine(cls, scenario: Scenario, seed: int, series_names: list[str],
-                partials: list[Partial]) -> Results:
-        """Assemble partials (in any order) into results; sums are exact integers."""
-        partials = sorted(partials, key=lambda p: p.start)
-        first = partials[0]
-
-        def cat(get: Any) -> np.ndarray:
-            return np.concatenate([get(p) for p in partials])
-
-        kept = [p.trajectories for p in partials if p.trajectories is not None]
-        trajectories = None
-        if kept:
-            trajectories = {
-                "series": np.concatenate([t["series"] for t in kept], axis=2),
-                "phase": np.concatenate([t["phase"] for t in kept], axis=1),
-                "action": np.concatenate([t["action"] for t in kept], axis=2),
-            }
-        return cls(
-            scenario, seed, series_names,
-            outcome=cat(lambda p: p.outcome),
-            milestones={k: cat(lambda p, k=k: p.milestones[k]) for k in first.milestones},
-            breakdowns=cat(lambda p: p.breakdowns), truces=cat(lambda p: p.truces),
-            parameters={k: cat(lambda p, k=k: p.parameters[k]) for k in first.parameters},
-            histogram=sum(p.histogram for p in partials),
-            sums=sum(p.sums for p in partials),
-            phase_counts=sum(p.phase_counts for p in partials),
-            action_counts=sum(p.action_counts for p in partials),
-            trajectories=trajectories,
-        )
 
     # -- basic facts --------------------------------------------------------------------
 
