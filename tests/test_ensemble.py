@@ -84,7 +84,7 @@ def test_milestone_curves_are_cdfs_censored_at_the_horizon(short):
 def test_quantiles_and_means_match_the_trajectories(short):
     results = tradesim.run(short, 600, seed=4)
     series = results.trajectories["series"]  # all 600 kept
-    for k, name in enumerate(results.series_names[:3] + ["supply.magnets", "halted.autos_ev"]):
+    for k, name in enumerate([*results.series_names[:3], "supply.magnets", "halted.autos_ev"]):
         k = results.series_names.index(name)
         frame = results.series_frame(name)
         rounded = np.rint(series[k].astype(np.float64) * (BINS - 1)) / (BINS - 1)

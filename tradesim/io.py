@@ -225,11 +225,14 @@ METADATA_FILE = "metadata.json"
 def _atomic_write(path: Path, write: Any) -> None:
     """Write through a temporary file in the same folder, then rename over ``path``."""
     import os
-    import tempfile
+    import uuid
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
+    # A fresh name created with open(..., "x"), not mkstemp, so that the file gets the
+    # usual permissions (umask), like any other file the user writes.
+    tmp = path.parent / f".{path.name}.{uuid.uuid4().hex[:12]}.tmp"
+    with open(tmp, "xb"):
+        pass
     try:
         write(Path(tmp))
         os.replace(tmp, path)
