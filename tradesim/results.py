@@ -297,15 +297,10 @@ class Summary:
     def __str__(self) -> str:
         return self.table()
 
-    def _repr_html_(self) -> str:  # pragma: no cover - display only
-        outcomes = self.outcomes.style.format(
-            {"probability": "{:.3f}", "ci95_low": "{:.3f}", "ci95_high": "{:.3f}"}).to_html()
-        medians = pd.DataFrame({
-            "reached by horizon": self.milestones.iloc[-1],
-            "median week": pd.Series(self.median_weeks),
-        }).to_html()
-        return (f"<h4>{self.scenario}: {self.runs:,} runs, seed {self.seed}</h4>"
-                f"{outcomes}{medians}")
+    def _repr_html_(self) -> str:
+        from .display import summary_html
+
+        return summary_html(self)
 
 
 class Results:
@@ -568,6 +563,8 @@ class Results:
         )
         return ds
 
-    def _repr_html_(self) -> str:  # pragma: no cover - display only
-        return self.summary()._repr_html_()
+    def _repr_html_(self) -> str:
+        from .display import results_html
+
+        return results_html(self)
 
