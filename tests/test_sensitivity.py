@@ -155,3 +155,28 @@ def test_sobol_and_prim_come_out_of_a_real_sweep():
     assert result.rule().startswith("breakdown in ")
     frame = sa.point_table(ds)
     assert len(frame) == 32 and "median_week:approved" in frame.columns
+
+
+def test_sweep_figures_are_drawn_with_labelled_axes():
+    from tradesim import plots_sweep
+
+    grid = run_sweep(read_sweep({"name": "g", "base": LONDON, "scenario": {"horizon_weeks": 4},
+                                 "runs": 10, "seed": 1, "series": "none",
+                                 "grid": {"monitoring.us.noise_sd": [0.1, 0.3],
+                                          "actors.us.strategy.name": ["tit_for_tat",
+                                                                      "grim_trigger"]},
+                                 "labels": {"monitoring.us.noise_sd": "US noise"}}),
+                     executor="serial", progress=False)
+    fig = plots_sweep.sweep_heatmap(grid, "holding")
+    assert fig.axes[0].get_xlabel() == "US noise"
+    fig = plots_sweep.sweep_lines(grid, "holding")
+    assert "share of runs" in fig.axes[0].get_ylabel()
+    design = synthetic(sweep_of({"method": "sobol", "n": 8}), lambda a, b, c: a * 0.5)
+    fig = plots_sweep.sobol_bars(sa.sobol(design, ["breakdown"], n_resamples=20))
+    assert "Sobol" in fig.axes[0].get_xlabel()
+    lhs = synthetic(sweep_of({"method": "lhs", "points": 50}), lambda a, b, c: (a > 0.5) * 0.9)
+    result = sa.prim(lhs)
+    assert plots_sweep.prim_tradeoff(result).axes[0].get_xlabel().startswith("coverage")
+    assert plots_sweep.prim_box(result, lhs).axes[0].get_yticklabels()
+    with pytest.raises(ValueError, match="grid sweep"):
+        plots_sweep.sweep_heatmap(lhs)
