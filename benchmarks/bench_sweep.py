@@ -51,7 +51,8 @@ def main() -> None:
     sweep = read_sweep(sweep_spec(args.runs, args.horizon))
     print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"python {platform.python_version()}")
-    print(f"64 points x {args.runs} runs x {args.horizon} weeks")
+    print(f"64 points x {args.runs} runs x {args.horizon} weeks; load average before "
+          f"{os.getloadavg()[0]:.2f} (other CPU-bound work on the machine spoils scaling)")
     t_serial, reference = timed(sweep, "serial", 1)
     print(f"serial (1 worker, in process) {t_serial:8.1f} s")
     executors = ["processes", *(["dask"] if args.dask else [])]
@@ -62,6 +63,7 @@ def main() -> None:
         xr.testing.assert_identical(reference, ds2)
         print(f"{executor:<10} 1 worker {t1:8.1f} s   2 workers {t2:8.1f} s   "
               f"speed-up {t1 / t2:.2f}x (vs serial {t_serial / t2:.2f}x); results identical")
+    print(f"load average after {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":
