@@ -126,6 +126,14 @@ def build_parser() -> argparse.ArgumentParser:
                         "so a report is reproducible)")
     p.add_argument("--compare", type=Path, nargs="+", default=[], metavar="OTHER",
                    help="other scenario files to compare with")
+
+    p = sub.add_parser("explore", help="serve the interactive app (Solara) on 127.0.0.1")
+    p.add_argument("scenario", type=Path, nargs="?", default=Path("scenarios/london-2025.yaml"),
+                   help="scenario file (default scenarios/london-2025.yaml)")
+    p.add_argument("--port", type=int, default=8765, help="port (default 8765; 0: a free one)")
+    p.add_argument("--runs", type=_positive_int, default=300,
+                   help="replications per update (default 300)")
+    p.add_argument("--open", action="store_true", help="open a browser tab")
     return parser
 
 
@@ -307,6 +315,27 @@ def _find_facts(scenario_path: Path) -> Path | None:
     return None
 
 
+def _cmd_explore(args: argparse.Namespace) -> int:
+    import os
+
+    from . import io
+
+    io.load_scenario(args.scenario)  # a bad file fails here, with its problems
+    try:
+        from . import explore
+    except ImportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    argv, env = explore.server_command(args.scenario, port=args.port, runs=args.runs,
+                                       open_browser=args.open)
+    print(f"tradesim explore: serving {args.scenario} on 127.0.0.1 (Ctrl-C stops)",
+          file=sys.stderr)
+    sys.stderr.flush()
+    # The server replaces this process, so signals (Ctrl-C, kill) reach it directly.
+    os.execve(argv[0], argv, env)
+    return EXIT_OK  # pragma: no cover - execve does not return
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "run": _cmd_run,
     "validate": _cmd_validate,
@@ -314,6 +343,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "exact": _cmd_exact,
     "report": _cmd_report,
     "sweep": _cmd_sweep,
+    "explore": _cmd_explore,
 }
 
 

@@ -1,0 +1,238 @@
+"""The interactive app: controls, chart data, headless rendering and the server command."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import tradesim
+from tradesim.scenario import ScenarioError
+
+solara = pytest.importorskip("solara", reason="the 'explore' extra is not installed")
+ipywidgets = pytest.importorskip("ipywidgets")
+v = pytest.importorskip("ipyvuetify")
+
+from tradesim import explore  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+LONDON = ROOT / "scenarios" / "london-2025.yaml"
+RUNS = 100
+
+
+@pytest.fixture(scope="module")
+def london():
+    return tradesim.load_scenario(LONDON)
+
+
+# ---------------------------------------------------------------------- plain functions
+
+
+def test_controls_cover_strategies_noise_hazards_and_inventory(london):
+    by_path = {c.path: c for c in explore.controls(london)}
+    for a in ("us", "china"):
+        assert by_path[f"actors.{a}.strategy.name"].kind == "select"
+        assert by_path[f"monitoring.{a}.noise_sd"].kind == "slider"
+        assert by_path[f"approval.{a}.weekly_hazard"].kind == "slider"
+    assert by_path["actors.us.strategy.name"].default == "generous_tit_for_tat"
+    assert "tit_for_tat" in by_path["actors.us.strategy.name"].choices
+    # A distribution starts its slider at its median, and the hint names it.
+    noise = by_path["monitoring.us.noise_sd"]
+    assert noise.default == pytest.approx(0.07)
+    assert noise.scenario_value == "uniform(0.02, 0.12)"
+    assert explore.INVENTORY_SCALE in by_path
+
+
+def test_apply_changes_sets_parameters_and_keeps_the_rest(london):
+    assert explore.apply_changes(london, {}) is london
+    changed = explore.apply_changes(london, {
+        "monitoring.us.noise_sd": 0.3,
+        "actors.us.strategy.name": "tit_for_tat",
+        explore.INVENTORY_SCALE: 2.0,
+    })
+    assert changed.monitoring["us"].noise_sd == 0.3
+    assert changed.actors["us"].strategy.name == "tit_for_tat"
+    assert "forgiveness" not in changed.actors["us"].strategy.params
+    autos = {c.id: c for c in changed.economy.sectors}["autos_ev"]
+    old = {c.id: c for c in london.economy.sectors}["autos_ev"]
+    assert (autos.inventory_weeks.low, autos.inventory_weeks.mode, autos.inventory_weeks.high) \
+        == (4.0, 8.0, 16.0)
+    assert autos.max_cover_weeks == 2 * old.max_cover_weeks
+    assert changed.monitoring["china"] == london.monitoring["china"]
+    with pytest.raises(ScenarioError):
+        explore.apply_changes(london, {"monitoring.us.noise_sd": -1.0})
+
+
+def test_chart_data_follows_the_settings(london):
+    base = explore.chart_data(explore.simulate(london, runs=RUNS))
+    assert set(base) == {"levels", "phases", "supply", "outcomes"}
+    horizon = london.horizon_weeks
+    assert base["levels"].shape == (horizon + 1, len(london.instrument_ids()))
+    assert list(base["levels"].columns) == london.instrument_ids()
+    np.testing.assert_allclose(base["phases"].sum(axis=1), 1.0)
+    assert "magnets" in base["supply"].columns
+    assert base["outcomes"]["probability"].sum() == pytest.approx(1.0)
+    # Leaders who never approve: the framework stays in principle and nothing eases.
+    frozen = explore.chart_data(explore.simulate(london, {
+        "approval.us.weekly_hazard": 0.0, "approval.china.weekly_hazard": 0.0}, runs=RUNS))
+    last = frozen["phases"].iloc[-1]
+    assert last["principle"] + last["rejected"] == pytest.approx(1.0)
+    assert last["implementation"] == 0.0
+    assert frozen["levels"]["china.magnets"].iloc[-1] > base["levels"]["china.magnets"].iloc[-1]
+
+
+def test_draw_charts_makes_one_figure_with_three_panels(london):
+    data = explore.chart_data(explore.simulate(london, runs=50))
+    fig = explore.draw_charts(data, london.start_date)
+    assert len(fig.axes) == 3
+    assert fig.axes[0].get_title(loc="left").startswith("Restriction levels")
+    assert len(fig.axes[0].lines) == len(london.instrument_ids())
+
+
+# ------------------------------------------------------------------------ the component
+
+
+def _outcome_text(rc) -> str:
+    texts = [getattr(w, "template", "") or "" for w in rc.find(v.VuetifyTemplate).widgets]
+    texts = [t for t in texts if "Outcomes at the horizon" in t]
+    assert len(texts) == 1
+    return texts[0]
+
+
+def _image(rc) -> bytes:
+    finder = rc.find(ipywidgets.Image)
+    finder.assert_single()
+    return finder.widget.value
+
+
+def test_app_renders_headless_and_responds_to_a_slider(london):
+    _box, rc = solara.render(explore.app(london, runs=RUNS), handle_error=False)
+    try:
+        labels = {w.label for w in rc.find(v.Slider).widgets}
+        assert {"US monitoring noise (sd)", "China weekly approval chance",
+                "Inventory cover (x scenario's)"} <= labels
+        before_text, before_image = _outcome_text(rc), _image(rc)
+        assert "breakdown" in before_text and f"{RUNS:,} runs" in before_text
+
+        rc.find(v.Slider, label="US weekly approval chance").widget.v_model = 0.0
+        rc.find(v.Slider, label="China weekly approval chance").widget.v_model = 0.0
+
+        after_text, after_image = _outcome_text(rc), _image(rc)
+        assert after_image != before_image
+        assert after_text != before_text
+        # No approval, no implementation: every run is still pending or rejected.
+        assert "holding <strong>0.0%</strong>" in after_text
+        hints = [w for w in rc.find(v.Html).widgets if "set here" in str(w.children)]
+        assert len(hints) == 2
+    finally:
+        rc.close()
+
+
+def test_app_strategy_select_and_reset(london):
+    _box, rc = solara.render(explore.app(london, runs=RUNS), handle_error=False)
+    try:
+        before = _outcome_text(rc)
+        select = rc.find(v.Select, label="US strategy").widget
+        assert select.v_model == "generous_tit_for_tat"
+        select.v_model = "always_retaliate"
+        changed = _outcome_text(rc)
+        assert changed != before
+        reset = rc.find(v.Btn, children=["Reset to the scenario"]).widget
+        assert not reset.disabled
+        reset.click()
+        assert _outcome_text(rc) == before
+        assert rc.find(v.Select, label="US strategy").widget.v_model == "generous_tit_for_tat"
+    finally:
+        rc.close()
+
+
+def test_page_reads_the_scenario_named_by_the_command_line(monkeypatch):
+    monkeypatch.setenv(explore.SCENARIO_ENV, str(LONDON))
+    monkeypatch.setenv("TRADESIM_EXPLORE_RUNS", "50")
+    _box, rc = solara.render(explore.Page(), handle_error=False)
+    try:
+        assert "50 runs" in _outcome_text(rc)
+    finally:
+        rc.close()
+
+
+def test_app_without_a_scenario_says_what_to_do(monkeypatch):
+    monkeypatch.delenv(explore.SCENARIO_ENV, raising=False)
+    with pytest.raises(ValueError, match=explore.SCENARIO_ENV):
+        explore.app()
+
+
+# --------------------------------------------------------------------------- the server
+
+
+def test_server_command_binds_loopback():
+    argv, env = explore.server_command(LONDON, port=1234, runs=77)
+    assert argv[argv.index("--host") + 1] == "127.0.0.1"
+    assert "tradesim.explore:Page" in argv
+    assert env[explore.SCENARIO_ENV] == str(LONDON.resolve())
+    assert env["TRADESIM_EXPLORE_RUNS"] == "77"
+
+
+def test_cli_rejects_a_bad_scenario_before_serving(tmp_path, capsys):
+    from tradesim.cli import main
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\n", encoding="utf-8")
+    assert main(["explore", str(bad)]) == 2
+    assert "bad.yaml" in capsys.readouterr().err
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_tradesim_explore_serves_the_app_on_loopback():
+    port = _free_port()
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tradesim", "explore", str(LONDON), "--port", str(port),
+         "--runs", "50"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 90
+        page = None
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:
+                    page = r.read().decode("utf-8", "replace")
+                    break
+            except OSError:
+                time.sleep(0.5)
+        assert proc.poll() is None, proc.stdout.read().decode()
+        assert page is not None, "the server did not answer within 90 s"
+        assert "solara" in page.lower()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+
+
+# ------------------------------------------------------------------ optional dependency
+
+
+def test_the_library_imports_without_solara():
+    code = ("import sys; sys.modules['solara'] = None\n"
+            "import tradesim, tradesim.cli, tradesim.display\n"
+            "try:\n    import tradesim.explore\nexcept ImportError as exc:\n    print(exc)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=ROOT)
+    assert "pip install 'tradesim[explore]'" in out.stdout

@@ -1,0 +1,495 @@
+"""Interactive exploration of a scenario: a Solara app with controls and live charts.
+
+In a notebook::
+
+    import tradesim
+    from tradesim import explore
+
+    scenario = tradesim.load_scenario("scenarios/london-2025.yaml")
+    explore.app(scenario)          # the last expression of a cell shows the app
+
+From a shell, ``tradesim explore scenarios/london-2025.yaml`` serves the same
+app on http://127.0.0.1:8765.
+
+Controls change the key parameters (each actor's strategy, monitoring noise
+and weekly approval hazard, and the inventory cover of every sector); each
+change reruns a short ensemble with :func:`tradesim.run` (a few hundred runs,
+a fraction of a second) and redraws the charts of restriction levels, phase
+shares and supply-flow indices.  A parameter left alone keeps the scenario's
+own value or distribution; one moved becomes a fixed number.
+
+The controls and the charts are plain functions of the scenario and the
+changes (:func:`controls`, :func:`apply_changes`, :func:`simulate`,
+:func:`chart_data`, :func:`draw_charts`), so what the app shows can be
+reproduced in code.  Solara is an optional dependency: install it with
+``pip install 'tradesim[explore]'``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from .ensemble import run
+from .model import OUTCOMES
+from .results import Results
+from .scenario import Scenario, validate_scenario
+from .strategies import STRATEGIES, get_strategy
+from .sweep import set_path, settable_paths
+
+try:
+    import solara
+except ImportError as exc:  # pragma: no cover - depends on the environment
+    raise ImportError(
+        "tradesim.explore needs Solara, an optional dependency: install it with "
+        "pip install 'tradesim[explore]'"
+    ) from exc
+
+__all__ = [
+    "DEFAULT_RUNS",
+    "DEFAULT_SEED",
+    "INVENTORY_SCALE",
+    "SCENARIO_ENV",
+    "Control",
+    "Explorer",
+    "Page",
+    "app",
+    "apply_changes",
+    "chart_data",
+    "controls",
+    "draw_charts",
+    "server_command",
+    "simulate",
+    "strategy_choices",
+]
+
+#: Replications per update of the app: enough for stable shares, fast enough to feel live.
+DEFAULT_RUNS = 300
+#: Master seed of the app's runs (the London framework's date), so a view is reproducible.
+DEFAULT_SEED = 20250611
+#: Pseudo-path of the control that multiplies every sector's inventory cover.
+INVENTORY_SCALE = "economy.sectors.*.inventory_weeks (scale)"
+#: Environment variable through which ``tradesim explore`` names the scenario file.
+SCENARIO_ENV = "TRADESIM_EXPLORE_SCENARIO"
+_RUNS_ENV = "TRADESIM_EXPLORE_RUNS"
+
+_ACTOR_WORDS = {"us": "US", "china": "China"}
+# Distribution fields that scale with the variable (all are location or scale parameters).
+_SCALED_FIELDS = {"low", "high", "mode", "mean", "sd", "median", "values"}
+
+
+# ------------------------------------------------------------------------ controls
+
+
+@dataclasses.dataclass(frozen=True)
+class Control:
+    """One control of the app: a scenario parameter and its admissible values.
+
+    Attributes
+    ----------
+    path : str
+        Dotted parameter path (see :meth:`tradesim.Scenario.parameter_paths`),
+        ``actors.<actor>.strategy.name``, or :data:`INVENTORY_SCALE`.
+    label : str
+        Text shown next to the control.
+    kind : {"select", "slider"}
+    default : float or str
+        Where the control starts: the scenario's value, or the median of its
+        distribution (the scenario itself is used until the control is moved).
+    low, high, step : float
+        Range of a slider.
+    choices : tuple of str
+        Options of a select.
+    scenario_value : str
+        The scenario's own value or distribution, for the control's hint.
+    """
+
+    path: str
+    label: str
+    kind: Literal["select", "slider"]
+    default: float | str
+    low: float = 0.0
+    high: float = 1.0
+    step: float = 0.01
+    choices: tuple[str, ...] = ()
+    scenario_value: str = ""
+
+
+def strategy_choices() -> tuple[str, ...]:
+    """Registered strategies that can be built from their defaults, sorted by name."""
+    names = []
+    for name in sorted(STRATEGIES):
+        try:
+            get_strategy(name)()
+        except (TypeError, ValueError):  # needs parameters the app does not ask for
+            continue
+        names.append(name)
+    return tuple(names)
+
+
+def _median(value: Any) -> float:
+    if hasattr(value, "ppf"):
+        return float(np.asarray(value.ppf(np.array([0.5])))[0])
+    return float(value)
+
+
+def _shown(value: Any) -> str:
+    return value.describe() if hasattr(value, "describe") else f"{float(value):g}"
+
+
+def _actor_word(scenario: Scenario, actor: str) -> str:
+    return _ACTOR_WORDS.get(actor, scenario.actors[actor].name)
+
+
+def controls(scenario: Scenario) -> list[Control]:
+    """The app's controls for ``scenario``, in display order.
+
+    For each actor: its strategy, the noise (sd) with which it monitors its
+    partner, and its weekly approval hazard; then one multiplier of every
+    sector's inventory cover (weeks of normal use).
+
+    Parameters
+    ----------
+    scenario : Scenario
+
+    Returns
+    -------
+    list of Control
+    """
+    out = []
+    names = strategy_choices()
+    for a in scenario.actor_ids:
+        word = _actor_word(scenario, a)
+        current = scenario.actors[a].strategy.name
+        choices = names if current in names else (current, *names)
+        out.append(Control(f"actors.{a}.strategy.name", f"{word} strategy", "select",
+                           current, choices=choices, scenario_value=current))
+    for a in scenario.actor_ids:
+        word = _actor_word(scenario, a)
+        noise = scenario.monitoring[a].noise_sd
+        out.append(Control(f"monitoring.{a}.noise_sd", f"{word} monitoring noise (sd)",
+                           "slider", round(_median(noise), 3), 0.0, 0.5, 0.01,
+                           scenario_value=_shown(noise)))
+        hazard = scenario.approval[a].weekly_hazard
+        out.append(Control(f"approval.{a}.weekly_hazard", f"{word} weekly approval chance",
+                           "slider", round(_median(hazard), 3), 0.0, 1.0, 0.01,
+                           scenario_value=_shown(hazard)))
+    if scenario.economy.sectors:
+        out.append(Control(INVENTORY_SCALE, "Inventory cover (x scenario's)", "slider", 1.0,
+                           0.25, 4.0, 0.25, scenario_value="1"))
+    return out
+
+
+def _scale(value: Any, factor: float) -> Any:
+    """A parameter (number or distribution data) times ``factor``."""
+    if isinstance(value, Mapping):
+        out = dict(value)
+        for key in _SCALED_FIELDS & out.keys():
+            v = out[key]
+            out[key] = [x * factor for x in v] if isinstance(v, list | tuple) else v * factor
+        return out
+    return float(value) * factor
+
+
+def apply_changes(scenario: Scenario, changes: Mapping[str, Any]) -> Scenario:
+    """The scenario with the controls' values set.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    changes : mapping
+        Control path -> value (see :func:`controls`).  A strategy name drops
+        the old strategy's parameters that the new one does not take;
+        :data:`INVENTORY_SCALE` multiplies every sector's ``inventory_weeks``
+        and ``max_cover_weeks`` (distributions are scaled as a whole).
+
+    Returns
+    -------
+    Scenario
+        Validated again, so a value out of range raises
+        :class:`~tradesim.ScenarioError`.
+    """
+    if not changes:
+        return scenario
+    data = scenario.model_dump(mode="json")
+    allowed = settable_paths(data)
+    # The strategy names first: setting one drops the parameters the new rule does not take.
+    items = sorted(changes.items(), key=lambda kv: not kv[0].endswith("strategy.name"))
+    for path, value in items:
+        if path == INVENTORY_SCALE:
+            factor = float(value)
+            for sector in data["economy"]["sectors"]:
+                sector["inventory_weeks"] = _scale(sector["inventory_weeks"], factor)
+                sector["max_cover_weeks"] = _scale(sector["max_cover_weeks"], factor)
+            continue
+        set_path(data, path, value, allowed)
+    return validate_scenario(data, source=f"{scenario.name} (explore)")
+
+
+def simulate(scenario: Scenario, changes: Mapping[str, Any] | None = None, *,
+             runs: int = DEFAULT_RUNS, seed: int = DEFAULT_SEED) -> Results:
+    """Run the ensemble the app shows: ``scenario`` with ``changes``, ``runs`` replications.
+
+    The same seed is used for every setting (common random numbers), so a
+    difference between two settings is the settings', not the noise's.
+    """
+    return run(apply_changes(scenario, changes or {}), runs=runs, seed=seed, progress=False)
+
+
+# -------------------------------------------------------------------------- charts
+
+
+def chart_data(results: Results) -> dict[str, pd.DataFrame]:
+    """The numbers behind the app's charts.
+
+    Returns
+    -------
+    dict of DataFrame, each indexed by week 0..horizon
+        ``"levels"``: median restriction level of each instrument
+        (``<actor>.<instrument>``, 0 = open, 1 = fully stopped);
+        ``"phases"``: share of runs in each phase;
+        ``"supply"``: mean supply-flow index of each good (1.0 = 2024 average);
+        and ``"outcomes"`` (indexed by outcome): probability with its 95%
+        interval at the horizon.
+    """
+    names = results.series_names
+    instruments = [n for n in names if not n.startswith(("perceived.", "supply.", "halted.",
+                                                         "pressure."))]
+    summary = results.summary()
+    levels = pd.DataFrame({n: summary.series[n]["q50"] for n in instruments})
+    supply = pd.DataFrame({n.removeprefix("supply."): summary.series[n]["mean"]
+                           for n in names if n.startswith("supply.")})
+    for frame in (levels, supply):
+        frame.index.name = "week"
+    outcomes = summary.outcomes[["probability", "ci95_low", "ci95_high"]].copy()
+    return {"levels": levels, "phases": results.phase_shares(), "supply": supply,
+            "outcomes": outcomes}
+
+
+def draw_charts(data: Mapping[str, pd.DataFrame], start_date: Any = None) -> Any:
+    """Draw the three charts of :func:`chart_data` on one new matplotlib Figure.
+
+    Uses :class:`matplotlib.figure.Figure` directly (no pyplot, no global
+    state) in the house style of :mod:`tradesim.plots`.
+
+    Parameters
+    ----------
+    data : mapping
+        From :func:`chart_data`.
+    start_date : date, optional
+        Label the x axes with calendar dates from this date (default: weeks).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib as mpl
+    from matplotlib.figure import Figure
+
+    from .plots import PALETTE, PHASE_COLORS, STYLE
+
+    def x_of(frame: pd.DataFrame) -> Any:
+        if start_date is None:
+            return frame.index.to_numpy()
+        return pd.date_range(start_date, periods=len(frame), freq="7D").to_pydatetime()
+
+    with mpl.rc_context(STYLE):
+        fig = Figure(figsize=(10.5, 3.4), layout="constrained")
+        ax_levels, ax_phases, ax_supply = fig.subplots(1, 3, sharex=True)
+        levels = data["levels"]
+        styles = ["-", "--", ":", "-."]
+        for k, name in enumerate(levels.columns):
+            ax_levels.plot(x_of(levels), levels[name], color=PALETTE[k % 6],
+                           linestyle=styles[(k // 6) % 4], linewidth=1.3, label=name)
+        ax_levels.set_title("Restriction levels (median run)")
+        ax_levels.set_ylim(-0.02, 1.05)
+        ax_levels.legend(fontsize=6, ncols=2, loc="best")
+
+        phases = data["phases"]
+        x = x_of(phases)
+        colors = [PHASE_COLORS.get(p, PALETTE[i % 8]) for i, p in enumerate(phases.columns)]
+        ax_phases.stackplot(x, phases.to_numpy().T, labels=list(phases.columns),
+                            colors=colors, alpha=0.85)
+        ax_phases.set_title("Phase of the framework (share of runs)")
+        ax_phases.set_ylim(0, 1)
+        ax_phases.legend(fontsize=6, loc="lower left")
+
+        supply = data["supply"]
+        for k, name in enumerate(supply.columns):
+            ax_supply.plot(x_of(supply), supply[name], color=PALETTE[k % 6],
+                           linestyle=styles[(k // 6) % 4], linewidth=1.3, label=name)
+        ax_supply.set_title("Supply-flow index (mean, 1 = 2024)")
+        ax_supply.set_ylim(-0.02, 1.05)
+        ax_supply.legend(fontsize=6, ncols=2, loc="best")
+        for ax in (ax_levels, ax_phases, ax_supply):
+            ax.set_xlabel("Date" if start_date is not None else "Week")
+        if start_date is not None:
+            from .plots import format_date_axis
+
+            for ax in (ax_levels, ax_phases, ax_supply):
+                format_date_axis(ax)
+    return fig
+
+
+def _outcome_markdown(outcomes: pd.DataFrame, runs: int) -> str:
+    cells = " | ".join(
+        f"{name.replace('_', ' ')} **{row.probability:.1%}** "
+        f"({row.ci95_low:.0%}-{row.ci95_high:.0%})"
+        for name, row in outcomes.loc[list(OUTCOMES)].iterrows())
+    return f"Outcomes at the horizon, {runs:,} runs (95% interval): {cells}"
+
+
+# ------------------------------------------------------------------------------ app
+
+
+def _as_key(changes: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
+    return tuple(sorted(changes.items()))
+
+
+@solara.component
+def Explorer(scenario: Scenario, runs: int = DEFAULT_RUNS, seed: int = DEFAULT_SEED,
+             format: str = "png") -> Any:
+    """The app: controls on the left, outcome shares and charts on the right.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario explored; its own values are used until a control moves.
+    runs : int
+        Replications per update.
+    seed : int
+        Master seed of every update.
+    format : str
+        Image format of the charts (``"png"`` or ``"svg"``).
+    """
+    changes, set_changes = solara.use_state({})
+    key = _as_key(changes)
+
+    def compute() -> tuple[dict[str, pd.DataFrame] | None, str | None]:
+        try:
+            results = simulate(scenario, dict(key), runs=runs, seed=seed)
+        except ValueError as exc:  # ScenarioError: a combination the scenario refuses
+            return None, str(exc)
+        return chart_data(results), None
+
+    data, error = solara.use_memo(compute, dependencies=[scenario, key, runs, seed])
+    figure = solara.use_memo(
+        lambda: None if data is None else draw_charts(data, scenario.start_date),
+        dependencies=[data])
+
+    def setter(path: str) -> Any:
+        def set_value(value: Any) -> None:
+            set_changes({**changes, path: value})
+        return set_value
+
+    with solara.Columns([1, 3]) as main:
+        with solara.Column():
+            solara.Markdown(f"### {scenario.name}")
+            for control in controls(scenario):
+                value = changes.get(control.path, control.default)
+                if control.kind == "select":
+                    solara.Select(label=control.label, values=list(control.choices),
+                                  value=value, on_value=setter(control.path))
+                else:
+                    solara.SliderFloat(label=control.label, value=float(value),
+                                       min=control.low, max=control.high, step=control.step,
+                                       on_value=setter(control.path))
+                moved = control.path in changes
+                hint = "set here" if moved else f"scenario: {control.scenario_value}"
+                solara.Text(hint, style={"font-size": "0.8em", "color": "#777"})
+            solara.Button("Reset to the scenario", on_click=lambda: set_changes({}),
+                          disabled=not changes)
+        with solara.Column():
+            if error is not None:
+                solara.Error(error)
+            else:
+                assert data is not None
+                solara.Markdown(_outcome_markdown(data["outcomes"], runs))
+                solara.FigureMatplotlib(figure, dependencies=[figure], format=format,
+                                        dpi=100)
+    return main
+
+
+def app(scenario: Scenario | None = None, *, runs: int = DEFAULT_RUNS,
+        seed: int = DEFAULT_SEED) -> Any:
+    """The interactive app for a notebook cell (the cell's last expression shows it).
+
+    Parameters
+    ----------
+    scenario : Scenario, optional
+        Default: the scenario file named by ``$TRADESIM_EXPLORE_SCENARIO``.
+    runs : int
+        Replications per update (a few hundred keeps it live).
+    seed : int
+        Master seed of every update.
+
+    Returns
+    -------
+    solara Element
+        Displayed by Jupyter; ``solara.render(app(s))`` renders it headless.
+    """
+    if scenario is None:
+        scenario = _scenario_from_environment()
+    return Explorer(scenario=scenario, runs=runs, seed=seed)
+
+
+def _scenario_from_environment() -> Scenario:
+    from .io import load_scenario
+
+    path = os.environ.get(SCENARIO_ENV)
+    if not path:
+        raise ValueError(f"no scenario: pass one, or set ${SCENARIO_ENV} to a scenario file")
+    return load_scenario(Path(path))
+
+
+@solara.component
+def Page() -> Any:
+    """Entry point of ``tradesim explore`` (``solara run tradesim.explore:Page``).
+
+    Reads the scenario named by ``$TRADESIM_EXPLORE_SCENARIO`` once per
+    session, as the command line's stand-in.
+    """
+    scenario = solara.use_memo(_scenario_from_environment, dependencies=[])
+    runs = int(os.environ.get(_RUNS_ENV, DEFAULT_RUNS))
+    solara.Title(f"tradesim explore: {scenario.name}")
+    return Explorer(scenario=scenario, runs=runs)
+
+
+def server_command(scenario_path: str | Path, *, host: str = "127.0.0.1", port: int = 8765,
+                   runs: int = DEFAULT_RUNS, open_browser: bool = False
+                   ) -> tuple[list[str], dict[str, str]]:
+    """The command and environment that serve the app with Solara.
+
+    Parameters
+    ----------
+    scenario_path : str or Path
+        Scenario file (validated by the caller).
+    host : str
+        Address to bind (default loopback only).
+    port : int
+        Port (0: a free one).
+    runs : int
+        Replications per update.
+    open_browser : bool
+        Open a browser tab.
+
+    Returns
+    -------
+    (argv, env)
+        For :func:`subprocess.run`.
+    """
+    import sys
+
+    argv = [sys.executable, "-m", "solara", "run", "tradesim.explore:Page", "--host", host,
+            "--port", str(int(port)), "--open" if open_browser else "--no-open",
+            "--log-level", "warning"]
+    env = dict(os.environ)
+    env[SCENARIO_ENV] = str(Path(scenario_path).resolve())
+    env[_RUNS_ENV] = str(int(runs))
+    return argv, env
