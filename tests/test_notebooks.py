@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -32,13 +34,32 @@ def test_notebook_is_stored_without_outputs(path):
             assert cell.execution_count is None, f"{path.name}: execution counts left"
 
 
+@pytest.fixture(scope="module")
+def kernel_name(tmp_path_factory):
+    """A kernel spec for the Python running the tests, found before any other.
+
+    A machine may have a ``python3`` kernel spec pointing at another interpreter
+    (without tradesim); ``$JUPYTER_PATH`` is searched first.
+    """
+    folder = tmp_path_factory.mktemp("jupyter")
+    spec = folder / "kernels" / "tradesim-tests"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "tradesim tests", "language": "python",
+    }), encoding="utf-8")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("JUPYTER_PATH", str(folder))
+        yield "tradesim-tests"
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_runs(path):
+def test_notebook_runs(path, kernel_name):
     nb = nbformat.read(path, as_version=4)
-    # Run in the notebook's own folder, as Jupyter does; the kernel is this Python's.
+    # Run in the notebook's own folder, as Jupyter does.
     client = nbclient.NotebookClient(
-        nb, timeout=CELL_TIMEOUT, kernel_name="python3", allow_errors=False,
+        nb, timeout=CELL_TIMEOUT, kernel_name=kernel_name, allow_errors=False,
         resources={"metadata": {"path": str(path.parent)}},
     )
     client.execute()
