@@ -17,7 +17,7 @@ from typing import Any
 
 from . import streams
 from .model import TradeModel
-from .results import Collector, Partial, Results
+from .results import BINS, Collector, Partial, Results
 from .scenario import Scenario
 
 __all__ = ["DEFAULT_CHUNK", "MAX_RUNS", "run"]
@@ -32,6 +32,9 @@ KEEP_SAMPLE = 1_000
 MAX_RUNS = 100_000_000
 #: Runs at least this large use all cores by default.
 PARALLEL_FROM = 50_000
+#: Most memory, in bytes, that kept trajectories and the weekly histograms of one
+#: run may take (4 GiB); :func:`run` refuses larger runs with advice to shrink them.
+MAX_MEMORY_BYTES = 4 * 2**30
 
 
 def _chunks(runs: int, size: int) -> Iterator[tuple[int, int]]:
@@ -78,6 +81,8 @@ def run(
     keep_trajectories : int or None
         Keep full weekly trajectories of the first this-many replications.
         ``None`` keeps all for runs up to 10,000, else the first 1,000.
+        Kept trajectories and the weekly histograms together may take at
+        most :data:`MAX_MEMORY_BYTES` (4 GiB).
     overrides : dict, optional
         Parameter values by path replacing the scenario's (used by sweeps).
     progress : bool or None
@@ -87,6 +92,12 @@ def run(
     Returns
     -------
     Results
+
+    Raises
+    ------
+    ValueError
+        For ``runs`` outside 1 to :data:`MAX_RUNS`, or a run that would need
+        more than :data:`MAX_MEMORY_BYTES` (the message says what to lower).
 
     Examples
     --------
@@ -104,6 +115,7 @@ def run(
     if keep_trajectories is None:
         keep_trajectories = runs if runs <= KEEP_ALL_UP_TO else KEEP_SAMPLE
     keep = max(0, min(int(keep_trajectories), runs))
+    _check_memory(scenario, keep)
     if workers is None:
         workers = (os.cpu_count() or 1) if runs >= PARALLEL_FROM else 1
     workers = max(1, min(int(workers), -(-runs // chunk_size)))
@@ -123,6 +135,25 @@ def run(
     finally:
         bar.close()
     return collector.results()
+
+
+def _check_memory(scenario: Scenario, keep: int) -> None:
+    """Refuse a run whose trajectories and histograms obviously exceed the memory limit."""
+    series = len(TradeModel.series_names_for(scenario))
+    weeks = scenario.horizon_weeks + 1
+    # float32 series plus int8 phase and two int8 actions a week, per kept replication;
+    # int64 histograms of every series and week, for a chunk and for the running total.
+    trajectories = keep * weeks * (4 * series + 3)
+    histograms = 2 * series * weeks * BINS * 8
+    need = trajectories + histograms
+    if need > MAX_MEMORY_BYTES:
+        raise ValueError(
+            f"this run would need about {need / 2**30:.1f} GiB of memory, more than the "
+            f"{MAX_MEMORY_BYTES / 2**30:g} GiB allowed ({keep:,} kept trajectories of "
+            f"{series} series x {weeks} weeks: {trajectories / 2**30:.1f} GiB; weekly "
+            f"histograms: {histograms / 2**30:.1f} GiB): keep fewer trajectories "
+            "(keep_trajectories=1000, or 0), run fewer replications (--runs), or shorten "
+            "horizon_weeks")
 
 
 def _run_parallel(scenario: Scenario, master: Any, tasks: list[tuple[int, int]], keep: int,
