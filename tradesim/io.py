@@ -91,6 +91,9 @@ def read_data(path: str | Path) -> Any:
     suffix = path.suffix.lower()
     if suffix not in (".yaml", ".yml", ".toml"):
         raise fail(f"unknown file type {suffix or '(none)'!r}: use .yaml, .yml or .toml")
+    if path.exists() and not (path.is_file() or path.is_dir()):
+        # A FIFO or device would block the read or never end.
+        raise fail("is not a regular file")
     try:
         with path.open("rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
@@ -111,7 +114,9 @@ def read_data(path: str | Path) -> Any:
     if suffix == ".toml":
         try:
             return tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
+        except RecursionError:
+            raise fail("TOML error: nested too deeply") from None
+        except ValueError as exc:  # TOMLDecodeError, or an integer too long to convert
             raise fail(f"TOML syntax error: {exc}") from None
     try:
         return yaml.load(text, Loader=_StrictLoader)
@@ -120,6 +125,8 @@ def read_data(path: str | Path) -> Any:
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise fail(f"YAML error{where}: {exc.problem}") from None
     except (yaml.YAMLError, RecursionError) as exc:
+        raise fail(f"YAML error: {exc}") from None
+    except (ValueError, TypeError) as exc:  # e.g. 2025-02-30, a 5,000-digit integer, a set key
         raise fail(f"YAML error: {exc}") from None
 
 
@@ -259,8 +266,8 @@ def scenario_hash(scenario: Scenario) -> str:
 def save_results(results: Any, directory: str | Path) -> Path:
     """Save results as netCDF (``results.nc``) plus JSON metadata (``metadata.json``).
 
-    Each file is written atomically; the metadata, written last, marks a
-    complete save.  No pickle is used.
+    Each file is written atomically; the metadata, removed first and written
+    last, marks a complete save.  No pickle is used.
 
     Parameters
     ----------
@@ -302,6 +309,9 @@ def save_results(results: Any, directory: str | Path) -> Path:
         data["traj_action"] = (("actor", "week", "kept"), traj["action"])
     ds = xr.Dataset(data)
     encoding = {name: {"compression": "gzip", "compression_opts": 4} for name in ds.data_vars}
+    # The metadata marks a complete save: drop an older one first, so that a save cut
+    # short (kill -9) never leaves new data beside the metadata of an older run.
+    (directory / METADATA_FILE).unlink(missing_ok=True)
     _atomic_write(directory / RESULTS_FILE,
                   lambda tmp: ds.to_netcdf(tmp, engine="h5netcdf", encoding=encoding))
     metadata = {
