@@ -174,11 +174,11 @@ def controls(scenario: Scenario) -> list[Control]:
         word = _actor_word(scenario, a)
         noise = scenario.monitoring[a].noise_sd
         out.append(Control(f"monitoring.{a}.noise_sd", f"{word} monitoring noise (sd)",
-                           "slider", round(_median(noise), 3), 0.0, 0.5, 0.01,
+                           "slider", round(_median(noise), 2), 0.0, 0.5, 0.01,
                            scenario_value=_shown(noise)))
         hazard = scenario.approval[a].weekly_hazard
         out.append(Control(f"approval.{a}.weekly_hazard", f"{word} weekly approval chance",
-                           "slider", round(_median(hazard), 3), 0.0, 1.0, 0.01,
+                           "slider", round(_median(hazard), 2), 0.0, 1.0, 0.01,
                            scenario_value=_shown(hazard)))
     if scenario.economy.sectors:
         out.append(Control(INVENTORY_SCALE, "Inventory cover (x scenario's)", "slider", 1.0,
@@ -300,8 +300,11 @@ def draw_charts(data: Mapping[str, pd.DataFrame], start_date: Any = None) -> Any
         return pd.date_range(start_date, periods=len(frame), freq="7D").to_pydatetime()
 
     with mpl.rc_context(STYLE):
-        fig = Figure(figsize=(10.5, 3.4), layout="constrained")
+        fig = Figure(figsize=(10.5, 4.6), layout="constrained")
         ax_levels, ax_phases, ax_supply = fig.subplots(1, 3, sharex=True)
+        # Legends under the panels, where they hide no line.
+        below = {"fontsize": 6.5, "ncols": 2, "loc": "upper center",
+                 "bbox_to_anchor": (0.5, -0.2), "frameon": False}
         levels = data["levels"]
         styles = ["-", "--", ":", "-."]
         for k, name in enumerate(levels.columns):
@@ -309,7 +312,7 @@ def draw_charts(data: Mapping[str, pd.DataFrame], start_date: Any = None) -> Any
                            linestyle=styles[(k // 6) % 4], linewidth=1.3, label=name)
         ax_levels.set_title("Restriction levels (median run)")
         ax_levels.set_ylim(-0.02, 1.05)
-        ax_levels.legend(fontsize=6, ncols=2, loc="best")
+        ax_levels.legend(**below)
 
         phases = data["phases"]
         x = x_of(phases)
@@ -318,7 +321,7 @@ def draw_charts(data: Mapping[str, pd.DataFrame], start_date: Any = None) -> Any
                             colors=colors, alpha=0.85)
         ax_phases.set_title("Phase of the framework (share of runs)")
         ax_phases.set_ylim(0, 1)
-        ax_phases.legend(fontsize=6, loc="lower left")
+        ax_phases.legend(**below)
 
         supply = data["supply"]
         for k, name in enumerate(supply.columns):
@@ -326,7 +329,7 @@ def draw_charts(data: Mapping[str, pd.DataFrame], start_date: Any = None) -> Any
                            linestyle=styles[(k // 6) % 4], linewidth=1.3, label=name)
         ax_supply.set_title("Supply-flow index (mean, 1 = 2024)")
         ax_supply.set_ylim(-0.02, 1.05)
-        ax_supply.legend(fontsize=6, ncols=2, loc="best")
+        ax_supply.legend(**below)
         for ax in (ax_levels, ax_phases, ax_supply):
             ax.set_xlabel("Date" if start_date is not None else "Week")
         if start_date is not None:
@@ -354,7 +357,7 @@ def _as_key(changes: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
 
 @solara.component
 def Explorer(scenario: Scenario, runs: int = DEFAULT_RUNS, seed: int = DEFAULT_SEED,
-             format: str = "png") -> Any:
+             image_format: str = "png") -> Any:
     """The app: controls on the left, outcome shares and charts on the right.
 
     Parameters
@@ -365,7 +368,7 @@ def Explorer(scenario: Scenario, runs: int = DEFAULT_RUNS, seed: int = DEFAULT_S
         Replications per update.
     seed : int
         Master seed of every update.
-    format : str
+    image_format : str
         Image format of the charts (``"png"`` or ``"svg"``).
     """
     changes, set_changes = solara.use_state({})
@@ -411,7 +414,7 @@ def Explorer(scenario: Scenario, runs: int = DEFAULT_RUNS, seed: int = DEFAULT_S
             else:
                 assert data is not None
                 solara.Markdown(_outcome_markdown(data["outcomes"], runs))
-                solara.FigureMatplotlib(figure, dependencies=[figure], format=format,
+                solara.FigureMatplotlib(figure, dependencies=[figure], format=image_format,
                                         dpi=100)
     return main
 
