@@ -189,7 +189,12 @@ def _resolve(path: Path, depth: int = 0) -> Any:
         if depth >= _MAX_EXTENDS_DEPTH:
             raise ScenarioError(str(path), [Problem("extends", "too many levels of 'extends' "
                                                                f"(at most {_MAX_EXTENDS_DEPTH})")])
-        base = _resolve(path.parent / parent, depth + 1)
+        try:
+            base = _resolve(path.parent / parent, depth + 1)
+        except ScenarioError as exc:
+            # Name the file the user passed first, then the file it extends.
+            raise ScenarioError(str(path), [Problem("extends", f"{exc.source}: {p}")
+                                            for p in exc.problems]) from None
         rest = {k: v for k, v in data.items() if k != "extends"}
         return merge(base, rest)
     return data
