@@ -193,6 +193,13 @@ class TradeModel(mesa.Model):
             self._start_framework(everyone, 0)
             self.milestones["approved"][:] = 0
 
+        # Mesa 3.3 keeps a class-level id counter per model (Agent._ids), which holds
+        # every model, and all its arrays, forever.  This model adds no agents after
+        # construction, so its counter can go now (Mesa 3.5 has no such counter).
+        ids = getattr(mesa.Agent, "_ids", None)
+        if isinstance(ids, dict):
+            ids.pop(self, None)
+
         self.series_names = self.series_names_for(scenario)
         self.series = np.empty((len(self.series_names), self.horizon + 1, r), dtype=np.float32)
         self.phases = np.empty((self.horizon + 1, r), dtype=np.int8)
@@ -410,6 +417,20 @@ class TradeModel(mesa.Model):
         self.phases[t] = self.phase
         for k, g in enumerate(self.governments):
             self.actions[k, t] = g.action
+
+    def close(self) -> None:
+        """Free the model's memory now: drop its agents and recorded arrays.
+
+        Agents and the model refer to each other, so without this their arrays
+        wait for Python's cyclic garbage collector; an ensemble running many
+        chunks calls it after extracting each chunk's results.
+        """
+        for g in self.governments:
+            g.partner = None  # type: ignore[assignment]
+        self.remove_all_agents()
+        self.governments, self.sectors = [], []
+        self.series = self.phases = self.actions = None  # type: ignore[assignment]
+        self.draws = None  # type: ignore[assignment]
 
     # -- results ------------------------------------------------------------------------
 

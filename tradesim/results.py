@@ -162,9 +162,9 @@ class Collector:
     """
 
     def __init__(self, scenario: Scenario, seed: int, series_names: list[str], runs: int,
-                 kept: int) -> None:
+                 kept: int, offset: int = 0) -> None:
         self.scenario, self.seed, self.series_names = scenario, seed, list(series_names)
-        self.runs, self.kept = runs, kept
+        self.runs, self.kept, self.offset = runs, kept, offset
         self.outcome = np.empty(runs, dtype=np.int8)
         self.breakdowns = np.empty(runs, dtype=np.int16)
         self.truces = np.empty(runs, dtype=np.int16)
@@ -176,7 +176,7 @@ class Collector:
 
     def add(self, part: Partial) -> None:
         """Add one chunk's contribution."""
-        where = slice(part.start, part.stop)
+        where = slice(part.start - self.offset, part.stop - self.offset)
         self.outcome[where] = part.outcome
         self.breakdowns[where] = part.breakdowns
         self.truces[where] = part.truces
@@ -201,11 +201,19 @@ class Collector:
                     "action": np.empty((*traj["action"].shape[:2], self.kept), np.int8),
                 }
             n = traj["series"].shape[-1]
-            cols = slice(part.start, part.start + n)
+            cols = slice(part.start - self.offset, part.start - self.offset + n)
             self.trajectories["series"][:, :, cols] = traj["series"]
             self.trajectories["phase"][:, cols] = traj["phase"]
             self.trajectories["action"][:, :, cols] = traj["action"]
         self.received += part.stop - part.start
+
+    def to_partial(self) -> Partial:
+        """Everything collected so far as one partial (a worker's batch of chunks)."""
+        return Partial(
+            start=self.offset, stop=self.offset + self.received, outcome=self.outcome,
+            milestones=self.milestones, breakdowns=self.breakdowns, truces=self.truces,
+            parameters=self.parameters, trajectories=self.trajectories, **self.totals,
+        )
 
     def results(self) -> Results:
         """The assembled results (every replication must have arrived)."""

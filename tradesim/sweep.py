@@ -780,7 +780,6 @@ def compute_point(scenario: Scenario, runs: int, seed: np.random.SeedSequence,
     """
     results = ensemble.run(scenario, runs=runs, seed=seed, workers=1, keep_trajectories=0,
                            progress=False)
-    _forget_finished_models()
     s = results.summary()
     names = _selected_series(results.series_names, series)
     stats = np.empty((len(names), scenario.horizon_weeks + 1, len(STATS)))
@@ -798,26 +797,6 @@ def compute_point(scenario: Scenario, runs: int, seed: np.random.SeedSequence,
         "milestone_cdf": s.milestones[list(MILESTONES)].to_numpy(dtype=np.float64),
         "series_stats": stats,
     }
-
-
-def _forget_finished_models() -> None:
-    """Drop finished models from Mesa's class-level agent-id counters.
-
-    Mesa 3.3 keeps ``Agent._ids[model]`` for every model ever built, and with it
-    the model and all its arrays (tens of MB per point); a worker running many
-    points would grow without bound.  Only models that ran to their horizon are
-    dropped, so a model being built in another thread keeps its counter.
-    """
-    import mesa
-
-    from .model import TradeModel
-
-    ids = getattr(mesa.Agent, "_ids", None)
-    if not isinstance(ids, dict):
-        return
-    for model in list(ids):
-        if isinstance(model, TradeModel) and getattr(model, "week", -1) >= model.horizon:
-            ids.pop(model, None)
 
 
 def _selected_series(names: list[str], series: Any) -> list[str]:
