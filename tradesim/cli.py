@@ -48,6 +48,15 @@ def _seed(text: str) -> int:
     return value
 
 
+def _date(text: str) -> Any:
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
+
+
 def _probability(text: str) -> float:
     try:
         value = float(text)
@@ -87,6 +96,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", type=Path, nargs="+")
 
     sub.add_parser("schema", help="print the JSON Schema of scenario files")
+
+    p = sub.add_parser("score", help="score a forecast of a scenario against an event log")
+    p.add_argument("scenario", type=Path, help="scenario file (.yaml or .toml)")
+    p.add_argument("events", type=Path, help="event log (.yaml or .toml)")
+    p.add_argument("--runs", type=_positive_int, default=2000, help="replications (2,000)")
+    p.add_argument("--seed", type=_seed, default=20250611, help="master seed (20250611)")
+    p.add_argument("--after", type=_date, default=None,
+                   help="replay the log up to this date (YYYY-MM-DD), forecast and score "
+                        "what follows (default: the scenario's start date)")
+    p.add_argument("--until", type=_date, default=None,
+                   help="end of the scored window (default: the last logged event)")
+    p.add_argument("--format", choices=("table", "json"), default="table")
 
     p = sub.add_parser("exact", help="exact results of the repeated game for two strategies")
     p.add_argument("a", help="strategy of player A (a registered name)")
@@ -336,7 +357,34 @@ def _cmd_explore(args: argparse.Namespace) -> int:
     return EXIT_OK  # pragma: no cover - execve does not return
 
 
+def _cmd_score(args: argparse.Namespace) -> int:
+    from . import history, io
+
+    scenario = io.load_scenario(args.scenario)
+    log = io.load_events(args.events, scenario)
+    after = args.after or scenario.start_date
+    results = history.replay(scenario, log, after, runs=args.runs, seed=args.seed,
+                             keep_trajectories=args.runs)
+    result = history.score(results, log, after=after, until=args.until)
+    if args.format == "json":
+        payload = {
+            "scenario": scenario.name, "events_file": str(args.events), "runs": args.runs,
+            "seed": args.seed, "after": after.isoformat(),
+            "brier": result.brier, "log_score": result.log,
+            "coverage50": result.coverage(50), "coverage90": result.coverage(90),
+            "pit_histogram": result.pit_histogram().tolist(),
+            "events": json.loads(result.events.to_json(orient="records", date_format="iso")),
+        }
+        print(json.dumps(payload, separators=(",", ":")))
+    else:
+        print(f"{scenario.name}: forecast from {after.isoformat()} ({args.runs:,} runs, seed "
+              f"{args.seed}), scored against {args.events}\n")
+        print(result.table())
+    return EXIT_OK
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "score": _cmd_score,
     "run": _cmd_run,
     "validate": _cmd_validate,
     "schema": _cmd_schema,

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from . import streams
-from .model import TradeModel
+from .model import Forcing, TradeModel
 from .results import BINS, Collector, Partial, Results
 from .scenario import Scenario
 
@@ -43,9 +43,9 @@ def _chunks(runs: int, size: int) -> Iterator[tuple[int, int]]:
 
 
 def _run_chunk(scenario: Scenario, master: Any, start: int, stop: int, keep: int,
-               overrides: dict[str, Any] | None) -> Partial:
+               overrides: dict[str, Any] | None, forcing: Forcing | None = None) -> Partial:
     model = TradeModel(scenario, stop - start, master, first_replication=start,
-                       overrides=overrides)
+                       overrides=overrides, forcing=forcing)
     model.run()
     part = Partial.from_model(model, keep=max(0, min(keep - start, stop - start)))
     model.close()
@@ -53,13 +53,15 @@ def _run_chunk(scenario: Scenario, master: Any, start: int, stop: int, keep: int
 
 
 def _run_batch(scenario: Scenario, master: Any, start: int, stop: int, chunk_size: int,
-               keep: int, overrides: dict[str, Any] | None) -> Partial:
+               keep: int, overrides: dict[str, Any] | None,
+               forcing: Forcing | None = None) -> Partial:
     """A worker's task: several chunks, added up locally so one partial travels back."""
     names = TradeModel.series_names_for(scenario)
     local = Collector(scenario, master.entropy, names, stop - start,
                       kept=max(0, min(keep, stop) - start), offset=start)
     for a, b in _chunks(stop - start, chunk_size):
-        local.add(_run_chunk(scenario, master, start + a, start + b, keep, overrides))
+        local.add(_run_chunk(scenario, master, start + a, start + b, keep, overrides,
+                             forcing))
     return local.to_partial()
 
 
@@ -73,6 +75,7 @@ def run(
     keep_trajectories: int | None = None,
     overrides: dict[str, Any] | None = None,
     progress: bool | None = None,
+    forcing: Forcing | None = None,
 ) -> Results:
     """Run a scenario ``runs`` times and collect the results.
 
@@ -101,6 +104,9 @@ def run(
     progress : bool or None
         Show a progress bar (``tqdm.auto``); ``None`` shows one for runs of
         at least 50,000 replications.
+    forcing : Forcing, optional
+        Logged history to replay before running free (see
+        :func:`tradesim.history.replay`).
 
     Returns
     -------
@@ -140,7 +146,8 @@ def run(
     try:
         if workers == 1:
             for start, stop in _chunks(runs, chunk_size):
-                collector.add(_run_chunk(scenario, master, start, stop, keep, overrides))
+                collector.add(_run_chunk(scenario, master, start, stop, keep, overrides,
+                                         forcing))
                 bar.update(stop - start)
         else:
             # Batches of whole chunks: few enough that little travels between processes,
@@ -148,7 +155,7 @@ def run(
             per_batch = max(1, -(-runs // (16 * workers * chunk_size))) * chunk_size
             batches = list(_chunks(runs, per_batch))
             _run_parallel(scenario, master, batches, chunk_size, keep, overrides, workers,
-                          bar, collector)
+                          bar, collector, forcing)
     finally:
         bar.close()
     return collector.results()
@@ -175,7 +182,7 @@ def _check_memory(scenario: Scenario, keep: int) -> None:
 
 def _run_parallel(scenario: Scenario, master: Any, batches: list[tuple[int, int]],
                   chunk_size: int, keep: int, overrides: dict[str, Any] | None, workers: int,
-                  bar: Any, collector: Collector) -> None:
+                  bar: Any, collector: Collector, forcing: Forcing | None = None) -> None:
     # "spawn" starts clean interpreters: safe with threads, and the same on every OS.
     # It is chosen for this pool only; the process-wide start method is left alone.
     context = multiprocessing.get_context("spawn")
@@ -184,7 +191,7 @@ def _run_parallel(scenario: Scenario, master: Any, batches: list[tuple[int, int]
 
     def submit(start: int, stop: int) -> None:
         pending.add(pool.submit(_run_batch, scenario, master, start, stop, chunk_size, keep,
-                                overrides))
+                                overrides, forcing))
 
     with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                 initializer=_init_worker) as pool:

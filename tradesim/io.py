@@ -22,6 +22,7 @@ from .scenario import Problem, Scenario, ScenarioError, validate_scenario
 
 __all__ = [
     "MAX_FILE_BYTES",
+    "load_events",
     "load_results",
     "load_scenario",
     "merge",
@@ -226,6 +227,23 @@ def load_scenario(path: str | Path) -> Scenario:
     ('2025-06-11', 104)
     """
     return validate_scenario(_resolve(Path(path)), source=str(path))
+
+
+def load_events(path: str | Path, scenario: Scenario) -> Any:
+    """Read and validate an event log (YAML or TOML) against a scenario.
+
+    Returns
+    -------
+    tradesim.history.EventLog
+
+    Raises
+    ------
+    ScenarioError
+        Naming the file, the event, the field, the bad value and what is allowed.
+    """
+    from .history import validate_events
+
+    return validate_events(read_data(path), scenario, source=str(path))
 
 
 # ------------------------------------------------------------------ results on disk

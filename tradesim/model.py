@@ -27,6 +27,7 @@ The week (one call to :meth:`TradeModel.step`)
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import mesa
@@ -34,12 +35,13 @@ import numpy as np
 from scipy import special
 
 from . import streams
-from .agents import RETALIATE, Government, Sector
+from .agents import HOLD, RETALIATE, Government, Sector
 from .scenario import Scenario
 from .strategies import make_strategy
 
 __all__ = [
     "MAX_EVENTS",
+    "Forcing",
     "MILESTONES",
     "OUTCOMES",
     "PHASES",
@@ -65,6 +67,29 @@ MILESTONES = (
 
 _U_APPROVE, _U_STRATEGY, _U_DOMESTIC, _U_TRUCE = 0, 2, 4, 6
 _UNIFORMS_PER_WEEK = 7
+
+
+@dataclasses.dataclass(frozen=True)
+class Forcing:
+    """Logged history a model replays, by week (built by :func:`tradesim.history.forcing`).
+
+    Attributes
+    ----------
+    until_week : int
+        Last week replayed; later weeks run free.
+    milestones : dict
+        Week -> logged lifecycle events ("approved", "rejected", "breakdown", "truce").
+    actions : dict
+        Week -> list of (actor index, action code) pairs.
+    levels : dict
+        Week -> list of (actor index, instrument index, level) triples.
+    """
+
+    until_week: int
+    milestones: dict[int, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+    actions: dict[int, tuple[tuple[int, int], ...]] = dataclasses.field(default_factory=dict)
+    levels: dict[int, tuple[tuple[int, int, float], ...]] = dataclasses.field(
+        default_factory=dict)
 
 
 def sample_parameters(scenario: Scenario, u: np.ndarray) -> dict[str, Any]:
@@ -106,6 +131,12 @@ class TradeModel(mesa.Model):
         Parameter values by path (as in :meth:`Scenario.parameter_paths`)
         replacing the scenario's, as floats or arrays of shape (R,); used by
         sweeps.
+    forcing : Forcing, optional
+        Logged history to replay (see :mod:`tradesim.history`): up to
+        ``forcing.until_week`` the lifecycle follows only the logged
+        milestones, each government takes the logged action (HOLD when none
+        is logged), and logged levels are imposed; from then on the model runs
+        free: a conditional forecast.
 
     Attributes
     ----------
@@ -129,6 +160,7 @@ class TradeModel(mesa.Model):
         *,
         first_replication: int = 0,
         overrides: dict[str, Any] | None = None,
+        forcing: Forcing | None = None,
     ) -> None:
         master = streams.master_seed_sequence(seed)
         # Mesa's own generators are seeded from the master too, though the
@@ -137,6 +169,8 @@ class TradeModel(mesa.Model):
         if replications < 1:
             raise ValueError(f"replications must be at least 1, got {replications}")
         self.trade_scenario = scenario
+        self.forcing = forcing
+        self._logged_breakdown = False
         self.master_seed = master
         self.replications = r = int(replications)
         self.first_replication = int(first_replication)
@@ -306,13 +340,21 @@ class TradeModel(mesa.Model):
         self._uniforms = self.draws.uniforms[self.week]
         self._normals = self.draws.normals[self.week]
         self.week += 1
-        self._lifecycle()
+        forced = self.forcing is not None and self.week <= self.forcing.until_week
+        if forced:
+            self._forced_lifecycle()
+        else:
+            self._lifecycle()
         self.active = (self.phase >= IMPLEMENTATION) & (self.phase <= BREAKDOWN)
         governments = self.agents_by_type[Government]
         governments.do("observe")
         governments.do("decide")
+        if forced:
+            self._forced_actions()
         governments.do("act")
-        self._judge()
+        if forced:
+            self._forced_levels()
+        self._judge(breakdowns=not forced)
         self.supply = self._supply()
         self.agents_by_type[Sector].do("produce", self.supply)
         for g in self.governments:
@@ -366,19 +408,57 @@ class TradeModel(mesa.Model):
             self._mark_event("truce", truce, self.truces)
             self._start_framework(truce, week)
 
+    # -- replaying a log: the same step, with logged events overriding draws --------
+
+    def _forced_lifecycle(self) -> None:
+        everyone = np.ones(self.replications, dtype=bool)
+        for milestone in self.forcing.milestones.get(self.week, ()):
+            if milestone == "approved":
+                fresh = self.phase == PRINCIPLE
+                self.approved[:] = True
+                self._start_framework(fresh, self.week)
+                self.milestones["approved"][fresh] = self.week
+            elif milestone == "rejected":
+                self.phase[:] = REJECTED
+                self.milestones["rejected"][:] = self.week
+            elif milestone == "breakdown":
+                self.phase[:] = BREAKDOWN
+                self._logged_breakdown = True
+                self.breakdowns += 1
+                self._mark_event("breakdown", everyone, self.breakdowns)
+            elif milestone == "truce":
+                self.truces += 1
+                self._mark_event("truce", everyone, self.truces)
+                self._start_framework(everyone, self.week)
+
+    def _forced_actions(self) -> None:
+        logged = dict(self.forcing.actions.get(self.week, ()))
+        for k, g in enumerate(self.governments):
+            g.action[:] = logged.get(k, HOLD)
+            g.cooperated[:] = g.action != RETALIATE
+
+    def _forced_levels(self) -> None:
+        for k, j, level in self.forcing.levels.get(self.week, ()):
+            g = self.governments[k]
+            g.level[j] = max(level, 0.0)
+            np.maximum(g.level[j], g.floor[j], out=g.level[j])
+
     def _mark_event(self, kind: str, mask: np.ndarray, counts: np.ndarray) -> None:
         for k in range(1, MAX_EVENTS + 1):
             self.milestones[f"{kind}_{k}"][mask & (counts == k)] = self.week
 
-    def _judge(self) -> None:
-        """Record escalations, breakdowns and completed implementation."""
+    def _judge(self, breakdowns: bool = True) -> None:
+        """Record escalations, breakdowns (unless replaying) and completed implementation."""
         in_framework = (self.phase == IMPLEMENTATION) | (self.phase == COMPLIANCE)
+        if self._logged_breakdown:  # a replayed breakdown: this week's retaliation caused it
+            in_framework = in_framework | (self.phase == BREAKDOWN)
+            self._logged_breakdown = False
         retaliated = [g.action == RETALIATE for g in self.governments]
         first = self.milestones["first_escalation"]
         first[in_framework & (retaliated[0] | retaliated[1]) & (first < 0)] = self.week
         broke = np.zeros(self.replications, dtype=bool)
         for g, did in zip(self.governments, retaliated, strict=True):
-            if did.any():
+            if breakdowns and did.any():
                 broke |= did & (g.restriction_impact() > g.breakdown_threshold + 1e-9)
         broke &= in_framework
         self.phase[broke] = BREAKDOWN

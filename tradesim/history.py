@@ -1,0 +1,387 @@
+"""History in the loop: event logs, replay (conditional forecasts) and forecast scores.
+
+An *event log* lists what happened, dated and sourced: lifecycle milestones
+(``approved``, ``rejected``, ``breakdown``, ``truce``), a government's action
+(``ease``, ``hold``, ``retaliate``) or an instrument's new restriction level,
+and observed values of a series (e.g. ``supply.magnets``, index with 1.0 =
+2024 average flow).  Logs are YAML or TOML, validated like scenarios.
+
+*Replay* runs a scenario forced along the log up to a date and free after it:
+the model's own step, with logged events overriding its draws and decisions
+(see :class:`tradesim.model.Forcing`).  *Scoring* asks how much probability a
+forecast gave to what then happened: Brier and logarithmic scores for
+milestones and level changes, coverage of the 50% and 90% bands and the
+probability integral transform (PIT) for observed series values (Gneiting &
+Raftery 2007, *JASA* 102; Brier 1950, *Monthly Weather Review* 78).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from typing import Annotated, Any, Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .agents import EASE, HOLD, RETALIATE
+from .model import Forcing
+from .results import Results
+from .scenario import Problem, Scenario, ScenarioError, _problems_from, _suggest
+
+__all__ = [
+    "Event",
+    "EventLog",
+    "Score",
+    "brier_score",
+    "forcing",
+    "log_score",
+    "pit_value",
+    "replay",
+    "score",
+    "validate_events",
+    "week_of",
+]
+
+_ACTIONS = {"ease": EASE, "hold": HOLD, "retaliate": RETALIATE}
+#: Milestones scored as yes/no events over the scored window.
+SCORED_MILESTONES = ("approved", "rejected", "first_escalation", "breakdown_1", "truce_1")
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Event(_Frozen):
+    """One logged event.  Give exactly one of milestone, action, level or series."""
+
+    date: dt.date
+    actor: str | None = None
+    instrument: str | None = None
+    milestone: Literal["approved", "rejected", "breakdown", "truce"] | None = None
+    action: Literal["ease", "hold", "retaliate"] | None = None
+    level: Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)] | None = Field(
+        None, description="New restriction level of actor.instrument, in [0, 1].")
+    series: str | None = Field(None, description="Series id, e.g. 'supply.magnets'.")
+    value: Annotated[float, Field(allow_inf_nan=False)] | None = None
+    source: tuple[str, ...] = ()
+    note: str = ""
+
+
+class EventLog(_Frozen):
+    """A dated, sourced record of what happened."""
+
+    name: str = ""
+    description: str = ""
+    events: tuple[Event, ...] = Field(min_length=1)
+    source: tuple[str, ...] = ()
+
+
+def week_of(date: dt.date, start: dt.date) -> int:
+    """Model week in which ``date`` falls: 0 on or before the start, else ceil(days / 7)."""
+    days = (date - start).days
+    return 0 if days <= 0 else math.ceil(days / 7)
+
+
+def validate_events(data: Any, scenario: Scenario, source: str = "<dict>") -> EventLog:
+    """Validate plain data into an :class:`EventLog` that fits ``scenario``.
+
+    Raises
+    ------
+    ScenarioError
+        Naming the event (``events[3]``), the field, the bad value and what is
+        allowed, with "did you mean" for unknown actors, instruments and series.
+    """
+    if not isinstance(data, dict):
+        raise ScenarioError(source, [Problem("", "an event log must be a mapping with "
+                                                 "'events': a list of events")])
+    try:
+        log = EventLog.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(source, _problems_from(exc, data)) from None
+    problems: list[Problem] = []
+    series = set()
+    from .model import TradeModel
+
+    series = set(TradeModel.series_names_for(scenario))
+    for i, e in enumerate(log.events):
+        where = f"events[{i}]"
+        kinds = [k for k in ("milestone", "action", "level", "series")
+                 if getattr(e, k) is not None]
+        if len(kinds) != 1:
+            problems.append(Problem(where, "give exactly one of milestone, action, level or "
+                                           f"series (got {', '.join(kinds) or 'none'})"))
+            continue
+        if kinds[0] in ("action", "level"):
+            if e.actor not in scenario.actors:
+                problems.append(Problem(f"{where}.actor", f"not an actor"
+                                        f"{_suggest(e.actor or '', scenario.actors)}",
+                                        e.actor, True))
+                continue
+        if kinds[0] == "level":
+            ids = [inst.id for inst in scenario.actors[e.actor].instruments]
+            if e.instrument not in ids:
+                problems.append(Problem(f"{where}.instrument", f"not an instrument of {e.actor}"
+                                        f"{_suggest(e.instrument or '', ids)}",
+                                        e.instrument, True))
+        if kinds[0] == "series":
+            if e.series not in series:
+                problems.append(Problem(f"{where}.series", f"unknown series"
+                                        f"{_suggest(e.series or '', series)}", e.series, True))
+            if e.value is None:
+                problems.append(Problem(f"{where}.value", "a series observation needs a value"))
+    if problems:
+        raise ScenarioError(source, problems)
+    return log
+
+
+def forcing(log: EventLog, scenario: Scenario, until: dt.date) -> Forcing:
+    """The replay instructions for ``scenario``: every logged event up to ``until``.
+
+    Events on or before the scenario's start date are part of its initial
+    state and are not replayed.
+    """
+    until_week = min(week_of(until, scenario.start_date), scenario.horizon_weeks)
+    actors = list(scenario.actor_ids)
+    milestones: dict[int, list[str]] = {}
+    actions: dict[int, list[tuple[int, int]]] = {}
+    levels: dict[int, list[tuple[int, int, float]]] = {}
+    for e in sorted(log.events, key=lambda e: e.date):
+        week = week_of(e.date, scenario.start_date)
+        if week < 1 or week > until_week:
+            continue
+        if e.milestone is not None:
+            milestones.setdefault(week, []).append(e.milestone)
+        elif e.action is not None:
+            actions.setdefault(week, []).append((actors.index(e.actor),
+                                                 int(_ACTIONS[e.action])))
+        elif e.level is not None:
+            ids = [inst.id for inst in scenario.actors[e.actor].instruments]
+            k = actors.index(e.actor)
+            levels.setdefault(week, []).append((k, ids.index(e.instrument), e.level))
+            # A logged tightening is a retaliation, a loosening an easing, unless logged.
+            move = actions.setdefault(week, [])
+            if all(actor != k for actor, _ in move):
+                move.append((k, int(RETALIATE if _up(scenario, e) else EASE)))
+    return Forcing(
+        until_week=until_week,
+        milestones={w: tuple(v) for w, v in milestones.items()},
+        actions={w: tuple(v) for w, v in actions.items()},
+        levels={w: tuple(v) for w, v in levels.items()},
+    )
+
+
+def _up(scenario: Scenario, e: Event) -> bool:
+    inst = next(i for i in scenario.actors[e.actor].instruments if i.id == e.instrument)
+    start = inst.level if isinstance(inst.level, float) else inst.level.support()[1]
+    return e.level > start
+
+
+def replay(scenario: Scenario, log: EventLog, until: dt.date, runs: int = 1000,
+           seed: int | None = None, **run_options: Any) -> Results:
+    """Run ``scenario`` forced along ``log`` up to ``until``, then free: a conditional forecast.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    log : EventLog
+        Validated against the scenario (:func:`validate_events`).
+    until : date
+        Last date replayed; the forecast runs free from the week after.
+    runs, seed, **run_options
+        As for :func:`tradesim.run`.
+
+    Returns
+    -------
+    Results
+    """
+    from .ensemble import run
+
+    return run(scenario, runs, seed, forcing=forcing(log, scenario, until), **run_options)
+
+
+# ----------------------------------------------------------------------------- scores
+
+
+def brier_score(p: np.ndarray | float, outcome: np.ndarray | float) -> np.ndarray:
+    """Brier score ``(p - outcome)**2`` of a probability forecast (lower is better)."""
+    return (np.asarray(p, float) - np.asarray(outcome, float)) ** 2
+
+
+def log_score(p: np.ndarray | float, outcome: np.ndarray | float,
+              floor: float = 1e-6) -> np.ndarray:
+    """Logarithmic score ``-log(probability given to what happened)`` (lower is better).
+
+    The probability is floored at ``floor`` so that a forecast that ruled out
+    what happened scores a large finite number.
+    """
+    p = np.asarray(p, float)
+    o = np.asarray(outcome, float)
+    return -np.log(np.maximum(np.where(o > 0.5, p, 1.0 - p), floor))
+
+
+def pit_value(samples: np.ndarray, x: float) -> float:
+    """Probability integral transform of ``x`` under the forecast sample.
+
+    ``P(X < x) + P(X = x) / 2`` (the mid-point for ties), so that a calibrated
+    forecast gives values spread evenly over [0, 1].
+    """
+    samples = np.asarray(samples, float)
+    below = np.count_nonzero(samples < x)
+    ties = np.count_nonzero(samples == x)
+    return float((below + 0.5 * ties) / samples.size)
+
+
+@dataclasses.dataclass(frozen=True)
+class Score:
+    """Scores of a forecast against a log.
+
+    Attributes
+    ----------
+    events : DataFrame
+        One row per scored yes/no event: kind, name, date, week, probability
+        the forecast gave it, outcome (1 happened / 0 not), brier, log_score.
+    observations : DataFrame
+        One row per observed series value: series, date, week, value, q05,
+        q25, q50, q75, q95, in_50, in_90, pit.
+    """
+
+    events: pd.DataFrame
+    observations: pd.DataFrame
+
+    @property
+    def brier(self) -> float:
+        """Mean Brier score over the scored events."""
+        return float(self.events["brier"].mean()) if len(self.events) else math.nan
+
+    @property
+    def log(self) -> float:
+        """Mean logarithmic score over the scored events."""
+        return float(self.events["log_score"].mean()) if len(self.events) else math.nan
+
+    def coverage(self, level: int) -> float:
+        """Share of observed values inside the forecast's central 50% or 90% band."""
+        column = {50: "in_50", 90: "in_90"}[level]
+        obs = self.observations
+        return float(obs[column].mean()) if len(obs) else math.nan
+
+    def pit_histogram(self, bins: int = 10) -> np.ndarray:
+        """Counts of PIT values in ``bins`` equal bins of [0, 1]."""
+        values = self.observations["pit"].to_numpy() if len(self.observations) else []
+        return np.histogram(values, bins=bins, range=(0.0, 1.0))[0]
+
+    def table(self) -> str:
+        """Plain-text report."""
+        lines = [f"{'event':<34}{'week':>6}{'forecast p':>12}{'outcome':>9}{'Brier':>8}"]
+        for row in self.events.itertuples():
+            lines.append(f"{row.name:<34}{row.week:>6}{row.probability:>12.3f}"
+                         f"{row.outcome:>9}{row.brier:>8.3f}")
+        lines.append(f"\nmean Brier score {self.brier:.4f}, mean log score {self.log:.4f} "
+                     f"({len(self.events)} events)")
+        if len(self.observations):
+            lines.append(f"coverage of observed series values: 50% band "
+                         f"{self.coverage(50):.2f}, 90% band {self.coverage(90):.2f} "
+                         f"({len(self.observations)} values)")
+            lines.append("PIT histogram (10 bins): "
+                         + " ".join(str(c) for c in self.pit_histogram()))
+        return "\n".join(lines)
+
+
+def score(results: Results, log: EventLog, after: dt.date | None = None,
+          until: dt.date | None = None) -> Score:
+    """Score a forecast against the events logged after ``after`` (up to ``until``).
+
+    Parameters
+    ----------
+    results : Results
+        The forecast, usually from :func:`replay` with ``until=after``; level
+        changes and series values are scored on its kept trajectories.
+    log : EventLog
+    after : date, optional
+        Events on or before this date were known (replayed); default: the
+        scenario's start date.
+    until : date, optional
+        End of the scored window; default: the last logged event (within the
+        horizon).  Milestones not logged by then count as not happened.
+
+    Returns
+    -------
+    Score
+    """
+    scenario = results.scenario
+    start = scenario.start_date
+    after = after or start
+    scored = [e for e in log.events if after < e.date]
+    last = max((e.date for e in log.events), default=start)
+    until = until or last
+    scored = [e for e in scored if e.date <= until]
+    end_week = min(week_of(until, start), results.horizon_weeks)
+    after_week = week_of(after, start)
+
+    # Milestones: which happened in the window, and when (first time only).
+    counts = {"breakdown": 0, "truce": 0}
+    happened: dict[str, tuple[int, dt.date]] = {}
+    for e in sorted(log.events, key=lambda e: e.date):
+        if e.milestone is None or e.date > until:
+            continue
+        name = e.milestone
+        if name in counts:
+            counts[name] += 1
+            name = f"{name}_{counts[name]}"
+        if e.date > after and name not in happened:
+            happened[name] = (min(week_of(e.date, start), results.horizon_weeks), e.date)
+    for e in sorted(log.events, key=lambda e: e.date):
+        if e.date > after and e.date <= until and (e.action == "retaliate" or (
+                e.level is not None and _up(scenario, e))):
+            happened.setdefault("first_escalation", (week_of(e.date, start), e.date))
+            break
+    rows = []
+    for name in SCORED_MILESTONES:
+        curve = results.milestone_curve(name)
+        already = curve[after_week] if after_week <= results.horizon_weeks else 0.0
+        if name in happened:
+            week, date = happened[name]
+            p, outcome = float(curve[week]), 1
+        else:
+            week, date = end_week, until
+            p, outcome = float(curve[end_week]), 0
+        if already >= 1.0 - 1e-12 and name not in happened:
+            continue  # reached before the window in every replication: nothing to score
+        rows.append({"kind": "milestone", "name": name, "date": date, "week": week,
+                     "probability": p, "outcome": outcome})
+
+    traj = results.trajectories
+    names = results.series_names
+    observations = []
+    for e in scored:
+        week = min(week_of(e.date, start), results.horizon_weeks)
+        if e.level is not None and traj is not None:
+            k = names.index(f"{e.actor}.{e.instrument}")
+            before = traj["series"][k, max(after_week, 0)]
+            values = traj["series"][k, week]
+            up = e.level > float(np.median(before))
+            hit = values >= e.level - 0.05 if up else values <= e.level + 0.05
+            rows.append({"kind": "level", "name": f"{e.actor}.{e.instrument} -> {e.level:g}",
+                         "date": e.date, "week": week, "probability": float(hit.mean()),
+                         "outcome": 1})
+        elif e.series is not None:
+            frame = results.series_frame(e.series)
+            row = frame.iloc[week]
+            pit = (pit_value(traj["series"][names.index(e.series), week], e.value)
+                   if traj is not None else math.nan)
+            observations.append({
+                "series": e.series, "date": e.date, "week": week, "value": e.value,
+                **{q: float(row[q]) for q in ("q05", "q25", "q50", "q75", "q95")},
+                "in_50": bool(row["q25"] <= e.value <= row["q75"]),
+                "in_90": bool(row["q05"] <= e.value <= row["q95"]),
+                "pit": pit,
+            })
+    events = pd.DataFrame(rows, columns=["kind", "name", "date", "week", "probability",
+                                         "outcome"])
+    events["brier"] = brier_score(events["probability"], events["outcome"])
+    events["log_score"] = log_score(events["probability"], events["outcome"])
+    columns = ["series", "date", "week", "value", "q05", "q25", "q50", "q75", "q95",
+               "in_50", "in_90", "pit"]
+    return Score(events=events, observations=pd.DataFrame(observations, columns=columns))
