@@ -156,3 +156,22 @@ def test_score_cli(capsys):
               "--after", "June"])
     assert info.value.code == 2
     assert "expected a date YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_a_parameter_sample_file_is_drawn_jointly(tmp_path):
+    tradesim.io.write_parameter_sample(tmp_path / "post.csv", {
+        "approval.us.weekly_hazard": [0.1, 0.9], "actors.us.strategy.forgiveness": [0.15, 0.35]})
+    (tmp_path / "s.yaml").write_text(
+        f"extends: {ROOT / 'scenarios' / 'london-2025.yaml'}\n"
+        "parameter_sample: {file: post.csv}\nhorizon_weeks: 10\n")
+    scenario = tradesim.load_scenario(tmp_path / "s.yaml")
+    frame = tradesim.run(scenario, 400, seed=1).replications()
+    pairs = set(zip(frame["approval.us.weekly_hazard"],
+                    frame["actors.us.strategy.forgiveness"], strict=True))
+    assert pairs == {(0.1, 0.15), (0.9, 0.35)}
+    (tmp_path / "bad.csv").write_text("approval.us.weekly_hazzard\n0.5\n")
+    (tmp_path / "b.yaml").write_text(
+        f"extends: {ROOT / 'scenarios' / 'london-2025.yaml'}\n"
+        "parameter_sample: {file: bad.csv}\n")
+    with pytest.raises(tradesim.ScenarioError, match="did you mean 'approval.us.weekly_hazard'"):
+        tradesim.load_scenario(tmp_path / "b.yaml")

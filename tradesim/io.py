@@ -29,6 +29,7 @@ __all__ = [
     "read_data",
     "save_results",
     "scenario_hash",
+    "write_parameter_sample",
     "write_text",
 ]
 
@@ -180,8 +181,63 @@ def _keyed_list(value: Any) -> bool:
     )
 
 
+def _read_sample(spec: Mapping[str, Any], base: Path, source: str) -> dict[str, Any]:
+    """Read the CSV file a ``parameter_sample`` names (header: parameter paths)."""
+    import csv
+    import io as _io
+
+    name = spec.get("file")
+    if not isinstance(name, str) or not name:
+        raise ScenarioError(source, [Problem("parameter_sample.file", "must name a CSV file",
+                                             name, has_value=True)])
+    path = base / name
+    where = f"parameter_sample.file ({path})"
+    if path.suffix.lower() != ".csv":
+        raise ScenarioError(source, [Problem(where, "must be a .csv file")])
+    try:
+        raw = path.read_bytes()[: MAX_FILE_BYTES * 50 + 1]
+        text = raw.decode("utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(source, [Problem(where, "no such file")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(source, [Problem(where, f"cannot be read: {exc}")]) from None
+    reader = csv.reader(_io.StringIO(text))
+    try:
+        header = next(reader)
+        rows = [tuple(float(x) for x in row) for row in reader if row]
+    except StopIteration:
+        raise ScenarioError(source, [Problem(where, "the file is empty")]) from None
+    except ValueError as exc:
+        raise ScenarioError(source, [Problem(where, f"not numbers: {exc}")]) from None
+    return {**{k: v for k, v in spec.items() if k != "file"}, "file": name,
+            "paths": header, "rows": rows}
+
+
+def write_parameter_sample(path: str | Path, columns: Mapping[str, Any]) -> None:
+    """Write a joint parameter sample (path -> values) as CSV, atomically.
+
+    A scenario uses it with ``parameter_sample: {file: NAME.csv}``.
+    """
+    import csv
+    import io as _io
+
+    import numpy as np
+
+    names = list(columns)
+    data = np.column_stack([np.asarray(columns[n], dtype=float) for n in names])
+    buffer = _io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(names)
+    writer.writerows([[repr(float(x)) for x in row] for row in data])
+    write_text(path, buffer.getvalue())
+
+
 def _resolve(path: Path, depth: int = 0) -> Any:
     data = read_data(path)
+    if isinstance(data, Mapping) and isinstance(data.get("parameter_sample"), Mapping) and \
+            "rows" not in data["parameter_sample"]:
+        data = {**data, "parameter_sample": _read_sample(data["parameter_sample"], path.parent,
+                                                         str(path))}
     if isinstance(data, Mapping) and "extends" in data:
         parent = data["extends"]
         if not isinstance(parent, str):

@@ -92,7 +92,8 @@ class Forcing:
         default_factory=dict)
 
 
-def sample_parameters(scenario: Scenario, u: np.ndarray) -> dict[str, Any]:
+def sample_parameters(scenario: Scenario, u: np.ndarray,
+                      u_row: np.ndarray | None = None) -> dict[str, Any]:
     """Every numeric parameter by path: numbers as floats, distributions drawn.
 
     Parameters
@@ -101,6 +102,9 @@ def sample_parameters(scenario: Scenario, u: np.ndarray) -> dict[str, Any]:
     u : ndarray, shape (R, k)
         One uniform per replication for each of the scenario's ``k``
         uncertain parameters, in :meth:`Scenario.uncertain_parameters` order.
+    u_row : ndarray, shape (R,), optional
+        One uniform per replication choosing its row of the scenario's
+        ``parameter_sample`` (needed when it has one).
 
     Returns
     -------
@@ -110,6 +114,12 @@ def sample_parameters(scenario: Scenario, u: np.ndarray) -> dict[str, Any]:
     values: dict[str, Any] = dict(scenario.parameter_paths())
     for column, (path, dist) in enumerate(scenario.uncertain_parameters().items()):
         values[path] = np.asarray(dist.ppf(u[:, column]), dtype=float)
+    sample = scenario.parameter_sample
+    if sample is not None:
+        rows = np.asarray(sample.rows, dtype=float)
+        index = np.minimum((np.asarray(u_row) * len(rows)).astype(np.intp), len(rows) - 1)
+        for j, path in enumerate(sample.paths):
+            values[path] = rows[index, j]
     return values
 
 
@@ -181,12 +191,15 @@ class TradeModel(mesa.Model):
         firms = [sector.firms for sector in scenario.economy.sectors]
         instruments = sum(len(a.instruments) for a in scenario.actors.values())
         self.layout = streams.Layout(
-            setup=len(uncertain) + sum(firms), weeks=self.horizon,
+            setup=len(uncertain) + sum(firms) + (scenario.parameter_sample is not None),
+            weeks=self.horizon,
             uniforms_per_week=_UNIFORMS_PER_WEEK, normals_per_week=instruments,
         )
         self.draws = streams.draw(master, self.first_replication,
                                   self.first_replication + r, self.layout)
-        self.params = sample_parameters(scenario, self.draws.setup[:, :len(uncertain)])
+        # The row of a joint parameter sample is drawn last, after the firms' slots.
+        self.params = sample_parameters(scenario, self.draws.setup[:, :len(uncertain)],
+                                        self.draws.setup[:, -1])
         for path, value in (overrides or {}).items():
             if path not in self.params:
                 raise KeyError(f"unknown parameter path {path!r}")

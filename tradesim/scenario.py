@@ -53,6 +53,7 @@ __all__ = [
     "Good",
     "Instrument",
     "Monitoring",
+    "ParameterSample",
     "Problem",
     "Retaliation",
     "Scenario",
@@ -441,6 +442,23 @@ class Economy(_Frozen):
     source: Sources = ()
 
 
+class ParameterSample(_Frozen):
+    """A joint sample of parameters, such as an ABC posterior: one row per replication.
+
+    Each replication draws one row at random (uniformly), and the row's values
+    replace those parameters, keeping their correlation.  In a scenario file
+    give ``parameter_sample: {file: posterior.csv}``: a CSV file whose header
+    names parameter paths and whose rows are draws (see
+    :func:`tradesim.calibrate.abc_rejection`).
+    """
+
+    file: str = Field("", description="CSV file the sample was read from.")
+    paths: tuple[str, ...] = Field(min_length=1, description="Parameter paths (columns).")
+    rows: tuple[tuple[Annotated[float, Field(allow_inf_nan=False)], ...], ...] = Field(
+        min_length=1, description="Draws, one value per path.")
+    source: Sources = ()
+
+
 class Scenario(_Frozen):
     """A complete, validated and immutable scenario.
 
@@ -458,6 +476,7 @@ class Scenario(_Frozen):
     approval: dict[Identifier, Approval]
     monitoring: dict[Identifier, Monitoring]
     economy: Economy
+    parameter_sample: ParameterSample | None = None
     source: Sources = ()
 
     # -- navigation ---------------------------------------------------------------
@@ -671,6 +690,8 @@ def _reference_problems(s: Scenario) -> list[Problem]:
                 TypeAdapter(checked).validate_python(value)
             except ValidationError as exc:
                 out.append(Problem(where, exc.errors()[0]["msg"], value, True))
+    if s.parameter_sample is not None:
+        out.extend(_sample_problems(s))
     seen = set()
     for c in s.framework.commitments:
         where = f"framework.commitments[{c.actor}.{c.instrument}]"
@@ -691,6 +712,32 @@ def _reference_problems(s: Scenario) -> list[Problem]:
         if _fixed(c.target) and _fixed(floor) and c.target < floor:
             out.append(Problem(f"{where}.target", f"is below the instrument's national-security "
                                                   f"floor {floor:g}", c.target, True))
+    return out
+
+
+def _sample_problems(s: Scenario) -> list[Problem]:
+    sample = s.parameter_sample
+    assert sample is not None
+    out = []
+    where = f"parameter_sample ({sample.file})" if sample.file else "parameter_sample"
+    known = s.parameter_paths()
+    for path in sample.paths:
+        if path not in known:
+            out.append(Problem(f"{where}.paths", f"not a numeric parameter"
+                                                 f"{_suggest(path, known)}", path, True))
+    for i, row in enumerate(sample.rows):
+        if len(row) != len(sample.paths):
+            out.append(Problem(f"{where}.rows[{i}]", f"has {len(row)} values for "
+                                                     f"{len(sample.paths)} paths"))
+            return out
+    for j, path in enumerate(sample.paths):
+        base = known.get(path)
+        if _is_distribution(base):
+            low, high = base.support()
+            column = [row[j] for row in sample.rows]
+            if min(column) < low - 1e-9 or max(column) > high + 1e-9:
+                out.append(Problem(f"{where}.{path}", f"values outside the support "
+                                                      f"[{low:g}, {high:g}] of {base.describe()}"))
     return out
 
 
