@@ -173,5 +173,5 @@ def test_a_parameter_sample_file_is_drawn_jointly(tmp_path):
     (tmp_path / "b.yaml").write_text(
         f"extends: {ROOT / 'scenarios' / 'london-2025.yaml'}\n"
         "parameter_sample: {file: bad.csv}\n")
-    with pytest.raises(tradesim.ScenarioError, match="did you mean 'approval.us.weekly_hazard'"):
+    with pytest.raises(tradesim.ScenarioError, match=r"did you mean 'approval\.us\.weekly_hazard'"):
         tradesim.load_scenario(tmp_path / "b.yaml")
