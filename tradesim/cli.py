@@ -109,6 +109,25 @@ def build_parser() -> argparse.ArgumentParser:
                    help="end of the scored window (default: the last logged event)")
     p.add_argument("--format", choices=("table", "json"), default="table")
 
+    p = sub.add_parser("calibrate", help="fit a scenario's uncertain parameters to an event "
+                                         "log (rejection ABC); write the posterior sample")
+    p.add_argument("scenario", type=Path, help="scenario file (.yaml or .toml): the prior")
+    p.add_argument("events", type=Path, help="event log (.yaml or .toml)")
+    p.add_argument("--until", type=_date, required=True,
+                   help="last date of the record used (YYYY-MM-DD)")
+    p.add_argument("--out", type=Path, required=True,
+                   help="CSV file for the posterior sample (for 'parameter_sample: {file: ...}')")
+    p.add_argument("--runs", type=_positive_int, default=5000, help="prior draws (5,000)")
+    p.add_argument("--accept", type=_probability, default=0.05,
+                   help="fraction of draws accepted, in (0, 1] (0.05)")
+    p.add_argument("--seed", type=_seed, default=20250611, help="master seed (20250611)")
+    p.add_argument("--statistics", default=",".join(("first_escalation", "breakdown_1",
+                                                     "truce_1")),
+                   help="comma-separated milestone weeks used as summary statistics "
+                        "(first_escalation,breakdown_1,truce_1)")
+    p.add_argument("--check-runs", type=int, default=1000,
+                   help="runs of the posterior predictive check (1,000; 0: none)")
+
     p = sub.add_parser("exact", help="exact results of the repeated game for two strategies")
     p.add_argument("a", help="strategy of player A (a registered name)")
     p.add_argument("b", help="strategy of player B")
@@ -383,8 +402,32 @@ def _cmd_score(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_calibrate(args: argparse.Namespace) -> int:
+    from . import calibrate, io
+
+    folder = args.out.resolve().parent
+    if not folder.is_dir():
+        raise ValueError(f"--out: folder {str(folder)!r} does not exist")
+    if args.accept <= 0.0:
+        raise ValueError("--accept must be above 0 (a fraction of draws, e.g. 0.05)")
+    if args.check_runs < 0:
+        raise ValueError(f"--check-runs must be 0 or more, got {args.check_runs}")
+    statistics = [s.strip() for s in args.statistics.split(",") if s.strip()]
+    scenario = io.load_scenario(args.scenario)
+    log = io.load_events(args.events, scenario)
+    posterior = calibrate.abc_rejection(
+        scenario, log, args.until, statistics=statistics, runs=args.runs,
+        accept=args.accept, seed=args.seed, check_runs=args.check_runs)
+    posterior.to_file(args.out)
+    print(posterior.report())
+    print(f"\nposterior sample ({len(posterior.samples):,} draws) written to {args.out}; "
+          f"use it with 'parameter_sample: {{file: {args.out.name}}}'")
+    return EXIT_OK
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "score": _cmd_score,
+    "calibrate": _cmd_calibrate,
     "run": _cmd_run,
     "validate": _cmd_validate,
     "schema": _cmd_schema,
