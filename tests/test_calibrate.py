@@ -1,0 +1,150 @@
+"""Calibration: rejection ABC recovers a known parameter, is reproducible, and round-trips."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import tradesim
+from tradesim import calibrate, history, io
+from tradesim.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+EVENTS = ROOT / "seeds" / "events-2025.yaml"
+HORIZON = 24
+TRUE_HAZARD = 0.15
+
+
+@pytest.fixture(scope="module")
+def synthetic() -> tuple[tradesim.Scenario, history.EventLog, dt.date]:
+    """London over 24 weeks, US approval hazard unknown; a log made with a known hazard."""
+    data = io.merge(io.read_data(ROOT / "scenarios" / "london-2025.yaml"), {
+        "horizon_weeks": HORIZON,
+        "approval": {"us": {"weekly_hazard": {"dist": "uniform", "low": 0.02, "high": 0.8}},
+                     "china": {"weekly_hazard": 0.9}},
+    })
+    scenario = tradesim.validate_scenario(data)
+    truth = tradesim.validate_scenario(io.merge(data, {
+        "approval": {"us": {"weekly_hazard": TRUE_HAZARD}}}))
+    weeks = tradesim.run(truth, 200, seed=5).replications()["approved_week"].dropna()
+    week = int(np.median(weeks.to_numpy(dtype=int)))  # a typical week under the truth
+    start = scenario.start_date
+    log = history.validate_events({"events": [
+        {"date": start + dt.timedelta(days=7 * (week - 1) + 3), "milestone": "approved"},
+    ]}, scenario)
+    return scenario, log, start + dt.timedelta(weeks=HORIZON)
+
+
+def test_observed_statistics_are_censored_at_until():
+    scenario = tradesim.load_scenario(ROOT / "scenarios" / "geneva-2025.yaml")
+    log = io.load_events(EVENTS, scenario)
+    assert calibrate.observed_statistics(log, scenario, dt.date(2025, 6, 11)) == {
+        "first_escalation": 3, "breakdown_1": 3, "truce_1": 4}
+    # On 2025-06-02 (week 3) the truce had not happened: "not yet" is week 4.
+    assert calibrate.observed_statistics(log, scenario, dt.date(2025, 6, 2))["truce_1"] == 4
+
+
+def test_abc_recovers_a_known_approval_hazard(synthetic):
+    scenario, log, until = synthetic
+    post = calibrate.abc_rejection(scenario, log, until, statistics=("approved",), runs=3000,
+                                   accept=0.1, seed=11, check_runs=300)
+    row = post.summary().loc["approval.us.weekly_hazard"]
+    # One approval week is a single geometric-like draw: it narrows the prior, modestly.
+    assert row["posterior_sd"] < 0.9 * row["prior_sd"]
+    assert abs(row["posterior_mean"] - TRUE_HAZARD) < abs(row["prior_mean"] - TRUE_HAZARD)
+    assert row["posterior_q05"] <= TRUE_HAZARD <= row["posterior_q95"]
+    assert 0.1 <= post.acceptance_rate < 0.5
+    assert (post.distances[post.accepted] <= post.epsilon + 1e-12).all()
+    assert len(post.check) == 300 and list(post.predictive().index) == ["approved"]
+    assert "approval.us.weekly_hazard" in post.report()
+
+
+def test_deterministic_under_a_seed(synthetic):
+    scenario, log, until = synthetic
+    a, b = (calibrate.abc_rejection(scenario, log, until, statistics=("approved",), runs=500,
+                                    seed=3, check_runs=100) for _ in range(2))
+    assert a.samples.equals(b.samples) and a.check.equals(b.check)
+    assert a.report() == b.report()
+    c = calibrate.abc_rejection(scenario, log, until, statistics=("approved",), runs=500,
+                                seed=4, check_runs=0)
+    assert not c.prior.equals(a.prior) and c.check is None
+
+
+def test_posterior_file_round_trips_into_a_scenario(synthetic, tmp_path):
+    scenario, log, until = synthetic
+    post = calibrate.abc_rejection(scenario, log, until, statistics=("approved",), runs=500,
+                                   seed=3, check_runs=0)
+    post.to_file(tmp_path / "posterior.csv")
+    (tmp_path / "s.yaml").write_text(
+        f"extends: {ROOT / 'scenarios' / 'london-2025.yaml'}\n"
+        f"horizon_weeks: {HORIZON}\nparameter_sample: {{file: posterior.csv}}\n")
+    drawn = tradesim.run(tradesim.load_scenario(tmp_path / "s.yaml"), 300, seed=1)
+    values = set(drawn.replications()["approval.us.weekly_hazard"])
+    assert values <= set(post.samples["approval.us.weekly_hazard"])
+
+
+def test_bad_arguments_are_value_errors(synthetic):
+    scenario, log, until = synthetic
+    with pytest.raises(ValueError, match="unknown summary statistic"):
+        calibrate.abc_rejection(scenario, log, until, statistics=("truce",), runs=10)
+    with pytest.raises(ValueError, match="accept must be in"):
+        calibrate.abc_rejection(scenario, log, until, runs=10, accept=0.0)
+    sampled = calibrate.with_parameter_sample(
+        scenario, calibrate.abc_rejection(scenario, log, until, runs=50, seed=1,
+                                          check_runs=0).samples)
+    with pytest.raises(ValueError, match="already draws from a parameter sample"):
+        calibrate.abc_rejection(sampled, log, until, runs=10)
+
+
+def test_calibrate_cli(tmp_path, capsys):
+    out = tmp_path / "post.csv"
+    code = main(["calibrate", str(ROOT / "scenarios" / "geneva-2025.yaml"), str(EVENTS),
+                 "--until", "2025-06-11", "--out", str(out), "--runs", "400", "--seed", "2",
+                 "--check-runs", "100"])
+    assert code == 0
+    text = capsys.readouterr().out
+    assert "first_escalation" in text and "accepted" in text and out.is_file()
+    assert out.read_text().startswith("actors.us.strategy.forgiveness,")
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    (["--accept", "0"], "--accept must be above 0"),
+    (["--accept", "2"], "must be in [0, 1]"),
+    (["--statistics", "truce"], "unknown summary statistic 'truce'"),
+    (["--until", "June"], "expected a date YYYY-MM-DD"),
+    (["--until", "2025-01-01"], "before the scenario's start date"),
+])
+def test_calibrate_cli_bad_input(tmp_path, capsys, extra, message):
+    args = ["calibrate", str(ROOT / "scenarios" / "geneva-2025.yaml"), str(EVENTS),
+            "--until", "2025-06-11", "--out", str(tmp_path / "p.csv"), "--runs", "50", *extra]
+    try:
+        code = main(args)
+    except SystemExit as exc:  # argparse rejects the value itself
+        code = exc.code
+    assert code == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "p.csv").exists()
+
+
+def test_the_geneva_demo_at_a_small_size():
+    spec = importlib.util.spec_from_file_location(
+        "geneva_demo", ROOT / "docs" / "scripts" / "geneva_demo.py")
+    demo = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(demo)
+    out = demo.compute(runs=300, abc_runs=2000, check_runs=200)
+    numbers = out["numbers"]
+    assert set(numbers["calibrations"]) == {"at_geneva", "split", "in_sample"}
+    # Nothing in the record up to Geneva to fit: every draw is accepted.
+    assert numbers["calibrations"]["at_geneva"]["acceptance_rate"] == 1.0
+    assert numbers["calibrations"]["in_sample"]["observed"] == {
+        "first_escalation": 3, "breakdown_1": 3, "truce_1": 4}
+    for forecast in numbers["forecasts"].values():
+        assert 0.0 <= forecast["brier"] <= 1.0 and forecast["events"]
+    names = {e["name"] for e in numbers["forecasts"]["from_geneva_prior"]["events"]}
+    assert {"first_escalation", "breakdown_1", "truce_1"} <= names
+    published = (ROOT / "docs" / "figures" / "geneva-demo.json").read_text()
+    assert '"from_geneva_prior"' in published
