@@ -175,3 +175,11 @@ def test_a_parameter_sample_file_is_drawn_jointly(tmp_path):
         "parameter_sample: {file: bad.csv}\n")
     with pytest.raises(tradesim.ScenarioError, match=r"did you mean 'approval\.us\.weekly_hazard'"):
         tradesim.load_scenario(tmp_path / "b.yaml")
+
+
+def test_replay_stops_at_the_date_not_the_week(london):
+    # Both events fall in week 2; only the first is known on the cut-off date.
+    log = log_of({"date": "2025-06-19", "milestone": "approved"},
+                 {"date": "2025-06-24", "milestone": "rejected"})
+    forcing = history.forcing(log, london, until=dt.date(2025, 6, 20))
+    assert forcing.milestones == {2: ("approved",)}

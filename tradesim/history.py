@@ -150,8 +150,8 @@ def forcing(log: EventLog, scenario: Scenario, until: dt.date) -> Forcing:
     levels: dict[int, list[tuple[int, int, float]]] = {}
     for e in sorted(log.events, key=lambda e: e.date):
         week = week_of(e.date, scenario.start_date)
-        if week < 1 or week > until_week:
-            continue
+        if week < 1 or week > until_week or e.date > until:
+            continue  # part of the initial state, or not yet known on `until`
         if e.milestone is not None:
             milestones.setdefault(week, []).append(e.milestone)
         elif e.action is not None:

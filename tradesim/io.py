@@ -22,6 +22,7 @@ from .scenario import Problem, Scenario, ScenarioError, validate_scenario
 
 __all__ = [
     "MAX_FILE_BYTES",
+    "atomic_write",
     "load_events",
     "load_results",
     "load_scenario",
@@ -308,7 +309,7 @@ RESULTS_FILE = "results.nc"
 METADATA_FILE = "metadata.json"
 
 
-def _atomic_write(path: Path, write: Any) -> None:
+def atomic_write(path: Path, write: Any) -> None:
     """Write through a temporary file in the same folder, then rename over ``path``."""
     import os
     import uuid
@@ -329,7 +330,7 @@ def _atomic_write(path: Path, write: Any) -> None:
 
 def write_text(path: str | Path, text: str) -> None:
     """Write a text file atomically (temporary file, then rename)."""
-    _atomic_write(Path(path), lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    atomic_write(Path(path), lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 def scenario_hash(scenario: Scenario) -> str:
@@ -391,7 +392,7 @@ def save_results(results: Any, directory: str | Path) -> Path:
     # The metadata marks a complete save: drop an older one first, so that a save cut
     # short (kill -9) never leaves new data beside the metadata of an older run.
     (directory / METADATA_FILE).unlink(missing_ok=True)
-    _atomic_write(directory / RESULTS_FILE,
+    atomic_write(directory / RESULTS_FILE,
                   lambda tmp: ds.to_netcdf(tmp, engine="h5netcdf", encoding=encoding))
     metadata = {
         "format": "tradesim-results/1",

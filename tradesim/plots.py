@@ -983,7 +983,7 @@ def save_figure(fig: Figure, path: str | Path, *, dpi: int = DPI) -> Path:
     -------
     Path
     """
-    from .io import _atomic_write
+    from .io import atomic_write
 
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
@@ -993,7 +993,7 @@ def save_figure(fig: Figure, path: str | Path, *, dpi: int = DPI) -> Path:
         "svg": {"Date": None, "Creator": None},
     }.get(fmt, {})
     with matplotlib.rc_context(STYLE):
-        _atomic_write(path, lambda tmp: fig.savefig(tmp, format=fmt, dpi=dpi,
+        atomic_write(path, lambda tmp: fig.savefig(tmp, format=fmt, dpi=dpi,
                                                     metadata=metadata))
     return path
 

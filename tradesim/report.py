@@ -638,7 +638,7 @@ def write_pdf(
     import matplotlib
     from matplotlib.backends.backend_pdf import PdfPages
 
-    from .io import _atomic_write
+    from .io import atomic_write
 
     if figures is None:
         figures = report_figures(results, compare)
@@ -691,7 +691,7 @@ def write_pdf(
                 flow.table(["fact id", "statement (source, date)"], rows, [2.0, 4.8], size=7)
             flow.close_page()
 
-    _atomic_write(Path(path), write)
+    atomic_write(Path(path), write)
     return Path(path)
 
 
@@ -723,12 +723,12 @@ def write_report(
     dict
         ``{"html": path, "pdf": path, "figures": folder}``.
     """
-    from .io import _atomic_write, write_text
+    from .io import atomic_write, write_text
 
     out = Path(out_dir)
     figures = report_figures(results, compare)
     for item in figures:
-        _atomic_write(out / "figures" / f"{item.stem}.png",
+        atomic_write(out / "figures" / f"{item.stem}.png",
                       lambda tmp, item=item: tmp.write_bytes(item.png))
     write_text(out / "report.html", render_html(results, compare, facts, figures))
     write_pdf(out / "report.pdf", results, compare, facts, figures)

@@ -60,7 +60,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from . import ensemble
-from .io import merge, read_data
+from .io import atomic_write, merge, read_data
 from .model import MILESTONES, OUTCOMES
 from .results import QUANTILES
 from .scenario import Problem, Scenario, ScenarioError, validate_scenario
@@ -934,19 +934,6 @@ _EXECUTORS: dict[str, Callable[..., Iterator[tuple[int, dict[str, np.ndarray]]]]
 # -------------------------------------------------------------------- files on disk
 
 
-def _atomic(path: Path, write: Callable[[Path], None]) -> None:
-    """Write through a temporary file in the same folder, then rename over ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _point_file(out: Path, index: int) -> Path:
     return out / POINTS_DIR / f"{index:07d}.nc"
 
@@ -956,7 +943,7 @@ def _write_point(out: Path, index: int, result: dict[str, np.ndarray], sha: str)
 
     ds = xr.Dataset({k: (_POINT_DIMS[k], v) for k, v in result.items()},
                     attrs={"sweep_sha256": sha, "point": index})
-    _atomic(_point_file(out, index), lambda tmp: ds.to_netcdf(tmp, engine="h5netcdf"))
+    atomic_write(_point_file(out, index), lambda tmp: ds.to_netcdf(tmp, engine="h5netcdf"))
 
 
 def _read_point(path: Path) -> tuple[str, dict[str, np.ndarray]]:
@@ -1062,7 +1049,7 @@ def _save(ds: Any, out: Path, fmt: str) -> Path:
     if fmt == "netcdf":
         encoding = {k: {"compression": "gzip", "compression_opts": 4}
                     for k in ds.data_vars if ds[k].ndim}
-        _atomic(target, lambda tmp: ds.to_netcdf(tmp, engine="h5netcdf", encoding=encoding))
+        atomic_write(target, lambda tmp: ds.to_netcdf(tmp, engine="h5netcdf", encoding=encoding))
         return target
     try:
         import zarr  # noqa: F401
@@ -1189,10 +1176,10 @@ def run_sweep(
             results[index] = _read_point(path)[1]
         meta = {"format": "tradesim-sweep/1", "sweep_sha256": sha, "name": sweep.spec.name,
                 "points": n, "dims": list(sweep.dims), "versions": _versions()}
-        _atomic(out_path / META_FILE,
+        atomic_write(out_path / META_FILE,
                 lambda tmp: tmp.write_text(json.dumps(meta, indent=1), encoding="utf-8"))
         suffix = Path(sweep.source).suffix if sweep.source != "<dict>" else ".json"
-        _atomic(out_path / f"sweep{suffix}",
+        atomic_write(out_path / f"sweep{suffix}",
                 lambda tmp: tmp.write_text(sweep.text, encoding="utf-8"))
 
     todo = [i for i in range(n) if i not in results]
