@@ -73,8 +73,10 @@ class Government(mesa.Agent):
         self.floor = floor
         self.level = np.maximum(level, floor)
         self.impact = impact
-        self.ease_per_week = np.divide(1.0, lag_weeks, out=np.full_like(lag_weeks, np.inf),
-                                       where=lag_weeks > 0)
+        # A lag of 0 (or one so tiny that 1/lag overflows) means easing in a single week.
+        with np.errstate(over="ignore"):
+            self.ease_per_week = np.divide(1.0, lag_weeks, out=np.full_like(lag_weeks, np.inf),
+                                           where=lag_weeks > 0)
         self.target = np.maximum(target, floor)
         self.committed = committed
         self.deadline_weeks = deadline_weeks
@@ -196,8 +198,9 @@ class Government(mesa.Agent):
             wanted = self.retaliation_scale * self.seen_shortfall_impact + \
                 self.minimum_share * self.total_impact
             headroom = (self.impact * (1.0 - level)).sum(axis=0)
-            share = np.minimum(np.divide(wanted, headroom, out=np.zeros_like(wanted),
-                                         where=headroom > 0), 1.0)
+            with np.errstate(over="ignore"):  # a vanishing headroom: raise to the full 1.0
+                share = np.minimum(np.divide(wanted, headroom, out=np.zeros_like(wanted),
+                                             where=headroom > 0), 1.0)
             np.copyto(new, level + share * (1.0 - level), where=retaliating)
         np.clip(new, self.floor, 1.0, out=new)
         moved = (new < level).any(axis=0)
