@@ -839,7 +839,22 @@ def _serial(tasks: Iterator[Task], runs: int, series: Any, workers: int, schedul
         yield index, compute_point(scenario, runs, seed, series)
 
 
-def _processes(tasks: Iterator[Task], runs: int, series: Any, workers: int, scheduler: Any
+def _compute_and_write(scenario: Scenario, runs: int, seed: np.random.SeedSequence,
+                       series: Any, out: Path | None, index: int, sha: str
+                       ) -> dict[str, np.ndarray]:
+    """A process worker's task: compute a point and write its file (atomically) itself.
+
+    Writing in the worker spares the parent, which would otherwise take CPU from
+    the workers for every point.
+    """
+    result = compute_point(scenario, runs, seed, series)
+    if out is not None:
+        _write_point(out, index, result, sha)
+    return result
+
+
+def _processes(tasks: Iterator[Task], runs: int, series: Any, workers: int, scheduler: Any,
+               out: Path | None = None, sha: str = ""
                ) -> Iterator[tuple[int, dict[str, np.ndarray]]]:
     # "spawn" for this pool only: clean interpreters; the process-wide method is left alone.
     context = multiprocessing.get_context("spawn")
@@ -851,7 +866,8 @@ def _processes(tasks: Iterator[Task], runs: int, series: Any, workers: int, sche
                 if task is None:
                     return False
                 index, scenario, seed = task
-                pending[pool.submit(compute_point, scenario, runs, seed, series)] = index
+                pending[pool.submit(_compute_and_write, scenario, runs, seed, series, out,
+                                    index, sha)] = index
                 return True
 
             # A bounded number of points in flight keeps memory flat on huge sweeps.
@@ -1197,11 +1213,13 @@ def run_sweep(
                disable=not progress, leave=False)
     try:
         if todo:
-            run_points = _EXECUTORS[executor if executor != "processes" or workers > 1
-                                    else "serial"]
+            name = executor if executor != "processes" or workers > 1 else "serial"
+            run_points = _EXECUTORS[name]
+            # Process workers write their own point files; the others' are written here.
+            options = {"out": out_path, "sha": sha} if name == "processes" else {}
             for index, result in run_points(tasks(), sweep.spec.runs, sweep.spec.series,
-                                            workers, scheduler):
-                if out_path is not None:
+                                            workers, scheduler, **options):
+                if out_path is not None and name != "processes":
                     _write_point(out_path, index, result, sha)
                 results[index] = result
                 bar.update(1)
