@@ -239,7 +239,6 @@ class Sector(mesa.Agent):
         self.sector_id = sector_id
         self.actor_id = actor_id
         self.inputs = inputs
-        self.max_cover_weeks = max_cover_weeks
         # Firms are the bulk of the model's state: float32 halves the memory traffic,
         # and a week of cover is far coarser than its 1e-7 relative precision.
         self.max_cover_weeks = np.asarray(max_cover_weeks, dtype=np.float32)

@@ -27,7 +27,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .agents import EASE, HOLD, RETALIATE
-from .model import Forcing
+from .model import Forcing, TradeModel
 from .results import Results
 from .scenario import Problem, Scenario, ScenarioError, _problems_from, _suggest
 
@@ -102,9 +102,6 @@ def validate_events(data: Any, scenario: Scenario, source: str = "<dict>") -> Ev
     except ValidationError as exc:
         raise ScenarioError(source, _problems_from(exc, data)) from None
     problems: list[Problem] = []
-    series = set()
-    from .model import TradeModel
-
     series = set(TradeModel.series_names_for(scenario))
     for i, e in enumerate(log.events):
         where = f"events[{i}]"

@@ -237,7 +237,7 @@ class TradeModel(mesa.Model):
                 self.approved[:, k] = True
         if self.approved.all():
             everyone = np.ones(r, dtype=bool)
-            self._start_framework(everyone, 0)
+            self._start_framework(everyone)
             self.milestones["approved"][:] = 0
 
         # Mesa 3.3 keeps a class-level id counter per model (Agent._ids), which holds
@@ -382,7 +382,7 @@ class TradeModel(mesa.Model):
             self.step()
         return self
 
-    def _start_framework(self, mask: np.ndarray, week: int) -> None:
+    def _start_framework(self, mask: np.ndarray) -> None:
         if not mask.any():
             return
         self.phase[mask] = IMPLEMENTATION
@@ -409,7 +409,7 @@ class TradeModel(mesa.Model):
             self.phase[rejected] = REJECTED
             self.milestones["rejected"][rejected] = week
             both = pending & ~rejected & self.approved.all(axis=1)
-            self._start_framework(both, week)
+            self._start_framework(both)
             self.milestones["approved"][both] = week
         broken = self.phase == BREAKDOWN
         if broken.any():
@@ -419,7 +419,7 @@ class TradeModel(mesa.Model):
             truce = broken & (u[_U_TRUCE] < hazard)
             self.truces[truce] += 1
             self._mark_event("truce", truce, self.truces)
-            self._start_framework(truce, week)
+            self._start_framework(truce)
 
     # -- replaying a log: the same step, with logged events overriding draws --------
 
@@ -429,7 +429,7 @@ class TradeModel(mesa.Model):
             if milestone == "approved":
                 fresh = self.phase == PRINCIPLE
                 self.approved[:] = True
-                self._start_framework(fresh, self.week)
+                self._start_framework(fresh)
                 self.milestones["approved"][fresh] = self.week
             elif milestone == "rejected":
                 self.phase[:] = REJECTED
@@ -442,7 +442,7 @@ class TradeModel(mesa.Model):
             elif milestone == "truce":
                 self.truces += 1
                 self._mark_event("truce", everyone, self.truces)
-                self._start_framework(everyone, self.week)
+                self._start_framework(everyone)
 
     def _forced_actions(self) -> None:
         logged = dict(self.forcing.actions.get(self.week, ()))

@@ -319,6 +319,15 @@ def _as_list(results: Any) -> list[Results]:
     return [results]
 
 
+def _labels(results: Any, labels: Sequence[str] | None) -> list[str]:
+    """Legend labels: given ones, a mapping's keys, or the scenario names."""
+    if labels is not None:
+        return list(labels)
+    if isinstance(results, Mapping):
+        return list(results)
+    return [r.scenario.name for r in _as_list(results)]
+
+
 def _new_axes(ax: Axes | None, width: Literal["column", "page"] | float = "column",
               height: float | None = None) -> tuple[Axes, bool]:
     """The Axes to draw on, and whether it is new (so its figure gets a source note)."""
@@ -582,10 +591,7 @@ def outcome_probabilities(
     -------
     Axes
     """
-    many = _as_list(results)
-    if labels is None:
-        labels = list(results) if isinstance(results, Mapping) else \
-            [r.scenario.name for r in many]
+    many, labels = _as_list(results), _labels(results, labels)
     height = 1.0 + 0.28 * len(OUTCOMES) * max(1.0, 0.7 * len(many))
     ax, new = _new_axes(ax, height=height)
     y = np.arange(len(OUTCOMES), dtype=float)
@@ -644,10 +650,7 @@ def milestone_curves(
     -------
     Axes
     """
-    many = _as_list(results)
-    if labels is None:
-        labels = list(results) if isinstance(results, Mapping) else \
-            [r.scenario.name for r in many]
+    many, labels = _as_list(results), _labels(results, labels)
     if milestones is None:
         milestones = (("approved", "implemented", "first_escalation", "breakdown_1", "truce_1")
                       if len(many) == 1 else ("implemented", "first_escalation", "breakdown_1"))
