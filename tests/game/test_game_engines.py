@@ -176,3 +176,49 @@ def test_input_validation():
                    "tit_for_tat", 5, 2)
     with pytest.raises(KeyError, match="did you mean"):
         play("tit_for_tatt", "tit_for_tat", 5)
+
+
+# ----------------------------------------------------------------------------------------
+# One random stream per match (issue 13, item 4)
+# ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("engine", ["table", "generic"])
+def test_results_do_not_depend_on_block_size(engine, monkeypatch):
+    """A seed fixes each match, whether the batch runs in one block or in blocks of 1, 7, 64."""
+    def run(n=150):
+        return play_batch(MEMORY_ONE["memory_one"], MEMORY_ONE["gtft_1/3"], 70, n, noise=0.05,
+                          monitoring_noise=0.02, seed=[3, 1], record=True, engine=engine)
+
+    whole = run()
+    assert whole.engine == engine
+    for block, chunk in [(1, 64), (7, 5), (64, 1), (150, 70)]:
+        monkeypatch.setattr(engines, "BLOCK_SIZE", block)
+        monkeypatch.setattr(engines, "TURN_CHUNK", chunk)
+        split = run()
+        np.testing.assert_array_equal(split.history_a, whole.history_a)
+        np.testing.assert_array_equal(split.history_b, whole.history_b)
+        np.testing.assert_array_equal(split.counts, whole.counts)
+    monkeypatch.undo()
+    # Nor on the number of matches played alongside: a batch's first matches are those
+    # of a smaller batch, and play() is match 0.
+    first = run(9)
+    np.testing.assert_array_equal(first.history_a, whole.history_a[:9])
+    np.testing.assert_array_equal(first.history_b, whole.history_b[:9])
+    if engine == "table":
+        a, b = play(MEMORY_ONE["memory_one"], MEMORY_ONE["gtft_1/3"], 70, noise=0.05,
+                    monitoring_noise=0.02, seed=[3, 1])
+        np.testing.assert_array_equal(a, whole.history_a[0])
+        np.testing.assert_array_equal(b, whole.history_b[0])
+    # The matches are not copies of one another, and another seed changes them.
+    assert len({row.tobytes() for row in whole.history_a}) > 100
+    other = play_batch(MEMORY_ONE["memory_one"], MEMORY_ONE["gtft_1/3"], 70, 150, noise=0.05,
+                       monitoring_noise=0.02, seed=[3, 2], record=True, engine=engine)
+    assert not np.array_equal(other.history_a, whole.history_a)
+
+
+def test_engines_draw_from_different_streams():
+    """Table and generic engines do not share uniforms (their words differ by engine tag)."""
+    runs = [play_batch("random", "random", 60, 50, seed=4, record=True, engine=engine)
+            for engine in ("table", "generic")]
+    assert not np.array_equal(runs[0].history_a, runs[1].history_a)
