@@ -127,6 +127,28 @@ class Strategy:
         """``(p_CC, p_CD, p_DC, p_DD)``, or None when the rule is not memory-one."""
         return None
 
+    @property
+    def plays_memory_one_vector(self) -> bool:
+        """Whether the rule plays exactly its memory-one vector in the two-action game.
+
+        When True, the two-player game (:func:`tradesim.game.play_batch`) may
+        replace the calls to :meth:`cooperate` by its table engine, which
+        looks the cooperation probability up in :meth:`memory_one_vector`.
+        The default is True when the rule has a memory-one vector and keeps
+        the base class's :meth:`cooperate`, :meth:`opening` and
+        :meth:`initial_state` (so a user rule that only defines
+        :meth:`memory_one_vector` qualifies, and one that overrides
+        :meth:`cooperate` does not).  A rule that overrides :meth:`cooperate`
+        but still cooperates, when ``their_last`` is 0 or 1, with exactly the
+        probabilities of its vector (for ``u`` uniform) may override this
+        property to return True, as :class:`Proportional` does.
+        """
+        cls = type(self)
+        return (self.memory_one_vector() is not None
+                and cls.cooperate is Strategy.cooperate
+                and cls.opening is Strategy.opening
+                and cls.initial_state is Strategy.initial_state)
+
     def _memory_one_probability(
         self, my_last: np.ndarray, their_last: np.ndarray
     ) -> np.ndarray:
@@ -429,3 +451,11 @@ class Proportional(Strategy):
 
     def memory_one_vector(self) -> tuple[float, float, float, float]:
         return (1.0, 0.0, 1.0, 0.0)
+
+    @property
+    def plays_memory_one_vector(self) -> bool:
+        """True unless a subclass changes the rule: with ``their_last`` 0 or 1 it is tit for tat."""
+        cls = type(self)
+        return (cls.cooperate is Proportional.cooperate
+                and cls.opening is Strategy.opening
+                and cls.initial_state is Strategy.initial_state)
