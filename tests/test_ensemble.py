@@ -10,7 +10,8 @@ import pytest
 import tradesim
 from tradesim import streams
 from tradesim.io import load_results, save_results
-from tradesim.results import BINS, wilson_interval
+from tradesim.reduction import BINS
+from tradesim.results import wilson_interval
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,8 @@ from typing import Any
 
 from . import streams
 from .model import Forcing, TradeModel
-from .results import BINS, Collector, Partial, Results
+from .reduction import BINS, Collector, Partial
+from .results import Results
 from .scenario import Scenario
 
 __all__ = ["DEFAULT_CHUNK", "MAX_RUNS", "run"]
