@@ -165,7 +165,7 @@ class Results:
     """Everything an ensemble produced, with tidy views and a summary.
 
     Build one with :func:`tradesim.run`; load a saved one with
-    :func:`tradesim.io.load_results`.
+    :func:`tradesim.store.load_results`.
 
     Attributes
     ----------
@@ -342,21 +342,24 @@ class Results:
         return pd.DataFrame(data, index=index)
 
     def to_xarray(self) -> xr.Dataset:
-        """Everything as an xarray Dataset.
+        """Everything as an xarray Dataset: the layout of ``results.nc`` too.
 
         Dimensions: ``replication``, ``week``, ``instrument``
-        (``<actor>.<instrument>``), ``good``, ``sector``, ``outcome``,
-        ``milestone``, ``quantile``.  Trajectory variables cover the kept
-        replications only (``kept_replication``).
+        (``<actor>.<instrument>``), ``good``, ``sector``, ``actor``,
+        ``outcome``, ``milestone``, ``stat``, ``phase``, ``series``, ``bin``,
+        ``action``.  Trajectory variables (``level``, ``perceived``,
+        ``supply``, ``halted``, ``pressure``, ``phase_code``, ``action_code``)
+        cover the kept replications only (``kept_replication``).  The exact
+        aggregates (``histogram``, ``sums``, ``phase_counts``,
+        ``action_counts``) make the Dataset complete: :meth:`from_xarray`
+        rebuilds these results from it, summary identical.
         """
         import xarray as xr
 
         s = self.summary()
         names = self.series_names
-        instruments = [n for n in names if not n.startswith(("perceived.", "supply.",
-                                                             "halted.", "pressure."))]
-        goods = [n.removeprefix("supply.") for n in names if n.startswith("supply.")]
-        sectors = [n.removeprefix("halted.") for n in names if n.startswith("halted.")]
+        groups = _series_groups(names)
+        instruments, goods, sectors = (groups[k][2] for k in (0, 2, 3))
         week = np.arange(self.horizon_weeks + 1)
         quantiles = list(QUANTILES)
 
@@ -388,17 +391,20 @@ class Results:
             data_vars[f"{name}_week"] = (("replication",), self.milestone_weeks[name])
         for name, values in self.parameters.items():
             data_vars[f"param:{name}"] = (("replication",), values)
+        data_vars["histogram"] = (("series", "week", "bin"), self.histogram,
+                                  {"long_name": "replications by week and bin of width "
+                                                f"1/{BINS - 1} (exact)"})
+        data_vars["sums"] = (("series", "week"), self.sums,
+                             {"long_name": f"sum over replications in units of 1/{FIXED_POINT:.0f}"
+                                           " (exact)"})
+        data_vars["phase_counts"] = (("week", "phase"), self.phase_counts)
+        data_vars["action_counts"] = (("actor", "week", "action"), self.action_counts)
         if self.trajectories is not None:
             t = self.trajectories["series"]
             idx = {n: i for i, n in enumerate(names)}
-            data_vars["level"] = (("instrument", "week", "kept_replication"),
-                                  t[[idx[n] for n in instruments]])
-            data_vars["perceived"] = (("instrument", "week", "kept_replication"),
-                                      t[[idx["perceived." + n] for n in instruments]])
-            data_vars["supply"] = (("good", "week", "kept_replication"),
-                                   t[[idx["supply." + g] for g in goods]])
-            data_vars["halted"] = (("sector", "week", "kept_replication"),
-                                   t[[idx["halted." + c] for c in sectors]])
+            for var, dim, _, members in groups:
+                data_vars[var] = ((dim, "week", "kept_replication"),
+                                  t[[idx[n] for n in members]])
             data_vars["phase_code"] = (("week", "kept_replication"), self.trajectories["phase"],
                                        {"flag_values": list(range(len(PHASES))),
                                         "flag_meanings": " ".join(PHASES)})
@@ -413,7 +419,8 @@ class Results:
                 "date": ("week", self.dates.values), "instrument": instruments,
                 "good": goods, "sector": sectors, "outcome": list(OUTCOMES),
                 "milestone": list(MILESTONES), "stat": stat, "phase": list(PHASES),
-                "actor": list(self.scenario.actor_ids),
+                "actor": list(self.scenario.actor_ids), "series": names,
+                "action": list(_ACTIONS),
             },
             attrs={"scenario": self.scenario.name, "runs": self.runs, "seed": str(self.seed),
                    "units": "levels and indices in [0, 1]; weeks from start_date",
@@ -421,8 +428,63 @@ class Results:
         )
         return ds
 
+    @classmethod
+    def from_xarray(cls, ds: xr.Dataset, scenario: Scenario) -> Results:
+        """Rebuild results from a Dataset made by :meth:`to_xarray` (e.g. ``results.nc``).
+
+        Parameters
+        ----------
+        ds : xarray.Dataset
+        scenario : Scenario
+            The scenario that was run (validated; it is not stored in the Dataset).
+        """
+        names = [str(n) for n in ds["series"].values]
+        trajectories = None
+        if "phase_code" in ds:
+            rows = {}
+            for var, _, _, members in _series_groups(names):
+                values = ds[var].values
+                rows.update({n: values[i] for i, n in enumerate(members)})
+            trajectories = {"series": np.stack([rows[n] for n in names]),
+                            "phase": ds["phase_code"].values,
+                            "action": ds["action_code"].values}
+        return cls(
+            scenario, int(ds.attrs["seed"]), names, outcome=ds["outcome_code"].values,
+            milestones={m: ds[f"{m}_week"].values for m in MILESTONES},
+            breakdowns=ds["breakdowns"].values, truces=ds["truces"].values,
+            parameters={str(k).removeprefix("param:"): ds[k].values
+                        for k in ds.data_vars if str(k).startswith("param:")},
+            histogram=ds["histogram"].values, sums=ds["sums"].values,
+            phase_counts=ds["phase_counts"].values, action_counts=ds["action_counts"].values,
+            trajectories=trajectories,
+        )
+
     def _repr_html_(self) -> str:
         from .display import results_html
 
         return results_html(self)
 
+
+#: Actions, in the order of ``action_counts`` (codes -1, 0, 1).
+_ACTIONS = ("retaliate", "hold", "ease")
+
+
+def _series_groups(names: list[str]) -> list[tuple[str, str, list[str], list[str]]]:
+    """Each kind of weekly series: (variable, dimension, labels, series names).
+
+    The Dataset stores trajectories by kind (``level`` by instrument, ...);
+    this is the one map between the two.
+    """
+    def kind(prefix: str) -> list[str]:
+        return [n.removeprefix(prefix) for n in names if n.startswith(prefix)]
+
+    instruments = [n for n in names
+                   if not n.startswith(("perceived.", "supply.", "halted.", "pressure."))]
+    goods, sectors, actors = kind("supply."), kind("halted."), kind("pressure.")
+    return [
+        ("level", "instrument", instruments, instruments),
+        ("perceived", "instrument", instruments, [f"perceived.{n}" for n in instruments]),
+        ("supply", "good", goods, [f"supply.{g}" for g in goods]),
+        ("halted", "sector", sectors, [f"halted.{c}" for c in sectors]),
+        ("pressure", "actor", actors, [f"pressure.{a}" for a in actors]),
+    ]

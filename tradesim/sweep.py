@@ -60,10 +60,11 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from . import ensemble
-from .io import atomic_write, merge, read_data
+from .io import merge, read_data
 from .model import MILESTONES, OUTCOMES
 from .results import QUANTILES
 from .scenario import Problem, Scenario, ScenarioError, validate_scenario
+from .store import atomic_write, write_text
 from .strategies import STRATEGIES, get_strategy
 
 __all__ = [
@@ -1192,11 +1193,9 @@ def run_sweep(
             results[index] = _read_point(path)[1]
         meta = {"format": "tradesim-sweep/1", "sweep_sha256": sha, "name": sweep.spec.name,
                 "points": n, "dims": list(sweep.dims), "versions": _versions()}
-        atomic_write(out_path / META_FILE,
-                lambda tmp: tmp.write_text(json.dumps(meta, indent=1), encoding="utf-8"))
+        write_text(out_path / META_FILE, json.dumps(meta, indent=1))
         suffix = Path(sweep.source).suffix if sweep.source != "<dict>" else ".json"
-        atomic_write(out_path / f"sweep{suffix}",
-                lambda tmp: tmp.write_text(sweep.text, encoding="utf-8"))
+        write_text(out_path / f"sweep{suffix}", sweep.text)
 
     todo = [i for i in range(n) if i not in results]
     workers = max(1, min(workers, len(todo) or 1))
