@@ -127,6 +127,11 @@ class SerialExecutor(Executor):
 
     kind = "serial"
 
+    @property
+    def in_flight(self) -> int:
+        """One: a task runs only when its result is asked for."""
+        return 1
+
     def map_unordered(self, fn: Callable[..., R], tasks: Iterable[Task[K]]
                       ) -> Iterator[tuple[K, R]]:
         for key, args in tasks:
