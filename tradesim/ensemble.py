@@ -2,9 +2,11 @@
 
 :func:`run` splits the replications into chunks, steps each chunk as one
 :class:`~tradesim.model.TradeModel`, and adds the chunks' exact integer
-aggregates together.  Replication ``i`` always draws from the ``i``-th
-stream spawned from the master seed, so the result is the same, bit for bit,
-for any chunk size and any number of worker processes.
+aggregates together (:mod:`tradesim.reduction`).  Chunks run in this process
+or, in batches, on worker processes (:mod:`tradesim.executors`).  Replication
+``i`` always draws from the ``i``-th stream spawned from the master seed, so
+the result is the same, bit for bit, for any chunk size, any number of worker
+processes and any executor.
 """
 
 from __future__ import annotations
