@@ -86,7 +86,7 @@ def side_by_side(repeats: int) -> None:
     import tradesim
     from tradesim import streams
     from tradesim.model import TradeModel
-    from tradesim.results import Partial
+    from tradesim.reduction import Partial
 
     scenario = tradesim.load_scenario(LONDON)
     one_at_a_time, vectorised, draws_only = [], [], []

@@ -29,8 +29,8 @@ import xarray as xr
 
 import tradesim
 from tradesim.cli import main
-from tradesim.io import METADATA_FILE, RESULTS_FILE, load_results
 from tradesim.scenario import ScenarioError
+from tradesim.store import METADATA_FILE, RESULTS_FILE, load_results
 from tradesim.sweep import load_points, load_sweep, read_sweep, run_sweep
 
 pytestmark = pytest.mark.slow

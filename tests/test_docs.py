@@ -38,7 +38,7 @@ DOCS = ROOT / "docs"
 #: Pages whose examples cannot run in the test suite, and why.
 NOT_RUN = {
     "how-to/sweep-on-dask.md": "starts Dask clusters and 64-point sweeps of 1,000 runs: "
-                               "too long for the suite (tests/test_sweep.py covers the executors)",
+                               "too long for the suite (tests/test_executors.py covers them)",
 }
 
 _FENCE = re.compile(r"^(?P<indent> *)```(?P<info>[^\n`]*)\n(?P<body>.*?)^(?P=indent)```[ \t]*$",

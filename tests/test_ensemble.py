@@ -1,4 +1,4 @@
-"""Ensembles: exact aggregates, reproducibility across chunks and workers, persistence."""
+"""Ensembles: exact aggregates, reproducibility across chunks and workers."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 
 import tradesim
 from tradesim import streams
-from tradesim.io import load_results, save_results
-from tradesim.results import BINS, wilson_interval
+from tradesim.reduction import BINS
+from tradesim.results import wilson_interval
 
 
 @pytest.fixture(scope="module")
@@ -117,23 +117,6 @@ def test_tidy_tables_and_xarray(short):
     assert ds.sizes["replication"] == 120 and ds.sizes["week"] == short.horizon_weeks + 1
     assert "us.eda_software" in ds["instrument"].values
     assert ds["level"].dims == ("instrument", "week", "kept_replication")
-
-
-def test_save_and_load_give_the_same_summary(short, tmp_path):
-    results = tradesim.run(short, 250, seed=6)
-    save_results(results, tmp_path / "out")
-    assert not list((tmp_path / "out").glob("*.tmp"))
-    again = load_results(tmp_path / "out")
-    assert summary_json(again) == summary_json(results)
-    assert again.replications().equals(results.replications())
-    meta = json.loads((tmp_path / "out" / "metadata.json").read_text())
-    assert meta["seed"] == "6" and meta["runs"] == 250 and len(meta["scenario_sha256"]) == 64
-    assert set(meta["versions"]) >= {"tradesim", "numpy", "mesa"}
-
-
-def test_loading_an_incomplete_folder_is_a_clear_error(tmp_path):
-    with pytest.raises(tradesim.ScenarioError, match="no complete tradesim results"):
-        load_results(tmp_path)
 
 
 def test_bad_run_arguments(short):

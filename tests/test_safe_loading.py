@@ -23,8 +23,9 @@ import yaml
 
 import tradesim
 from tradesim.cli import build_parser, main
-from tradesim.io import RESULTS_FILE, load_results, read_data, save_results
+from tradesim.io import read_data
 from tradesim.scenario import ScenarioError
+from tradesim.store import RESULTS_FILE, load_results, save_results
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "tradesim"

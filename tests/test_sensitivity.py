@@ -1,18 +1,15 @@
-"""Sensitivity (Sobol', Morris) and scenario discovery (PRIM) on sweep results."""
+"""Sensitivity (Sobol', Morris) on sweep results, and PRIM on real and synthetic sweeps."""
 
 from __future__ import annotations
 
-import itertools
 import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from tradesim import OUTCOMES
+from tradesim import OUTCOMES, discovery
 from tradesim import sensitivity as sa
 from tradesim.sweep import _assemble, read_sweep, run_sweep
 
@@ -89,45 +86,11 @@ def test_sensitivity_needs_the_matching_design():
         sa.sweep_output(ds, "collapse")
 
 
-@settings(max_examples=12, deadline=None)
-@given(cut=st.floats(0.2, 0.7), seed=st.integers(0, 2**32))
-def test_prim_finds_a_box_where_the_outcome_lives(cut, seed):
-    rng = np.random.default_rng(seed)
-    x = pd.DataFrame(rng.random((300, 3)), columns=["a", "b", "c"])
-    y = (x["a"] > cut).astype(float).to_numpy()
-    boxes = sa.prim_boxes(x, y, alpha=0.05, min_mass=0.05)
-    assert not any(b.pasted for b in boxes[:-1])
-    peeled = [b for b in boxes if not b.pasted]
-    masses = [b.mass for b in peeled]
-    coverage = [b.coverage for b in peeled]
-    assert boxes[0].mass == 1.0 and boxes[0].coverage == 1.0
-    assert all(m2 <= m1 for m1, m2 in itertools.pairwise(masses))
-    assert all(c2 <= c1 + 1e-12 for c1, c2 in itertools.pairwise(coverage))
-    best = max(boxes, key=lambda b: (round(b.density, 9), b.coverage))
-    assert best.density == 1.0
-    assert set(best.limits) == {"a"}
-    low, _ = best.limits["a"]
-    assert low > cut and low < cut + 0.1
-    assert best.coverage > 0.85
-
-
-def test_prim_peels_categories_too():
-    rng = np.random.default_rng(0)
-    x = pd.DataFrame({"noise": rng.random(200),
-                      "strategy": rng.choice(["tit_for_tat", "grim", "generous"], 200)})
-    y = ((x["strategy"] == "grim") & (x["noise"] > 0.5)).astype(float).to_numpy()
-    boxes = sa.prim_boxes(x, y, alpha=0.1, min_mass=0.02)
-    best = max(boxes, key=lambda b: (round(b.density, 9), b.coverage))
-    assert best.density == 1.0
-    assert best.limits["strategy"] == ("grim",)
-    assert "strategy in {grim}" in best.rule("breakdown")
-
-
 def test_prim_rule_reads_like_a_sentence_with_labels():
     sweep = sweep_of({"method": "lhs", "points": 200},
                      labels={"monitoring.us.noise_sd": "US monitoring noise"})
     ds = synthetic(sweep, lambda a, b, c: np.where((a > 0.6) & (b < 0.5), 0.8, 0.05))
-    result = sa.prim(ds, "breakdown")
+    result = discovery.prim(ds, "breakdown")
     rule = result.rule()
     assert rule.startswith("breakdown in 80% of runs when ")
     low = float(re.search(r"US monitoring noise >= ([0-9.]+)", rule).group(1))
@@ -138,7 +101,7 @@ def test_prim_rule_reads_like_a_sentence_with_labels():
     assert result.box.coverage >= 0.5
     assert list(result.trajectory.columns) == ["coverage", "density", "mass", "n", "restricted",
                                                "pasted"]
-    cases = sa.prim(ds, "breakdown", threshold=0.5)
+    cases = discovery.prim(ds, "breakdown", threshold=0.5)
     assert cases.rule().startswith("breakdown in at least 50% of runs at 100% of points")
 
 
@@ -151,7 +114,7 @@ def test_sobol_and_prim_come_out_of_a_real_sweep():
     ds = run_sweep(sweep, executor="processes", workers=2, progress=False)
     table = sa.sobol(ds, ["breakdown", "median_week:implemented"], n_resamples=50)
     assert table.shape == (4, 6) and np.isfinite(table.to_numpy()).all()
-    result = sa.prim(ds, "breakdown")
+    result = discovery.prim(ds, "breakdown")
     assert result.rule().startswith("breakdown in ")
     frame = sa.point_table(ds)
     assert len(frame) == 32 and "median_week:approved" in frame.columns
@@ -175,7 +138,7 @@ def test_sweep_figures_are_drawn_with_labelled_axes():
     fig = plots_sweep.sobol_bars(sa.sobol(design, ["breakdown"], n_resamples=20))
     assert "Sobol" in fig.axes[0].get_xlabel()
     lhs = synthetic(sweep_of({"method": "lhs", "points": 50}), lambda a, b, c: (a > 0.5) * 0.9)
-    result = sa.prim(lhs)
+    result = discovery.prim(lhs)
     assert plots_sweep.prim_tradeoff(result).axes[0].get_xlabel().startswith("coverage")
     assert plots_sweep.prim_box(result, lhs).axes[0].get_yticklabels()
     with pytest.raises(ValueError, match="grid sweep"):

@@ -1,4 +1,4 @@
-"""Sweeps: sweep files, designs, executors (identical results), crash safety and resume."""
+"""Sweeps: sweep files, designs, crash safety and resume (executors: test_executors.py)."""
 
 from __future__ import annotations
 
@@ -260,42 +260,6 @@ def test_a_point_is_exactly_a_run_of_its_scenario_with_its_seed():
                           direct["series_stats"])
     assert ds["probability"].sum("outcome").values == pytest.approx(1.0)
     assert set(ds.dims) >= {"outcome", "milestone", "week", "series", "stat"}
-
-
-def test_serial_processes_and_dask_give_identical_results(tmp_path):
-    pytest.importorskip("distributed")
-    for spec in (GRID, LHS):
-        sweep = read_sweep(spec)
-        serial = run_sweep(sweep, tmp_path / f"{sweep.kind}-serial", executor="serial",
-                           progress=False)
-        processes = run_sweep(sweep, tmp_path / f"{sweep.kind}-proc", executor="processes",
-                              workers=2, progress=False)
-        dask = run_sweep(sweep, tmp_path / f"{sweep.kind}-dask", executor="dask", workers=2,
-                         progress=False)
-        xr.testing.assert_identical(serial, processes)
-        xr.testing.assert_identical(serial, dask)
-        xr.testing.assert_identical(serial, load_sweep(tmp_path / f"{sweep.kind}-dask"))
-        for name in ("probability", "series_stats", "milestone_cdf", "median_week"):
-            assert serial[name].values.tobytes() == dask[name].values.tobytes()
-
-
-def test_dask_executor_connects_to_a_running_scheduler():
-    distributed = pytest.importorskip("distributed")
-    sweep = read_sweep(small(grid={"monitoring.us.noise_sd": [0.05, 0.3]}, runs=30))
-    # A scheduler on loopback TCP, as a remote one would be (in-process workers: quick).
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
-                                  protocol="tcp://", host="127.0.0.1",
-                                  dashboard_address=None) as cluster:
-        assert cluster.scheduler_address.startswith("tcp://127.0.0.1:")
-        ds = run_sweep(sweep, executor="dask", scheduler=cluster.scheduler_address,
-                       progress=False)
-    xr.testing.assert_identical(ds, run_sweep(sweep, executor="serial", progress=False))
-
-
-def test_missing_dask_names_the_extra(monkeypatch):
-    monkeypatch.setitem(sys.modules, "distributed", None)
-    with pytest.raises(ImportError, match=r"tradesim\[dask\]"):
-        run_sweep(read_sweep(small(grid={"monitoring.us.noise_sd": [0.1]})), executor="dask")
 
 
 def test_saved_results_carry_the_sweep_file_and_versions(tmp_path):

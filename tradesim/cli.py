@@ -236,12 +236,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _write_outputs(results: Any, out: Path, figures: bool) -> None:
-    from . import io
+    from . import store
 
     summary = results.summary()
-    io.save_results(results, out)
-    io.write_text(out / "summary.json", json.dumps(summary.to_dict(), indent=1))
-    io.write_text(out / "summary.txt", summary.table() + "\n")
+    store.save_results(results, out)
+    store.write_text(out / "summary.json", json.dumps(summary.to_dict(), indent=1))
+    store.write_text(out / "summary.txt", summary.table() + "\n")
     if figures:
         from . import plots
 

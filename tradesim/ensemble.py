@@ -2,22 +2,24 @@
 
 :func:`run` splits the replications into chunks, steps each chunk as one
 :class:`~tradesim.model.TradeModel`, and adds the chunks' exact integer
-aggregates together.  Replication ``i`` always draws from the ``i``-th
-stream spawned from the master seed, so the result is the same, bit for bit,
-for any chunk size and any number of worker processes.
+aggregates together (:mod:`tradesim.reduction`).  Chunks run in this process
+or, in batches, on worker processes (:mod:`tradesim.executors`).  Replication
+``i`` always draws from the ``i``-th stream spawned from the master seed, so
+the result is the same, bit for bit, for any chunk size, any number of worker
+processes and any executor.
 """
 
 from __future__ import annotations
 
-import concurrent.futures as cf
-import multiprocessing
 import os
 from collections.abc import Iterator
 from typing import Any
 
 from . import streams
+from .executors import Executor, make_executor
 from .model import Forcing, TradeModel
-from .results import BINS, Collector, Partial, Results
+from .reduction import BINS, Collector, Partial
+from .results import Results
 from .scenario import Scenario
 
 __all__ = ["DEFAULT_CHUNK", "MAX_RUNS", "run"]
@@ -140,24 +142,35 @@ def run(
     workers = max(1, min(int(workers), -(-runs // chunk_size)))
     if progress is None:
         progress = runs >= PARALLEL_FROM
-    names = TradeModel.series_names_for(scenario)
-    collector = Collector(scenario, master.entropy, names, runs, keep)
     bar = _progress_bar(runs, scenario.name, progress)
     try:
-        if workers == 1:
-            for start, stop in _chunks(runs, chunk_size):
-                collector.add(_run_chunk(scenario, master, start, stop, keep, overrides,
-                                         forcing))
-                bar.update(stop - start)
-        else:
-            # Batches of whole chunks: few enough that little travels between processes,
-            # enough (16 per worker) to balance the load and move the progress bar.
-            per_batch = max(1, -(-runs // (16 * workers * chunk_size))) * chunk_size
-            batches = list(_chunks(runs, per_batch))
-            _run_parallel(scenario, master, batches, chunk_size, keep, overrides, workers,
-                          bar, collector, forcing)
+        with make_executor("processes", workers) as pool:
+            return _collect(pool, scenario, master, runs, chunk_size, keep, overrides, bar,
+                            forcing)
     finally:
         bar.close()
+
+
+def _collect(pool: Executor, scenario: Scenario, master: Any, runs: int, chunk_size: int,
+             keep: int, overrides: dict[str, Any] | None, bar: Any,
+             forcing: Forcing | None = None) -> Results:
+    """Run every replication on ``pool`` and add the partials up as they arrive."""
+    names = TradeModel.series_names_for(scenario)
+    collector = Collector(scenario, master.entropy, names, runs, keep)
+    if pool.kind == "serial":
+        fn: Any = _run_chunk
+        tasks = (((a, b), (scenario, master, a, b, keep, overrides, forcing))
+                 for a, b in _chunks(runs, chunk_size))
+    else:
+        # Batches of whole chunks: few enough that little travels between processes,
+        # enough (16 per worker) to balance the load and move the progress bar.
+        per_batch = max(1, -(-runs // (16 * pool.workers * chunk_size))) * chunk_size
+        fn = _run_batch
+        tasks = (((a, b), (scenario, master, a, b, chunk_size, keep, overrides, forcing))
+                 for a, b in _chunks(runs, per_batch))
+    for (start, stop), part in pool.map_unordered(fn, tasks):
+        collector.add(part)
+        bar.update(stop - start)
     return collector.results()
 
 
@@ -178,66 +191,6 @@ def _check_memory(scenario: Scenario, keep: int) -> None:
             f"histograms: {histograms / 2**30:.1f} GiB): keep fewer trajectories "
             "(keep_trajectories=1000, or 0), run fewer replications (--runs), or shorten "
             "horizon_weeks")
-
-
-def _run_parallel(scenario: Scenario, master: Any, batches: list[tuple[int, int]],
-                  chunk_size: int, keep: int, overrides: dict[str, Any] | None, workers: int,
-                  bar: Any, collector: Collector, forcing: Forcing | None = None) -> None:
-    # "spawn" starts clean interpreters: safe with threads, and the same on every OS.
-    # It is chosen for this pool only; the process-wide start method is left alone.
-    context = multiprocessing.get_context("spawn")
-    pending: set[cf.Future[Partial]] = set()
-    queue = iter(batches)
-
-    def submit(start: int, stop: int) -> None:
-        pending.add(pool.submit(_run_batch, scenario, master, start, stop, chunk_size, keep,
-                                overrides, forcing))
-
-    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                                initializer=_init_worker) as pool:
-        try:
-            # A bounded number of batches in flight keeps memory flat.
-            for start, stop in queue:
-                submit(start, stop)
-                if len(pending) >= 2 * workers:
-                    break
-            while pending:
-                done, pending = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
-                for future in done:
-                    part = future.result()
-                    collector.add(part)
-                    bar.update(part.stop - part.start)
-                    nxt = next(queue, None)
-                    if nxt is not None:
-                        submit(*nxt)
-        except BaseException:
-            for future in pending:
-                future.cancel()
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
-
-
-def _init_worker() -> None:
-    """Let a worker reuse its chunk-sized arrays instead of mapping them afresh (glibc only).
-
-    Every chunk allocates the same large arrays again.  By default glibc serves
-    large allocations with fresh memory maps, which the kernel must fault in
-    and zero for every chunk, while medium ones fragment its heap.  Serving
-    everything below 128 MiB from the heap lets each chunk reuse the memory the
-    previous one freed: faster, and the resident size stays flat.  This touches
-    only the worker processes tradesim starts.
-    """
-    import ctypes
-    import ctypes.util
-
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return
-    try:
-        libc = ctypes.CDLL(name)
-        libc.mallopt(-3, 1 << 27)  # M_MMAP_THRESHOLD
-    except (OSError, AttributeError):  # not glibc: nothing to tune
-        pass
 
 
 def _progress_bar(total: int, name: str, enabled: bool) -> Any:

@@ -19,19 +19,25 @@ from typing import Any
 import yaml
 
 from .scenario import Problem, Scenario, ScenarioError, validate_scenario
+from .store import (  # results on disk moved to tradesim.store; still importable here
+    METADATA_FILE,
+    RESULTS_FILE,
+    load_results,
+    save_results,
+    write_text,
+)
 
 __all__ = [
     "MAX_FILE_BYTES",
-    "atomic_write",
+    "METADATA_FILE",
+    "RESULTS_FILE",
     "load_events",
     "load_results",
     "load_scenario",
     "merge",
     "read_data",
     "save_results",
-    "scenario_hash",
     "write_parameter_sample",
-    "write_text",
 ]
 
 MAX_FILE_BYTES = 1_000_000
@@ -301,152 +307,3 @@ def load_events(path: str | Path, scenario: Scenario) -> Any:
     from .history import validate_events
 
     return validate_events(read_data(path), scenario, source=str(path))
-
-
-# ------------------------------------------------------------------ results on disk
-
-RESULTS_FILE = "results.nc"
-METADATA_FILE = "metadata.json"
-
-
-def atomic_write(path: Path, write: Any) -> None:
-    """Write through a temporary file in the same folder, then rename over ``path``."""
-    import os
-    import uuid
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # A fresh name created with open(..., "x"), not mkstemp, so that the file gets the
-    # usual permissions (umask), like any other file the user writes.
-    tmp = path.parent / f".{path.name}.{uuid.uuid4().hex[:12]}.tmp"
-    with open(tmp, "xb"):
-        pass
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_text(path: str | Path, text: str) -> None:
-    """Write a text file atomically (temporary file, then rename)."""
-    atomic_write(Path(path), lambda tmp: tmp.write_text(text, encoding="utf-8"))
-
-
-def scenario_hash(scenario: Scenario) -> str:
-    """SHA-256 of the resolved scenario's canonical JSON."""
-    import hashlib
-    import json
-
-    canonical = json.dumps(scenario.model_dump(mode="json"), sort_keys=True,
-                           separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def save_results(results: Any, directory: str | Path) -> Path:
-    """Save results as netCDF (``results.nc``) plus JSON metadata (``metadata.json``).
-
-    Each file is written atomically; the metadata, removed first and written
-    last, marks a complete save.  No pickle is used.
-
-    Parameters
-    ----------
-    results : Results
-    directory : str or Path
-        Created if needed.
-
-    Returns
-    -------
-    Path
-        The directory.
-    """
-    import json
-
-    import mesa
-    import numpy as np
-    import xarray as xr
-
-    from . import __version__
-
-    directory = Path(directory)
-    traj = results.trajectories
-    data = {
-        "outcome": (("replication",), results.outcome),
-        "breakdowns": (("replication",), results.breakdowns),
-        "truces": (("replication",), results.truces),
-        "histogram": (("series", "week", "bin"), results.histogram),
-        "sums": (("series", "week"), results.sums),
-        "phase_counts": (("week", "phase"), results.phase_counts),
-        "action_counts": (("actor", "week", "action"), results.action_counts),
-    }
-    for name, weeks in results.milestone_weeks.items():
-        data[f"milestone:{name}"] = (("replication",), weeks)
-    for i, values in enumerate(results.parameters.values()):
-        data[f"parameter:{i}"] = (("replication",), values)
-    if traj is not None:
-        data["traj_series"] = (("series", "week", "kept"), traj["series"])
-        data["traj_phase"] = (("week", "kept"), traj["phase"])
-        data["traj_action"] = (("actor", "week", "kept"), traj["action"])
-    ds = xr.Dataset(data)
-    encoding = {name: {"compression": "gzip", "compression_opts": 4} for name in ds.data_vars}
-    # The metadata marks a complete save: drop an older one first, so that a save cut
-    # short (kill -9) never leaves new data beside the metadata of an older run.
-    (directory / METADATA_FILE).unlink(missing_ok=True)
-    atomic_write(directory / RESULTS_FILE,
-                  lambda tmp: ds.to_netcdf(tmp, engine="h5netcdf", encoding=encoding))
-    metadata = {
-        "format": "tradesim-results/1",
-        "scenario_name": results.scenario.name,
-        "scenario_sha256": scenario_hash(results.scenario),
-        "seed": str(results.seed),
-        "runs": results.runs,
-        "series_names": results.series_names,
-        "parameter_names": list(results.parameters),
-        "versions": {"tradesim": __version__, "numpy": np.__version__,
-                     "mesa": mesa.__version__, "xarray": xr.__version__},
-        "scenario": results.scenario.model_dump(mode="json"),
-    }
-    write_text(directory / METADATA_FILE, json.dumps(metadata, indent=1))
-    return directory
-
-
-def load_results(directory: str | Path) -> Any:
-    """Load results saved by :func:`save_results`.
-
-    Raises
-    ------
-    ScenarioError
-        If the folder holds no complete save.
-    """
-    import json
-
-    import xarray as xr
-
-    from .results import Results
-
-    directory = Path(directory)
-    meta_path = directory / METADATA_FILE
-    if not meta_path.is_file() or not (directory / RESULTS_FILE).is_file():
-        raise ScenarioError(str(directory), [Problem("", "no complete tradesim results here "
-                                                         f"(need {RESULTS_FILE} and "
-                                                         f"{METADATA_FILE})")])
-    metadata = json.loads(meta_path.read_text(encoding="utf-8"))
-    scenario = validate_scenario(metadata["scenario"], source=str(meta_path))
-    with xr.open_dataset(directory / RESULTS_FILE, engine="h5netcdf") as ds:
-        ds = ds.load()
-    trajectories = None
-    if "traj_series" in ds:
-        trajectories = {"series": ds["traj_series"].values, "phase": ds["traj_phase"].values,
-                        "action": ds["traj_action"].values}
-    milestones = {k.removeprefix("milestone:"): ds[k].values
-                  for k in ds.data_vars if k.startswith("milestone:")}
-    parameters = {name: ds[f"parameter:{i}"].values
-                  for i, name in enumerate(metadata["parameter_names"])}
-    return Results(
-        scenario, int(metadata["seed"]), metadata["series_names"],
-        outcome=ds["outcome"].values, milestones=milestones,
-        breakdowns=ds["breakdowns"].values, truces=ds["truces"].values,
-        parameters=parameters, histogram=ds["histogram"].values, sums=ds["sums"].values,
-        phase_counts=ds["phase_counts"].values, action_counts=ds["action_counts"].values,
-        trajectories=trajectories,
-    )

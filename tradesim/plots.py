@@ -986,7 +986,7 @@ def save_figure(fig: Figure, path: str | Path, *, dpi: int = DPI) -> Path:
     -------
     Path
     """
-    from .io import atomic_write
+    from .store import atomic_write
 
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")

@@ -638,7 +638,7 @@ def write_pdf(
     import matplotlib
     from matplotlib.backends.backend_pdf import PdfPages
 
-    from .io import atomic_write
+    from .store import atomic_write
 
     if figures is None:
         figures = report_figures(results, compare)
@@ -723,7 +723,7 @@ def write_report(
     dict
         ``{"html": path, "pdf": path, "figures": folder}``.
     """
-    from .io import atomic_write, write_text
+    from .store import atomic_write, write_text
 
     out = Path(out_dir)
     figures = report_figures(results, compare)

@@ -9,7 +9,8 @@ the number of workers.  Full weekly trajectories are kept for all
 replications of small runs and for a leading sample of large ones.
 
 Quantiles are read off the histogram, so they are exact for the series
-rounded to 0.001; means are exact to within 2**-25.
+rounded to 0.001; means are exact to within 2**-25.  The reduction that
+builds these aggregates chunk by chunk is :mod:`tradesim.reduction`.
 """
 
 from __future__ import annotations
@@ -23,29 +24,19 @@ import pandas as pd
 from scipy import stats
 
 from .model import MILESTONES, OUTCOMES, PHASES
+from .reduction import BINS, FIXED_POINT
 
 if TYPE_CHECKING:  # pragma: no cover
     import xarray as xr
 
-    from .model import TradeModel
     from .scenario import Scenario
 
 __all__ = [
-    "BINS",
     "QUANTILES",
-    "Collector",
-    "Partial",
     "Results",
     "Summary",
     "wilson_interval",
 ]
-
-#: Histogram resolution: series are binned at multiples of 1 / (BINS - 1).
-BINS = 1001
-# Means are kept as exact integer sums of the series on a grid of 2**-24
-# (float32 resolution near 1); the sums of a chunk of up to 2**29 replications
-# are exact in float64.
-_FIXED_POINT = 2.0**24
 
 #: Quantiles reported for every series.
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -83,147 +74,6 @@ def wilson_interval(successes: np.ndarray | int, n: int, level: float = 0.95
     low = np.where(k == 0, 0.0, np.clip(centre - half, 0, 1))
     high = np.where(k == n, 1.0, np.clip(centre + half, 0, 1))
     return low, high
-
-
-@dataclasses.dataclass
-class Partial:
-    """What one chunk of replications contributes; partials add up exactly."""
-
-    start: int
-    stop: int
-    outcome: np.ndarray
-    milestones: dict[str, np.ndarray]
-    breakdowns: np.ndarray
-    truces: np.ndarray
-    parameters: dict[str, np.ndarray]
-    histogram: np.ndarray
-    sums: np.ndarray
-    phase_counts: np.ndarray
-    action_counts: np.ndarray
-    trajectories: dict[str, np.ndarray] | None
-
-    @classmethod
-    def from_model(cls, model: TradeModel, keep: int = 0) -> Partial:
-        """Extract a chunk's contribution from a model stepped to its horizon.
-
-        Parameters
-        ----------
-        model : TradeModel
-        keep : int
-            Keep full trajectories of this model's first ``keep`` replications.
-        """
-        series = model.series
-        s, weeks, r = series.shape
-        histogram = np.empty((s, weeks, BINS), dtype=np.int64)
-        sums = np.empty((s, weeks), dtype=np.int64)
-        offsets = (np.arange(weeks, dtype=np.int32) * BINS)[:, np.newaxis]
-        scaled = np.empty((weeks, r), dtype=np.float32)
-        for k in range(s):
-            row = series[k]
-            np.multiply(row, np.float32(BINS - 1), out=scaled)
-            bins = np.rint(scaled, out=scaled).astype(np.int32)
-            bins += offsets
-            histogram[k] = np.bincount(bins.ravel(), minlength=weeks * BINS).reshape(weeks, BINS)
-            # Scaling a float32 by a power of two is exact, and so are integer sums.
-            np.multiply(row, np.float32(_FIXED_POINT), out=scaled)
-            np.rint(scaled, out=scaled)
-            sums[k] = scaled.sum(axis=1, dtype=np.float64).astype(np.int64)
-        phase_counts = np.stack([(model.phases == p).sum(axis=1) for p in range(len(PHASES))],
-                                axis=1).astype(np.int64)
-        action_counts = np.stack([(model.actions == a).sum(axis=2) for a in (-1, 0, 1)],
-                                 axis=2).astype(np.int64)
-        parameters = {
-            name: np.broadcast_to(np.asarray(model.params[name], float), (r,)).copy()
-            for name in model.uncertain_names
-        }
-        trajectories = None
-        if keep > 0:
-            trajectories = {
-                "series": series[:, :, :keep].copy(),
-                "phase": model.phases[:, :keep].copy(),
-                "action": model.actions[:, :, :keep].copy(),
-            }
-        return cls(
-            start=model.first_replication, stop=model.first_replication + r,
-            outcome=model.outcomes(),
-            milestones={k: v.copy() for k, v in model.milestones.items()},
-            breakdowns=model.breakdowns.copy(), truces=model.truces.copy(),
-            parameters=parameters, histogram=histogram.reshape(s, weeks, BINS), sums=sums,
-            phase_counts=phase_counts, action_counts=action_counts, trajectories=trajectories,
-        )
-
-
-class Collector:
-    """Adds up partials as they arrive, in any order, into one :class:`Results`.
-
-    Aggregates are integer sums, so the order of arrival never changes them;
-    per-replication records are placed at their replications' indices.
-    Memory stays flat: one running total, not one per chunk.
-    """
-
-    def __init__(self, scenario: Scenario, seed: int, series_names: list[str], runs: int,
-                 kept: int, offset: int = 0) -> None:
-        self.scenario, self.seed, self.series_names = scenario, seed, list(series_names)
-        self.runs, self.kept, self.offset = runs, kept, offset
-        self.outcome = np.empty(runs, dtype=np.int8)
-        self.breakdowns = np.empty(runs, dtype=np.int16)
-        self.truces = np.empty(runs, dtype=np.int16)
-        self.milestones: dict[str, np.ndarray] = {}
-        self.parameters: dict[str, np.ndarray] = {}
-        self.totals: dict[str, np.ndarray] = {}
-        self.trajectories: dict[str, np.ndarray] | None = None
-        self.received = 0
-
-    def add(self, part: Partial) -> None:
-        """Add one chunk's contribution."""
-        where = slice(part.start - self.offset, part.stop - self.offset)
-        self.outcome[where] = part.outcome
-        self.breakdowns[where] = part.breakdowns
-        self.truces[where] = part.truces
-        for store, source in ((self.milestones, part.milestones),
-                              (self.parameters, part.parameters)):
-            for name, values in source.items():
-                if name not in store:
-                    store[name] = np.empty(self.runs, dtype=values.dtype)
-                store[name][where] = values
-        for name in ("histogram", "sums", "phase_counts", "action_counts"):
-            value = getattr(part, name)
-            if name in self.totals:
-                self.totals[name] += value
-            else:
-                self.totals[name] = value.copy()
-        if part.trajectories is not None:
-            traj = part.trajectories
-            if self.trajectories is None:
-                self.trajectories = {
-                    "series": np.empty((*traj["series"].shape[:2], self.kept), np.float32),
-                    "phase": np.empty((traj["phase"].shape[0], self.kept), np.int8),
-                    "action": np.empty((*traj["action"].shape[:2], self.kept), np.int8),
-                }
-            n = traj["series"].shape[-1]
-            cols = slice(part.start - self.offset, part.start - self.offset + n)
-            self.trajectories["series"][:, :, cols] = traj["series"]
-            self.trajectories["phase"][:, cols] = traj["phase"]
-            self.trajectories["action"][:, :, cols] = traj["action"]
-        self.received += part.stop - part.start
-
-    def to_partial(self) -> Partial:
-        """Everything collected so far as one partial (a worker's batch of chunks)."""
-        return Partial(
-            start=self.offset, stop=self.offset + self.received, outcome=self.outcome,
-            milestones=self.milestones, breakdowns=self.breakdowns, truces=self.truces,
-            parameters=self.parameters, trajectories=self.trajectories, **self.totals,
-        )
-
-    def results(self) -> Results:
-        """The assembled results (every replication must have arrived)."""
-        if self.received != self.runs:
-            raise RuntimeError(f"only {self.received} of {self.runs} replications arrived")
-        return Results(
-            self.scenario, self.seed, self.series_names, outcome=self.outcome,
-            milestones=self.milestones, breakdowns=self.breakdowns, truces=self.truces,
-            parameters=self.parameters, trajectories=self.trajectories, **self.totals,
-        )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -315,7 +165,7 @@ class Results:
     """Everything an ensemble produced, with tidy views and a summary.
 
     Build one with :func:`tradesim.run`; load a saved one with
-    :func:`tradesim.io.load_results`.
+    :func:`tradesim.store.load_results`.
 
     Attributes
     ----------
@@ -422,7 +272,7 @@ class Results:
         k = self.series_names.index(name)
         cumulative = np.cumsum(self.histogram[k], axis=1)
         grid = np.linspace(0.0, 1.0, BINS)
-        columns = {"mean": self.sums[k] / _FIXED_POINT / self.runs}
+        columns = {"mean": self.sums[k] / FIXED_POINT / self.runs}
         for q in quantiles:
             # Smallest grid value whose cumulative share reaches q (inverted CDF).
             threshold = np.ceil(q * self.runs - 1e-9)
@@ -492,21 +342,24 @@ class Results:
         return pd.DataFrame(data, index=index)
 
     def to_xarray(self) -> xr.Dataset:
-        """Everything as an xarray Dataset.
+        """Everything as an xarray Dataset: the layout of ``results.nc`` too.
 
         Dimensions: ``replication``, ``week``, ``instrument``
-        (``<actor>.<instrument>``), ``good``, ``sector``, ``outcome``,
-        ``milestone``, ``quantile``.  Trajectory variables cover the kept
-        replications only (``kept_replication``).
+        (``<actor>.<instrument>``), ``good``, ``sector``, ``actor``,
+        ``outcome``, ``milestone``, ``stat``, ``phase``, ``series``, ``bin``,
+        ``action``.  Trajectory variables (``level``, ``perceived``,
+        ``supply``, ``halted``, ``pressure``, ``phase_code``, ``action_code``)
+        cover the kept replications only (``kept_replication``).  The exact
+        aggregates (``histogram``, ``sums``, ``phase_counts``,
+        ``action_counts``) make the Dataset complete: :meth:`from_xarray`
+        rebuilds these results from it, summary identical.
         """
         import xarray as xr
 
         s = self.summary()
         names = self.series_names
-        instruments = [n for n in names if not n.startswith(("perceived.", "supply.",
-                                                             "halted.", "pressure."))]
-        goods = [n.removeprefix("supply.") for n in names if n.startswith("supply.")]
-        sectors = [n.removeprefix("halted.") for n in names if n.startswith("halted.")]
+        groups = _series_groups(names)
+        instruments, goods, sectors = (groups[k][2] for k in (0, 2, 3))
         week = np.arange(self.horizon_weeks + 1)
         quantiles = list(QUANTILES)
 
@@ -538,17 +391,20 @@ class Results:
             data_vars[f"{name}_week"] = (("replication",), self.milestone_weeks[name])
         for name, values in self.parameters.items():
             data_vars[f"param:{name}"] = (("replication",), values)
+        data_vars["histogram"] = (("series", "week", "bin"), self.histogram,
+                                  {"long_name": "replications by week and bin of width "
+                                                f"1/{BINS - 1} (exact)"})
+        data_vars["sums"] = (("series", "week"), self.sums,
+                             {"long_name": f"sum over replications in units of 1/{FIXED_POINT:.0f}"
+                                           " (exact)"})
+        data_vars["phase_counts"] = (("week", "phase"), self.phase_counts)
+        data_vars["action_counts"] = (("actor", "week", "action"), self.action_counts)
         if self.trajectories is not None:
             t = self.trajectories["series"]
             idx = {n: i for i, n in enumerate(names)}
-            data_vars["level"] = (("instrument", "week", "kept_replication"),
-                                  t[[idx[n] for n in instruments]])
-            data_vars["perceived"] = (("instrument", "week", "kept_replication"),
-                                      t[[idx["perceived." + n] for n in instruments]])
-            data_vars["supply"] = (("good", "week", "kept_replication"),
-                                   t[[idx["supply." + g] for g in goods]])
-            data_vars["halted"] = (("sector", "week", "kept_replication"),
-                                   t[[idx["halted." + c] for c in sectors]])
+            for var, dim, _, members in groups:
+                data_vars[var] = ((dim, "week", "kept_replication"),
+                                  t[[idx[n] for n in members]])
             data_vars["phase_code"] = (("week", "kept_replication"), self.trajectories["phase"],
                                        {"flag_values": list(range(len(PHASES))),
                                         "flag_meanings": " ".join(PHASES)})
@@ -563,7 +419,8 @@ class Results:
                 "date": ("week", self.dates.values), "instrument": instruments,
                 "good": goods, "sector": sectors, "outcome": list(OUTCOMES),
                 "milestone": list(MILESTONES), "stat": stat, "phase": list(PHASES),
-                "actor": list(self.scenario.actor_ids),
+                "actor": list(self.scenario.actor_ids), "series": names,
+                "action": list(_ACTIONS),
             },
             attrs={"scenario": self.scenario.name, "runs": self.runs, "seed": str(self.seed),
                    "units": "levels and indices in [0, 1]; weeks from start_date",
@@ -571,8 +428,63 @@ class Results:
         )
         return ds
 
+    @classmethod
+    def from_xarray(cls, ds: xr.Dataset, scenario: Scenario) -> Results:
+        """Rebuild results from a Dataset made by :meth:`to_xarray` (e.g. ``results.nc``).
+
+        Parameters
+        ----------
+        ds : xarray.Dataset
+        scenario : Scenario
+            The scenario that was run (validated; it is not stored in the Dataset).
+        """
+        names = [str(n) for n in ds["series"].values]
+        trajectories = None
+        if "phase_code" in ds:
+            rows = {}
+            for var, _, _, members in _series_groups(names):
+                values = ds[var].values
+                rows.update({n: values[i] for i, n in enumerate(members)})
+            trajectories = {"series": np.stack([rows[n] for n in names]),
+                            "phase": ds["phase_code"].values,
+                            "action": ds["action_code"].values}
+        return cls(
+            scenario, int(ds.attrs["seed"]), names, outcome=ds["outcome_code"].values,
+            milestones={m: ds[f"{m}_week"].values for m in MILESTONES},
+            breakdowns=ds["breakdowns"].values, truces=ds["truces"].values,
+            parameters={str(k).removeprefix("param:"): ds[k].values
+                        for k in ds.data_vars if str(k).startswith("param:")},
+            histogram=ds["histogram"].values, sums=ds["sums"].values,
+            phase_counts=ds["phase_counts"].values, action_counts=ds["action_counts"].values,
+            trajectories=trajectories,
+        )
+
     def _repr_html_(self) -> str:
         from .display import results_html
 
         return results_html(self)
 
+
+#: Actions, in the order of ``action_counts`` (codes -1, 0, 1).
+_ACTIONS = ("retaliate", "hold", "ease")
+
+
+def _series_groups(names: list[str]) -> list[tuple[str, str, list[str], list[str]]]:
+    """Each kind of weekly series: (variable, dimension, labels, series names).
+
+    The Dataset stores trajectories by kind (``level`` by instrument, ...);
+    this is the one map between the two.
+    """
+    def kind(prefix: str) -> list[str]:
+        return [n.removeprefix(prefix) for n in names if n.startswith(prefix)]
+
+    instruments = [n for n in names
+                   if not n.startswith(("perceived.", "supply.", "halted.", "pressure."))]
+    goods, sectors, actors = kind("supply."), kind("halted."), kind("pressure.")
+    return [
+        ("level", "instrument", instruments, instruments),
+        ("perceived", "instrument", instruments, [f"perceived.{n}" for n in instruments]),
+        ("supply", "good", goods, [f"supply.{g}" for g in goods]),
+        ("halted", "sector", sectors, [f"halted.{c}" for c in sectors]),
+        ("pressure", "actor", actors, [f"pressure.{a}" for a in actors]),
+    ]

@@ -41,14 +41,12 @@ a computer code. *Technometrics* 21(2), 239-245.
 
 from __future__ import annotations
 
-import concurrent.futures as cf
 import copy
 import dataclasses
 import difflib
 import hashlib
 import json
 import math
-import multiprocessing
 import os
 import shutil
 import tempfile
@@ -59,11 +57,12 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from . import ensemble
-from .io import atomic_write, merge, read_data
+from . import ensemble, executors
+from .io import merge, read_data
 from .model import MILESTONES, OUTCOMES
 from .results import QUANTILES
 from .scenario import Problem, Scenario, ScenarioError, validate_scenario
+from .store import atomic_write, write_text
 from .strategies import STRATEGIES, get_strategy
 
 __all__ = [
@@ -830,121 +829,22 @@ _ATTRS = {
 # ----------------------------------------------------------------------- executors
 
 
-Task = tuple[int, Scenario, np.random.SeedSequence]
-
-
-def _serial(tasks: Iterator[Task], runs: int, series: Any, workers: int, scheduler: Any
-            ) -> Iterator[tuple[int, dict[str, np.ndarray]]]:
-    for index, scenario, seed in tasks:
-        yield index, compute_point(scenario, runs, seed, series)
+Task = tuple[int, tuple[Scenario, int, np.random.SeedSequence, Any, Path | None, int, str]]
 
 
 def _compute_and_write(scenario: Scenario, runs: int, seed: np.random.SeedSequence,
                        series: Any, out: Path | None, index: int, sha: str
                        ) -> dict[str, np.ndarray]:
-    """A process worker's task: compute a point and write its file (atomically) itself.
+    """A point's task: compute it and, with an output folder, write its file (atomically).
 
-    Writing in the worker spares the parent, which would otherwise take CPU from
-    the workers for every point.
+    Where the executor runs tasks on this machine the worker writes the file
+    itself, sparing the parent, which would otherwise take CPU from the
+    workers for every point.
     """
     result = compute_point(scenario, runs, seed, series)
     if out is not None:
         _write_point(out, index, result, sha)
     return result
-
-
-def _processes(tasks: Iterator[Task], runs: int, series: Any, workers: int, scheduler: Any,
-               out: Path | None = None, sha: str = ""
-               ) -> Iterator[tuple[int, dict[str, np.ndarray]]]:
-    # "spawn" for this pool only: clean interpreters; the process-wide method is left alone.
-    context = multiprocessing.get_context("spawn")
-    pending: dict[cf.Future[dict[str, np.ndarray]], int] = {}
-    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        try:
-            def submit() -> bool:
-                task = next(tasks, None)
-                if task is None:
-                    return False
-                index, scenario, seed = task
-                pending[pool.submit(_compute_and_write, scenario, runs, seed, series, out,
-                                    index, sha)] = index
-                return True
-
-            # A bounded number of points in flight keeps memory flat on huge sweeps.
-            while len(pending) < 2 * workers and submit():
-                pass
-            while pending:
-                done, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
-                for future in done:
-                    index = pending.pop(future)
-                    yield index, future.result()
-                    submit()
-        except BaseException:
-            for future in pending:
-                future.cancel()
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
-
-
-def _dask_modules() -> Any:
-    try:
-        import distributed
-    except ImportError:
-        raise ImportError("the dask executor needs the optional 'dask' extra: "
-                          "pip install 'tradesim[dask]' (dask[distributed])") from None
-    return distributed
-
-
-def _dask(tasks: Iterator[Task], runs: int, series: Any, workers: int, scheduler: Any
-          ) -> Iterator[tuple[int, dict[str, np.ndarray]]]:
-    import logging
-
-    distributed = _dask_modules()
-    cluster = None
-    if isinstance(scheduler, distributed.Client):
-        client, own_client = scheduler, False
-    elif scheduler is not None:
-        client, own_client = distributed.Client(scheduler), True
-    else:
-        # Bound to loopback: the cluster is reachable from this machine only.
-        cluster = distributed.LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-            dashboard_address=None, silence_logs=logging.ERROR)
-        client, own_client = distributed.Client(cluster), True
-    try:
-        threads = max(1, sum(client.nthreads().values()))
-        pending = distributed.as_completed()
-        index_of: dict[str, int] = {}
-
-        def submit() -> bool:
-            task = next(tasks, None)
-            if task is None:
-                return False
-            index, scenario, seed = task
-            future = client.submit(compute_point, scenario, runs, seed, series, pure=False)
-            index_of[future.key] = index
-            pending.add(future)
-            return True
-
-        in_flight = 0
-        while in_flight < 2 * threads and submit():
-            in_flight += 1
-        for future in pending:
-            result = future.result()
-            index = index_of.pop(future.key)
-            future.release()
-            yield index, result
-            submit()
-    finally:
-        if own_client:
-            client.close()
-        if cluster is not None:
-            cluster.close()
-
-
-_EXECUTORS: dict[str, Callable[..., Iterator[tuple[int, dict[str, np.ndarray]]]]] = {
-    "serial": _serial, "processes": _processes, "dask": _dask,
-}
 
 
 # -------------------------------------------------------------------- files on disk
@@ -1168,16 +1068,10 @@ def run_sweep(
                          f"(known: {', '.join(EXECUTORS)})")
     if format not in FORMATS:
         raise ValueError(f"unknown format {format!r} (known: {', '.join(FORMATS)})")
-    if executor == "dask":
-        _dask_modules()
-    if scheduler is not None and executor != "dask":
-        raise ValueError("a scheduler address needs executor='dask'")
+    executors.check(executor, scheduler)
     if not isinstance(sweep, Sweep):
         sweep = read_sweep(sweep)
-    if workers is None:
-        workers = os.cpu_count() or 1
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise ValueError(f"workers must be a whole number of at least 1, got {workers!r}")
+    workers = executors.resolve_workers(workers)
     sha = sweep.sha256
     n = sweep.n_points
     results: dict[int, dict[str, np.ndarray]] = {}
@@ -1192,18 +1086,17 @@ def run_sweep(
             results[index] = _read_point(path)[1]
         meta = {"format": "tradesim-sweep/1", "sweep_sha256": sha, "name": sweep.spec.name,
                 "points": n, "dims": list(sweep.dims), "versions": _versions()}
-        atomic_write(out_path / META_FILE,
-                lambda tmp: tmp.write_text(json.dumps(meta, indent=1), encoding="utf-8"))
+        write_text(out_path / META_FILE, json.dumps(meta, indent=1))
         suffix = Path(sweep.source).suffix if sweep.source != "<dict>" else ".json"
-        atomic_write(out_path / f"sweep{suffix}",
-                lambda tmp: tmp.write_text(sweep.text, encoding="utf-8"))
+        write_text(out_path / f"sweep{suffix}", sweep.text)
 
     todo = [i for i in range(n) if i not in results]
     workers = max(1, min(workers, len(todo) or 1))
 
-    def tasks() -> Iterator[Task]:
+    def tasks(out: Path | None) -> Iterator[Task]:
         for i in todo:
-            yield i, sweep.scenario(i), sweep.seed(i)
+            yield i, (sweep.scenario(i), sweep.spec.runs, sweep.seed(i), sweep.spec.series,
+                      out, i, sha)
 
     if progress is None:
         progress = n > 1
@@ -1213,18 +1106,18 @@ def run_sweep(
                disable=not progress, leave=False)
     try:
         if todo:
-            name = executor if executor != "processes" or workers > 1 else "serial"
-            run_points = _EXECUTORS[name]
-            # Process workers write their own point files; the others' are written here.
-            options = {"out": out_path, "sha": sha} if name == "processes" else {}
-            for index, result in run_points(tasks(), sweep.spec.runs, sweep.spec.series,
-                                            workers, scheduler, **options):
-                if out_path is not None and name != "processes":
-                    _write_point(out_path, index, result, sha)
-                results[index] = result
-                bar.update(1)
-                if on_point is not None:
-                    on_point(len(results), n)
+            with executors.make_executor(executor, workers, scheduler) as pool:
+                # Workers on this machine write their own point files; others' are
+                # written here.
+                local = pool.shares_files
+                for index, result in pool.map_unordered(
+                        _compute_and_write, tasks(out_path if local else None)):
+                    if out_path is not None and not local:
+                        _write_point(out_path, index, result, sha)
+                    results[index] = result
+                    bar.update(1)
+                    if on_point is not None:
+                        on_point(len(results), n)
     finally:
         bar.close()
     ds = _assemble(sweep, results)

@@ -1,0 +1,178 @@
+"""The reduction of an ensemble: what a chunk contributes, and how contributions add up.
+
+A chunk of replications, stepped as one :class:`~tradesim.model.TradeModel`,
+is reduced to a :class:`Partial`: one record per replication (outcome,
+milestone weeks, counts, sampled parameters), exact integer aggregates of
+every weekly series (a histogram at a resolution of ``1 / (BINS - 1)`` and a
+fixed-point sum on a grid of ``1 / FIXED_POINT``), phase and action counts,
+and the kept trajectories.  A :class:`Collector` adds partials up, in any
+order, into one :class:`~tradesim.results.Results`.  Integer sums do not
+depend on the order of addition, so the result is identical, bit for bit,
+whatever the chunking, the number of workers and the executor.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .model import PHASES
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .model import TradeModel
+    from .results import Results
+    from .scenario import Scenario
+
+__all__ = ["BINS", "FIXED_POINT", "Collector", "Partial"]
+
+#: Histogram resolution: series are binned at multiples of 1 / (BINS - 1).
+BINS = 1001
+#: Means are kept as exact integer sums of the series on a grid of 1 / FIXED_POINT
+#: (2**-24, float32 resolution near 1); the sums of a chunk of up to 2**29
+#: replications are exact in float64.
+FIXED_POINT = 2.0**24
+
+
+@dataclasses.dataclass
+class Partial:
+    """What one chunk of replications contributes; partials add up exactly."""
+
+    start: int
+    stop: int
+    outcome: np.ndarray
+    milestones: dict[str, np.ndarray]
+    breakdowns: np.ndarray
+    truces: np.ndarray
+    parameters: dict[str, np.ndarray]
+    histogram: np.ndarray
+    sums: np.ndarray
+    phase_counts: np.ndarray
+    action_counts: np.ndarray
+    trajectories: dict[str, np.ndarray] | None
+
+    @classmethod
+    def from_model(cls, model: TradeModel, keep: int = 0) -> Partial:
+        """Extract a chunk's contribution from a model stepped to its horizon.
+
+        Parameters
+        ----------
+        model : TradeModel
+        keep : int
+            Keep full trajectories of this model's first ``keep`` replications.
+        """
+        series = model.series
+        s, weeks, r = series.shape
+        histogram = np.empty((s, weeks, BINS), dtype=np.int64)
+        sums = np.empty((s, weeks), dtype=np.int64)
+        offsets = (np.arange(weeks, dtype=np.int32) * BINS)[:, np.newaxis]
+        scaled = np.empty((weeks, r), dtype=np.float32)
+        for k in range(s):
+            row = series[k]
+            np.multiply(row, np.float32(BINS - 1), out=scaled)
+            bins = np.rint(scaled, out=scaled).astype(np.int32)
+            bins += offsets
+            histogram[k] = np.bincount(bins.ravel(), minlength=weeks * BINS).reshape(weeks, BINS)
+            # Scaling a float32 by a power of two is exact, and so are integer sums.
+            np.multiply(row, np.float32(FIXED_POINT), out=scaled)
+            np.rint(scaled, out=scaled)
+            sums[k] = scaled.sum(axis=1, dtype=np.float64).astype(np.int64)
+        phase_counts = np.stack([(model.phases == p).sum(axis=1) for p in range(len(PHASES))],
+                                axis=1).astype(np.int64)
+        action_counts = np.stack([(model.actions == a).sum(axis=2) for a in (-1, 0, 1)],
+                                 axis=2).astype(np.int64)
+        parameters = {
+            name: np.broadcast_to(np.asarray(model.params[name], float), (r,)).copy()
+            for name in model.uncertain_names
+        }
+        trajectories = None
+        if keep > 0:
+            trajectories = {
+                "series": series[:, :, :keep].copy(),
+                "phase": model.phases[:, :keep].copy(),
+                "action": model.actions[:, :, :keep].copy(),
+            }
+        return cls(
+            start=model.first_replication, stop=model.first_replication + r,
+            outcome=model.outcomes(),
+            milestones={k: v.copy() for k, v in model.milestones.items()},
+            breakdowns=model.breakdowns.copy(), truces=model.truces.copy(),
+            parameters=parameters, histogram=histogram.reshape(s, weeks, BINS), sums=sums,
+            phase_counts=phase_counts, action_counts=action_counts, trajectories=trajectories,
+        )
+
+
+class Collector:
+    """Adds up partials as they arrive, in any order, into one :class:`Results`.
+
+    Aggregates are integer sums, so the order of arrival never changes them;
+    per-replication records are placed at their replications' indices.
+    Memory stays flat: one running total, not one per chunk.
+    """
+
+    def __init__(self, scenario: Scenario, seed: int, series_names: list[str], runs: int,
+                 kept: int, offset: int = 0) -> None:
+        self.scenario, self.seed, self.series_names = scenario, seed, list(series_names)
+        self.runs, self.kept, self.offset = runs, kept, offset
+        self.outcome = np.empty(runs, dtype=np.int8)
+        self.breakdowns = np.empty(runs, dtype=np.int16)
+        self.truces = np.empty(runs, dtype=np.int16)
+        self.milestones: dict[str, np.ndarray] = {}
+        self.parameters: dict[str, np.ndarray] = {}
+        self.totals: dict[str, np.ndarray] = {}
+        self.trajectories: dict[str, np.ndarray] | None = None
+        self.received = 0
+
+    def add(self, part: Partial) -> None:
+        """Add one chunk's contribution."""
+        where = slice(part.start - self.offset, part.stop - self.offset)
+        self.outcome[where] = part.outcome
+        self.breakdowns[where] = part.breakdowns
+        self.truces[where] = part.truces
+        for store, source in ((self.milestones, part.milestones),
+                              (self.parameters, part.parameters)):
+            for name, values in source.items():
+                if name not in store:
+                    store[name] = np.empty(self.runs, dtype=values.dtype)
+                store[name][where] = values
+        for name in ("histogram", "sums", "phase_counts", "action_counts"):
+            value = getattr(part, name)
+            if name in self.totals:
+                self.totals[name] += value
+            else:
+                self.totals[name] = value.copy()
+        if part.trajectories is not None:
+            traj = part.trajectories
+            if self.trajectories is None:
+                self.trajectories = {
+                    "series": np.empty((*traj["series"].shape[:2], self.kept), np.float32),
+                    "phase": np.empty((traj["phase"].shape[0], self.kept), np.int8),
+                    "action": np.empty((*traj["action"].shape[:2], self.kept), np.int8),
+                }
+            n = traj["series"].shape[-1]
+            cols = slice(part.start - self.offset, part.start - self.offset + n)
+            self.trajectories["series"][:, :, cols] = traj["series"]
+            self.trajectories["phase"][:, cols] = traj["phase"]
+            self.trajectories["action"][:, :, cols] = traj["action"]
+        self.received += part.stop - part.start
+
+    def to_partial(self) -> Partial:
+        """Everything collected so far as one partial (a worker's batch of chunks)."""
+        return Partial(
+            start=self.offset, stop=self.offset + self.received, outcome=self.outcome,
+            milestones=self.milestones, breakdowns=self.breakdowns, truces=self.truces,
+            parameters=self.parameters, trajectories=self.trajectories, **self.totals,
+        )
+
+    def results(self) -> Results:
+        """The assembled results (every replication must have arrived)."""
+        from .results import Results
+
+        if self.received != self.runs:
+            raise RuntimeError(f"only {self.received} of {self.runs} replications arrived")
+        return Results(
+            self.scenario, self.seed, self.series_names, outcome=self.outcome,
+            milestones=self.milestones, breakdowns=self.breakdowns, truces=self.truces,
+            parameters=self.parameters, trajectories=self.trajectories, **self.totals,
+        )
