@@ -88,7 +88,7 @@ def test_source_note_names_scenario_runs_seed_version(results):
 
 def test_date_axis_shows_months_and_years(results):
     ax = plots.fan_chart(results, "supply.magnets")
-    labels = plots._MonthYearFormatter().format_ticks(ax.get_xticks())
+    labels = ax.xaxis.get_major_formatter().format_ticks(ax.get_xticks())
     assert labels[0].endswith("2025")
     assert any("2026" in label for label in labels)
 

@@ -46,13 +46,13 @@ from cycler import cycler
 from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter, PercentFormatter
 
-from .model import MILESTONES, OUTCOMES, PHASES
+from ..model import MILESTONES, OUTCOMES, PHASES
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-    from .game import StageGame
-    from .results import Results
+    from ..game import StageGame
+    from ..results import Results
 
 __all__ = [
     "COLUMN_WIDTH",
@@ -896,7 +896,7 @@ def game_heatmap(
     -------
     Figure
     """
-    from . import game as game_module
+    from .. import game as game_module
 
     if metric not in ("cooperation", "mutual_cooperation", "payoff"):
         raise ValueError(f"metric must be 'cooperation', 'mutual_cooperation' or 'payoff', "
@@ -986,7 +986,7 @@ def save_figure(fig: Figure, path: str | Path, *, dpi: int = DPI) -> Path:
     -------
     Path
     """
-    from .io import atomic_write
+    from ..io import atomic_write
 
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
