@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 try:  # the house style, when tradesim.plots provides it
-    from .results import PALETTE, new_figure, source_note, styled
+    from .style import PALETTE, new_figure, source_note, styled
 except ImportError:  # pragma: no cover - a self-contained fallback in the same style
     from matplotlib.figure import Figure
 
