@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -12,7 +12,7 @@ from matplotlib.ticker import PercentFormatter
 from .style import PAGE_WIDTH, source_note, styled
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..game import StageGame
+    from ..game import StageGame, StrategyLike
 
 __all__ = ["game_heatmap"]
 
@@ -24,7 +24,7 @@ _GAME_STRATEGIES = ("always_ease", "generous_tit_for_tat", "tit_for_tat",
 
 @styled
 def game_heatmap(
-    strategies: Sequence[Any] = _GAME_STRATEGIES,
+    strategies: Sequence[StrategyLike] = _GAME_STRATEGIES,
     noise: Sequence[float] = (0.0, 0.02, 0.1),
     metric: Literal["cooperation", "mutual_cooperation", "payoff"] = "cooperation",
     *,
@@ -42,8 +42,8 @@ def game_heatmap(
 
     Parameters
     ----------
-    strategies : sequence of str or Strategy
-        Memory-one strategies (registered names or instances).
+    strategies : sequence of str, Strategy or Strategy subclass
+        Memory-one strategies (registered names, instances or classes).
     noise : sequence of float
         Implementation-error probabilities, one panel each.
     metric : {"cooperation", "mutual_cooperation", "payoff"}
@@ -63,26 +63,29 @@ def game_heatmap(
     -------
     Figure
     """
-    from .. import game as game_module
+    from ..game import StageGame, long_run_distribution
+    from ..strategies import make_strategy
 
     if metric not in ("cooperation", "mutual_cooperation", "payoff"):
         raise ValueError(f"metric must be 'cooperation', 'mutual_cooperation' or 'payoff', "
                          f"got {metric!r}")
     if not noise:
         raise ValueError("game_heatmap needs at least one noise level")
-    stage = game or game_module.StageGame.standard()
-    rules = [game_module._resolve(s) for s in strategies]
-    names = [r.display_name or r.name for r in rules]
+    stage = game or StageGame.standard()
+    # Registered names become Strategy instances once; instances and classes pass as given
+    # (tradesim.game checks them: memory-one rules with scalar parameters only).
+    rules = [make_strategy(s) if isinstance(s, str) else s for s in strategies]
     n = len(rules)
     values = np.empty((len(noise), n, n))
     for k, e in enumerate(noise):
         for i, a in enumerate(rules):
             for j, b in enumerate(rules):
-                chain = game_module.MemoryOneChain.from_strategies(a, b, e, monitoring_noise)
-                dist = chain.long_run_distribution()
+                # Long-run share of rounds in CC, CD, DC, DD (A's move first).
+                dist = long_run_distribution(a, b, e, monitoring_noise)
                 values[k, i, j] = {"cooperation": dist[0] + dist[1],
                                    "mutual_cooperation": dist[0],
                                    "payoff": dist @ stage.row_payoffs()}[metric]
+    names = [r.display_name or r.name for r in rules]
     if metric == "payoff":
         vmin, vmax = float(np.min(stage.row_payoffs())), float(np.max(stage.row_payoffs()))
         cmap, unit = "viridis", "A's payoff per round (stage-game units)"
