@@ -121,7 +121,7 @@ def test_sobol_and_prim_come_out_of_a_real_sweep():
 
 
 def test_sweep_figures_are_drawn_with_labelled_axes():
-    from tradesim import plots_sweep
+    from tradesim.plots import sweep as plots_sweep
 
     grid = run_sweep(read_sweep({"name": "g", "base": LONDON, "scenario": {"horizon_weeks": 4},
                                  "runs": 10, "seed": 1, "series": "none",

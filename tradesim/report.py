@@ -312,7 +312,7 @@ def report_figures(results: Results, compare: Sequence[Results] = ()) -> list[Re
             "compare_phases", "Comparison: phases",
             f"Phase occupancy for {names}, side by side.",
             plots.compare_scenarios(everything, plots.phase_occupancy)))
-        key = plots._key_supply_series(results)
+        key = plots.key_supply_series(results)
         if key is not None and all(key in r.series_names for r in compare):
             out.append(ReportFigure(
                 "compare_supply", "Comparison: supply",

@@ -2,35 +2,26 @@
 
 Every function draws on a new house-style Figure (or on ``ax``) and returns the
 Figure; nothing touches matplotlib's global settings.  The house style (Okabe-Ito
-palette, :func:`tradesim.plots.new_figure`, :func:`~tradesim.plots.source_note`)
-comes from :mod:`tradesim.plots`.
+palette, :func:`~tradesim.plots.style.new_figure`,
+:func:`~tradesim.plots.style.source_note`) comes from :mod:`tradesim.plots.style`.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-try:  # the house style, when tradesim.plots provides it
-    from .plots import PALETTE, new_figure, source_note, styled
-except ImportError:  # pragma: no cover - a self-contained fallback in the same style
+from .style import PALETTE, new_axes, source_note, styled
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+    import xarray as xr
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9",
-               "#F0E442", "#000000")  # Okabe & Ito (2008)
-
-    def styled(function: Any) -> Any:
-        return function
-
-    def new_figure(width: Any = "column", height: float | None = None) -> Any:
-        inches = {"column": 3.5, "page": 7.0}.get(width, width)
-        fig = Figure(figsize=(float(inches), height or 2.6), layout="constrained")
-        return fig, fig.subplots()
-
-    def source_note(fig: Any, text: str) -> None:
-        fig.text(0.01, 0.01, text, fontsize=5.5, color="#666666")
+    from ..sensitivity import PrimResult
 
 __all__ = ["prim_box", "prim_tradeoff", "sobol_bars", "sweep_heatmap", "sweep_lines"]
 
@@ -43,13 +34,6 @@ def _note(ds: Any) -> str:
     versions = json.loads(ds.attrs.get("versions", "{}"))
     return (f"Source: tradesim {versions.get('tradesim', '?')} sweep {ds.attrs.get('name')!s}, "
             f"{ds.attrs.get('runs')} runs per point, seed {ds.attrs.get('seed')}.")
-
-
-def _figure(ax: Any, width: str = "column") -> tuple[Any, Any, bool]:
-    if ax is not None:
-        return ax.figure, ax, False
-    fig, ax = new_figure(width)
-    return fig, ax, True
 
 
 def _grid_dims(ds: Any) -> list[str]:
@@ -68,11 +52,31 @@ def _outcome(ds: Any, outcome: str) -> Any:
 
 
 @styled
-def sweep_heatmap(ds: Any, outcome: str = "breakdown", x: str | None = None,
-                  y: str | None = None, ax: Any = None) -> Any:
+def sweep_heatmap(ds: xr.Dataset, outcome: str = "breakdown", x: str | None = None,
+                  y: str | None = None, ax: Axes | None = None) -> Figure:
     """Probability of an outcome over two swept parameters of a grid.
 
     Other grid dimensions are averaged over (the title says so).
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        A grid sweep's results (:func:`tradesim.sweep.run_sweep`).
+    outcome : str
+        One of the sweep's outcomes, e.g. ``"breakdown"``.
+    x, y : str, optional
+        Grid dimensions on the x and y axes (default the first two).
+    ax : Axes, optional
+        Draw here; default a new column-wide figure with a source note.
+
+    Returns
+    -------
+    Figure
+
+    Raises
+    ------
+    ValueError
+        For a design (not a grid), a grid of one dimension, or an unknown outcome.
     """
     dims = _grid_dims(ds)
     if len(dims) < 2:
@@ -84,7 +88,8 @@ def sweep_heatmap(ds: Any, outcome: str = "breakdown", x: str | None = None,
     if rest:
         da = da.mean(rest)
     da = da.transpose(y, x)
-    fig, ax, new = _figure(ax)
+    ax, new = new_axes(ax)
+    fig = ax.figure
     xs, ys = np.arange(da.sizes[x]), np.arange(da.sizes[y])
     mesh = ax.pcolormesh(xs, ys, da.values, cmap="viridis", vmin=0.0,
                          vmax=max(1e-9, float(da.max())), shading="nearest")
@@ -108,19 +113,42 @@ def _tick(value: Any) -> str:
 
 
 @styled
-def sweep_lines(ds: Any, outcome: str = "breakdown", x: str | None = None,
-                hue: str | None = None, ax: Any = None) -> Any:
+def sweep_lines(ds: xr.Dataset, outcome: str = "breakdown", x: str | None = None,
+                hue: str | None = None, ax: Axes | None = None) -> Figure:
     """Probability of an outcome along one swept parameter, one line per value of another.
 
     Bands are the Wilson 95% intervals of each point; other grid dimensions
     are averaged over.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        A grid sweep's results (:func:`tradesim.sweep.run_sweep`).
+    outcome : str
+        One of the sweep's outcomes, e.g. ``"breakdown"``.
+    x : str, optional
+        Grid dimension on the x axis (default the first).
+    hue : str, optional
+        Grid dimension with one line per value (default the next one, if any).
+    ax : Axes, optional
+        Draw here; default a new column-wide figure with a source note.
+
+    Returns
+    -------
+    Figure
+
+    Raises
+    ------
+    ValueError
+        For a design (not a grid).
     """
     dims = _grid_dims(ds)
     x = x or dims[0]
     if hue is None and len(dims) > 1:
         hue = next(d for d in dims if d != x)
     rest = [d for d in dims if d not in (x, hue)]
-    fig, ax, new = _figure(ax)
+    ax, new = new_axes(ax)
+    fig = ax.figure
     sel = {"outcome": outcome}
     p, low, high = (ds[v].sel(sel) for v in ("probability", "ci95_low", "ci95_high"))
     if rest:
@@ -149,15 +177,29 @@ def sweep_lines(ds: Any, outcome: str = "breakdown", x: str | None = None,
 
 
 @styled
-def sobol_bars(table: Any, output: str = "breakdown", ax: Any = None,
-               labels: dict[str, str] | None = None) -> Any:
+def sobol_bars(table: pd.DataFrame, output: str = "breakdown", ax: Axes | None = None,
+               labels: dict[str, str] | None = None) -> Figure:
     """First-order and total Sobol' indices of one output, with their intervals.
 
-    ``table`` is :func:`tradesim.sensitivity.sobol`'s result.
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`tradesim.sensitivity.sobol`'s result.
+    output : str
+        One of the table's outputs.
+    ax : Axes, optional
+        Draw here; default a new column-wide figure.
+    labels : dict of str to str, optional
+        Names to show for parameter paths (default the paths).
+
+    Returns
+    -------
+    Figure
     """
     frame = table.loc[output]
     labels = labels or {}
-    fig, ax, _ = _figure(ax)
+    ax, _ = new_axes(ax)
+    fig = ax.figure
     ys = np.arange(len(frame))
     for k, (col, name) in enumerate((("S1", "first order"), ("ST", "total"))):
         centre = frame[col].to_numpy()
@@ -175,13 +217,23 @@ def sobol_bars(table: Any, output: str = "breakdown", ax: Any = None,
 
 
 @styled
-def prim_tradeoff(result: Any, ax: Any = None) -> Any:
+def prim_tradeoff(result: PrimResult, ax: Axes | None = None) -> Figure:
     """PRIM's coverage/density trade-off along the peeling, the chosen box marked.
 
-    ``result`` is :func:`tradesim.sensitivity.prim`'s result.
+    Parameters
+    ----------
+    result : PrimResult
+        :func:`tradesim.sensitivity.prim`'s result.
+    ax : Axes, optional
+        Draw here; default a new column-wide figure.
+
+    Returns
+    -------
+    Figure
     """
     t = result.trajectory
-    fig, ax, _ = _figure(ax)
+    ax, _ = new_axes(ax)
+    fig = ax.figure
     points = ax.scatter(t["coverage"], t["density"], c=t["restricted"], cmap="viridis", s=12)
     chosen = t.iloc[result.selected]
     ax.scatter([chosen["coverage"]], [chosen["density"]], s=60, facecolor="none",
@@ -195,10 +247,28 @@ def prim_tradeoff(result: Any, ax: Any = None) -> Any:
 
 
 @styled
-def prim_box(result: Any, ds: Any, index: int | None = None, ax: Any = None) -> Any:
-    """The limits of a PRIM box on each restricted parameter, within its swept range."""
+def prim_box(result: PrimResult, ds: xr.Dataset, index: int | None = None,
+             ax: Axes | None = None) -> Figure:
+    """The limits of a PRIM box on each restricted parameter, within its swept range.
+
+    Parameters
+    ----------
+    result : PrimResult
+        :func:`tradesim.sensitivity.prim`'s result.
+    ds : xarray.Dataset
+        The sweep's results the boxes were found in.
+    index : int, optional
+        Box along the peeling trajectory (default the chosen one).
+    ax : Axes, optional
+        Draw here; default a new column-wide figure with a source note.
+
+    Returns
+    -------
+    Figure
+    """
     box = result.boxes[result.selected if index is None else index]
-    fig, ax, new = _figure(ax)
+    ax, new = new_axes(ax)
+    fig = ax.figure
     names = list(box.limits)
     for k, path in enumerate(names):
         values = ds[path].values

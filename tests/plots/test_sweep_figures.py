@@ -1,0 +1,71 @@
+"""Tests of tradesim.plots.sweep: figures of a grid sweep and of Sobol' indices.
+
+Figures of designs and PRIM boxes are drawn in tests/test_sensitivity.py, next to the
+synthetic designs they need.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from tradesim import plots
+from tradesim.sweep import read_sweep, run_sweep
+
+LONDON = str(Path(__file__).resolve().parents[2] / "scenarios" / "london-2025.yaml")
+
+
+@pytest.fixture(scope="module")
+def grid():
+    sweep = read_sweep({"name": "g", "base": LONDON, "scenario": {"horizon_weeks": 4},
+                        "runs": 10, "seed": 1, "series": "none",
+                        "grid": {"monitoring.us.noise_sd": [0.1, 0.3],
+                                 "actors.us.strategy.name": ["tit_for_tat", "grim_trigger"]},
+                        "labels": {"monitoring.us.noise_sd": "US noise"}})
+    return run_sweep(sweep, executor="serial", progress=False)
+
+
+def test_sweep_heatmap_elements(grid, source_notes):
+    before = dict(matplotlib.rcParams)
+    fig = plots.sweep_heatmap(grid, "holding")
+    assert dict(matplotlib.rcParams) == before
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "US noise"
+    assert ax.get_ylabel() == "actors.us.strategy.name"
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0.1", "0.3"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["tit_for_tat", "grim_trigger"]
+    assert len(ax.texts) == 4 and all(t.get_text().endswith("%") for t in ax.texts)
+    assert ax.get_title(loc="left") == "P(holding)"
+    assert fig.axes[1].get_ylabel() == "share of runs"
+    (note,) = source_notes(fig)
+    assert "sweep g" in note and "10 runs per point" in note and "seed 1" in note
+    with pytest.raises(ValueError, match="unknown outcome"):
+        plots.sweep_heatmap(grid, "signed")
+
+
+def test_sweep_lines_on_given_axes(grid, source_notes):
+    fig = Figure()
+    ax = fig.subplots()
+    assert plots.sweep_lines(grid, "holding", ax=ax) is fig
+    assert [t.get_text() for t in ax.get_legend().texts] == [
+        "actors.us.strategy.name = tit_for_tat", "actors.us.strategy.name = grim_trigger"]
+    assert ax.get_xlabel() == "US noise"
+    assert len(ax.lines) == 2 and len(ax.collections) == 2  # lines and their intervals
+    assert not source_notes(fig)
+
+
+def test_sobol_bars():
+    index = pd.MultiIndex.from_product([["breakdown"], ["a", "b"]], names=["output", "parameter"])
+    table = pd.DataFrame({"S1": [0.5, 0.1], "S1_low": [0.4, 0.0], "S1_high": [0.6, 0.2],
+                          "ST": [0.6, 0.2], "ST_low": [0.5, 0.1], "ST_high": [0.7, 0.3]},
+                         index=index)
+    fig = plots.sobol_bars(table, labels={"a": "Alpha"})
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Alpha", "b"]
+    assert [t.get_text() for t in ax.get_legend().texts] == ["first order", "total"]
+    assert [round(p.get_width(), 9) for p in ax.patches] == [0.5, 0.1, 0.6, 0.2]
+    assert ax.get_title(loc="left") == "Sensitivity of breakdown"

@@ -1,0 +1,451 @@
+"""The house style of tradesim's figures, and the helpers every figure shares.
+
+No function here touches matplotlib's global state: the style is applied per
+figure through ``matplotlib.rc_context(STYLE)`` (the :func:`styled`
+decorator) and figures are plain :class:`matplotlib.figure.Figure` objects,
+never registered with ``pyplot`` (so nothing needs closing).
+
+House style, for anyone adding figures
+--------------------------------------
+``PALETTE``
+    The Okabe-Ito colour-blind-safe palette (Okabe & Ito 2008, "Color
+    Universal Design"), ordered for line plots: blue first, black last.
+``STYLE``
+    rc parameters for ``with matplotlib.rc_context(STYLE):`` -- 8 pt
+    DejaVu Sans, light grid, no top/right spines, the palette as the colour
+    cycle.  Wrap a function with :func:`styled` to apply it.
+``new_figure(width, height, nrows, ncols, ...)``
+    A constrained-layout Figure a report column (3.5 in) or page (7.0 in)
+    wide, with its Axes; :func:`new_axes` gives one Axes, new or given.
+``source_note(fig, text)``
+    A small grey note at the bottom-left (scenario, runs, seed, version);
+    :func:`source_text` writes it for results.
+``format_date_axis(ax)``
+    Compact calendar dates on the x axis.
+``series_label(results, name)``, ``OUTCOME_LABELS``, ``PHASE_LABELS``, ...
+    Titles and axis labels with units.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar
+
+import matplotlib
+import matplotlib.dates as mdates
+import matplotlib.transforms as transforms
+from cycler import cycler
+from matplotlib.figure import Figure
+from matplotlib.ticker import Formatter, PercentFormatter
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+
+    from ..results import Results
+
+__all__ = [
+    "COLUMN_WIDTH",
+    "DPI",
+    "MILESTONE_LABELS",
+    "OUTCOME_LABELS",
+    "PAGE_WIDTH",
+    "PALETTE",
+    "PHASE_COLORS",
+    "PHASE_LABELS",
+    "STYLE",
+    "as_results_list",
+    "format_date_axis",
+    "legend_below",
+    "legend_labels",
+    "new_axes",
+    "new_figure",
+    "percent_axis",
+    "series_label",
+    "short_actor_name",
+    "source_note",
+    "source_text",
+    "styled",
+    "title_words",
+]
+
+#: Okabe-Ito colour-blind-safe palette, in the order lines take it.
+PALETTE: tuple[str, ...] = (
+    "#0072B2",  # blue
+    "#D55E00",  # vermillion
+    "#009E73",  # bluish green
+    "#E69F00",  # orange
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#F0E442",  # yellow (only on dark or as a fill)
+    "#000000",  # black
+)
+
+#: Figure widths in inches: one column of a two-column report, and a full page.
+COLUMN_WIDTH, PAGE_WIDTH = 3.5, 7.0
+
+#: Resolution of saved raster figures, dots per inch.
+DPI = 200
+
+#: rc parameters of the house style; use with ``matplotlib.rc_context(STYLE)``.
+STYLE: dict[str, Any] = {
+    "font.family": "DejaVu Sans",
+    "font.size": 8.0,
+    "axes.titlesize": 8.5,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "axes.labelsize": 8.0,
+    "axes.linewidth": 0.6,
+    "axes.edgecolor": "#444444",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "axes.axisbelow": True,
+    "axes.prop_cycle": cycler(color=PALETTE),
+    "grid.color": "#DDDDDD",
+    "grid.linewidth": 0.5,
+    "xtick.labelsize": 7.0,
+    "ytick.labelsize": 7.0,
+    "xtick.major.width": 0.6,
+    "ytick.major.width": 0.6,
+    "legend.fontsize": 6.5,
+    "legend.frameon": False,
+    "legend.handlelength": 1.6,
+    "lines.linewidth": 1.3,
+    "figure.dpi": 100,
+    "figure.facecolor": "white",
+    "savefig.dpi": DPI,
+    "savefig.facecolor": "white",
+    "image.cmap": "cividis",
+    "pdf.fonttype": 42,
+}
+
+#: Colours of the framework's phases (Okabe-Ito, grey for "rejected").
+PHASE_COLORS = {
+    "principle": "#E69F00",
+    "implementation": "#56B4E9",
+    "compliance": "#009E73",
+    "breakdown": "#D55E00",
+    "rejected": "#7F7F7F",
+}
+
+PHASE_LABELS = {
+    "principle": "Agreed in principle",
+    "implementation": "Implementing",
+    "compliance": "Compliance",
+    "breakdown": "Breakdown",
+    "rejected": "Rejected",
+}
+
+OUTCOME_LABELS = {
+    "pending": "Still awaiting approval",
+    "rejected": "Rejected by a leader",
+    "holding": "Framework holding",
+    "breakdown": "In breakdown",
+    "renewed_truce": "Renewed truce",
+}
+
+MILESTONE_LABELS = {
+    "approved": "Approved by both leaders",
+    "rejected": "Rejected",
+    "implemented": "Fully implemented",
+    "first_escalation": "First retaliation",
+    **{f"breakdown_{k}": f"Breakdown {k}" for k in range(1, 10)},
+    **{f"truce_{k}": f"New truce {k}" for k in range(1, 10)},
+}
+
+_NOTE_HEIGHT = 0.2  # inches kept free at the bottom of a figure for the source note
+_PROBABILITY_LABEL = "Probability (% of runs)"
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def styled(function: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run ``function`` inside ``matplotlib.rc_context(STYLE)`` (a decorator).
+
+    Text, lines and axes take their defaults when they are created, so
+    everything a styled function draws is in the house style while the
+    process-wide settings stay untouched.
+    """
+    @functools.wraps(function)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with matplotlib.rc_context(STYLE):
+            return function(*args, **kwargs)
+
+    return wrapper
+
+
+@styled
+def new_figure(
+    width: Literal["column", "page"] | float = "column",
+    height: float | None = None,
+    nrows: int = 1,
+    ncols: int = 1,
+    **subplot_kw: Any,
+) -> tuple[Figure, Any]:
+    """A house-style Figure with a grid of Axes, sized for a report.
+
+    Parameters
+    ----------
+    width : {"column", "page"} or float
+        ``"column"`` is 3.5 in (one column of a two-column report), ``"page"``
+        7.0 in; a number is a width in inches.
+    height : float, optional
+        Height in inches; default 2.6 in for one row, plus 2.0 in per further row.
+    nrows, ncols : int
+        Grid of Axes.
+    **subplot_kw
+        Passed to :meth:`Figure.subplots` (e.g. ``sharex=True``).
+
+    Returns
+    -------
+    (Figure, Axes or ndarray of Axes)
+        As :meth:`Figure.subplots` returns them.  The Figure uses constrained
+        layout and is not registered with ``pyplot``.
+    """
+    inches = {"column": COLUMN_WIDTH, "page": PAGE_WIDTH}.get(width, width)  # type: ignore[call-overload]
+    if not isinstance(inches, int | float):
+        raise ValueError(f"width must be 'column', 'page' or inches, got {width!r}")
+    if height is None:
+        height = 2.6 + 2.0 * (nrows - 1)
+    fig = Figure(figsize=(float(inches), float(height)), layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=True, **subplot_kw)
+    return fig, axes
+
+
+def source_note(fig: Figure, text: str) -> None:
+    """Write a small grey source note at the bottom-left of ``fig``.
+
+    Room is kept for it under the Axes when the figure uses constrained
+    layout.  Calling it again replaces the note.
+
+    Parameters
+    ----------
+    fig : Figure
+    text : str
+        E.g. :func:`source_text` of the results shown.
+    """
+    import textwrap
+
+    for old in [t for t in fig.texts if t.get_gid() == "tradesim-source-note"]:
+        old.remove()
+    # About 24 characters of 5.5-point DejaVu Sans per inch.
+    lines = textwrap.wrap(text, width=max(40, int(fig.get_figwidth() * 24)))
+    fig.text(0.01, 0.012, "\n".join(lines), ha="left", va="bottom", fontsize=5.5,
+             color="#666666", gid="tradesim-source-note", linespacing=1.1)
+    engine = fig.get_layout_engine()
+    if engine is not None and hasattr(engine, "set") and "rect" in engine.get():
+        height = _NOTE_HEIGHT + 0.09 * (len(lines) - 1)
+        share = min(0.3, height / fig.get_figheight())
+        engine.set(rect=(0.0, share, 1.0, 1.0 - share))
+
+
+def source_text(results: Results | Sequence[Results]) -> str:
+    """The source note of a figure of ``results``: scenario, runs, seed, version.
+
+    Parameters
+    ----------
+    results : Results or sequence of Results
+        Several results (a comparison) are listed in turn.
+    """
+    import tradesim
+
+    many = as_results_list(results)
+    parts = [f"{r.scenario.name} ({r.runs:,} runs, seed {r.seed})" for r in many]
+    return f"Source: tradesim {tradesim.__version__} simulation of {'; '.join(parts)}."
+
+
+class _MonthYearFormatter(Formatter):
+    """Month names, with the year under the first tick and under each January."""
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return mdates.num2date(x).strftime("%b\n%Y")
+
+    def format_ticks(self, values: Sequence[float]) -> list[str]:
+        labels = []
+        for i, value in enumerate(values):
+            date = mdates.num2date(value)
+            labels.append(date.strftime("%b\n%Y") if i == 0 or date.month == 1
+                          else date.strftime("%b"))
+        return labels
+
+
+def format_date_axis(ax: Axes) -> None:
+    """Calendar dates on the x axis: month names, the year under the first tick and Januaries.
+
+    Ticks fall on the first of every month, every quarter (Jan, Apr, Jul,
+    Oct) or every half year, whichever gives at most about seven ticks.
+    """
+    start, stop = ax.get_xlim()
+    months = (stop - start) / 30.44
+    step = next((k for k in (1, 3, 6, 12) if months / k <= 7), 12)
+    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=range(1, 13, step)))
+    ax.xaxis.set_major_formatter(_MonthYearFormatter())
+    ax.xaxis.set_minor_locator(mdates.MonthLocator())
+    ax.tick_params(axis="x", which="minor", length=1.5, width=0.4)
+
+
+def percent_axis(ax: Axes, axis: Literal["x", "y"] = "y") -> None:
+    """Label an axis of shares (0 to 1) as whole percentages.
+
+    Parameters
+    ----------
+    ax : Axes
+    axis : {"x", "y"}
+    """
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    target.set_major_formatter(PercentFormatter(1.0, decimals=0))
+
+
+def as_results_list(results: Any) -> list[Results]:
+    """One or several results as a list: a mapping's values, a sequence, or ``[results]``.
+
+    Parameters
+    ----------
+    results : Results, or a sequence or mapping of Results
+
+    Returns
+    -------
+    list of Results
+    """
+    if isinstance(results, Mapping):
+        return list(results.values())
+    if isinstance(results, Sequence) and not isinstance(results, str):
+        return list(results)
+    return [results]
+
+
+def legend_labels(results: Any, labels: Sequence[str] | None) -> list[str]:
+    """Legend labels: given ones, a mapping's keys, or the scenario names.
+
+    Parameters
+    ----------
+    results : Results, or a sequence or mapping of Results
+    labels : sequence of str, optional
+        Returned as given when not None.
+
+    Returns
+    -------
+    list of str
+    """
+    if labels is not None:
+        return list(labels)
+    if isinstance(results, Mapping):
+        return list(results)
+    return [r.scenario.name for r in as_results_list(results)]
+
+
+def new_axes(ax: Axes | None, width: Literal["column", "page"] | float = "column",
+             height: float | None = None) -> tuple[Axes, bool]:
+    """The Axes to draw on, and whether it is new (so its figure gets a source note).
+
+    Parameters
+    ----------
+    ax : Axes, optional
+        Returned as given when not None.
+    width, height
+        Of a new figure, as for :func:`new_figure`.
+
+    Returns
+    -------
+    (Axes, bool)
+        The Axes, and True when it is on a new figure.
+    """
+    if ax is not None:
+        return ax, False
+    _, ax = new_figure(width, height)
+    return ax, True
+
+
+def legend_below(ax: Axes, handles: Any = None, labels: Any = None, **kwargs: Any) -> None:
+    """Legend under the Axes, below the date tick labels and the x label.
+
+    An Axes legend (not a Figure legend) so that constrained layout makes
+    room for it and the source note stays clear of it.
+
+    Parameters
+    ----------
+    ax : Axes
+    handles, labels : optional
+        Default the Axes' own (:meth:`Axes.get_legend_handles_labels`).
+    **kwargs
+        Passed to :meth:`Axes.legend` (e.g. ``ncols``).
+    """
+    if handles is None:
+        handles, labels = ax.get_legend_handles_labels()
+    # Two lines of tick labels (month, year) and the x label: about 40 points.
+    below = transforms.ScaledTranslation(0, -40 / 72, ax.figure.dpi_scale_trans)
+    ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(0.0, 0.0),
+              bbox_transform=ax.transAxes + below, borderaxespad=0, **kwargs)
+
+
+def series_label(results: Results, name: str) -> tuple[str, str]:
+    """Title and y-axis label (with units) of a weekly series.
+
+    Parameters
+    ----------
+    results : Results
+    name : str
+        A series id (see :attr:`Results.series_names`).
+
+    Returns
+    -------
+    (title, ylabel) : tuple of str
+    """
+    scenario = results.scenario
+    kind, _, rest = name.partition(".")
+    actors = scenario.actors
+    words, short = title_words, short_actor_name
+    if kind == "supply":
+        good = next(g for g in scenario.economy.goods if g.id == rest)
+        to = actors[scenario.partner(good.exporter)].name
+        return (f"{words(rest)}: supply to {short(to)}",
+                "Supply-flow index (1 = 2024 avg.)")
+    if kind == "halted":
+        sector = next(s for s in scenario.economy.sectors if s.id == rest)
+        return (f"{words(rest)} ({short(actors[sector.actor].name)}): firms halted",
+                "Firms halted (% of sector)")
+    if kind == "pressure":
+        return (f"Industry pressure on {short(actors[rest].name)}",
+                "Industry pressure (0 to 1)")
+    if kind == "perceived":
+        actor, _, instrument = rest.partition(".")
+        return (f"{words(instrument)} ({short(actors[actor].name)}), as the partner sees it",
+                "Perceived restriction (1 = stopped)")
+    if kind in actors:
+        return (f"{words(rest)} ({short(actors[kind].name)})",
+                "Restriction level (1 = stopped)")
+    raise KeyError(f"unknown series {name!r}")
+
+
+def title_words(identifier: str) -> str:
+    """An identifier as words for a title: ``"eda_software"`` -> ``"EDA software"``.
+
+    Parameters
+    ----------
+    identifier : str
+        A good, sector or instrument id.
+
+    Returns
+    -------
+    str
+    """
+    text = identifier.replace("_", " ")
+    for short, long in (("eda", "EDA"), ("ai ", "AI "), ("ev", "EV"), ("us", "US")):
+        text = " ".join(long.strip() if w == short.strip() else w for w in text.split(" "))
+    return text[:1].upper() + text[1:]
+
+
+def short_actor_name(actor_name: str) -> str:
+    """An actor's name as titles show it (``"United States"`` -> ``"US"``).
+
+    Parameters
+    ----------
+    actor_name : str
+
+    Returns
+    -------
+    str
+    """
+    return {"United States": "US"}.get(actor_name, actor_name)
