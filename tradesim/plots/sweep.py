@@ -223,7 +223,7 @@ def prim_tradeoff(result: PrimResult, ax: Axes | None = None) -> Figure:
     Parameters
     ----------
     result : PrimResult
-        :func:`tradesim.sensitivity.prim`'s result.
+        :func:`tradesim.discovery.prim`'s result.
     ax : Axes, optional
         Draw here; default a new column-wide figure.
 
@@ -254,7 +254,7 @@ def prim_box(result: PrimResult, ds: xr.Dataset, index: int | None = None,
     Parameters
     ----------
     result : PrimResult
-        :func:`tradesim.sensitivity.prim`'s result.
+        :func:`tradesim.discovery.prim`'s result.
     ds : xarray.Dataset
         The sweep's results the boxes were found in.
     index : int, optional
