@@ -22,7 +22,15 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .model import MILESTONES, OUTCOMES, PHASES
+from .vocab import (
+    ACTION_NAMES,
+    MILESTONES,
+    OUTCOMES,
+    PHASES,
+    quantile_column,
+    series_keys,
+    series_name,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import xarray as xr
@@ -276,8 +284,9 @@ class Summary:
                 for name in self.milestones.columns
             },
             "series": {
-                name: {"mean": clean(frame["mean"]), "q05": clean(frame["q05"]),
-                       "q50": clean(frame["q50"]), "q95": clean(frame["q95"])}
+                name: {"mean": clean(frame["mean"]),
+                       **{quantile_column(q): clean(frame[quantile_column(q)])
+                          for q in (0.05, 0.5, 0.95)}}
                 for name, frame in self.series.items()
             },
         }
@@ -427,7 +436,7 @@ class Results:
             # Smallest grid value whose cumulative share reaches q (inverted CDF).
             threshold = np.ceil(q * self.runs - 1e-9)
             index = (cumulative < threshold).sum(axis=1)
-            columns[f"q{round(q * 100):02d}"] = grid[np.minimum(index, BINS - 1)]
+            columns[quantile_column(q)] = grid[np.minimum(index, BINS - 1)]
         frame = pd.DataFrame(columns, index=pd.RangeIndex(self.horizon_weeks + 1, name="week"))
         frame.insert(0, "date", self.dates)
         return frame
@@ -503,23 +512,22 @@ class Results:
 
         s = self.summary()
         names = self.series_names
-        instruments = [n for n in names if not n.startswith(("perceived.", "supply.",
-                                                             "halted.", "pressure."))]
-        goods = [n.removeprefix("supply.") for n in names if n.startswith("supply.")]
-        sectors = [n.removeprefix("halted.") for n in names if n.startswith("halted.")]
+        instruments = series_keys(names, "level")
+        goods = series_keys(names, "supply")
+        sectors = series_keys(names, "halted")
         week = np.arange(self.horizon_weeks + 1)
         quantiles = list(QUANTILES)
 
-        def band(prefix: str, items: list[str]) -> np.ndarray:
+        def band(kind: str, items: list[str]) -> np.ndarray:
             out = np.empty((len(items), len(week), len(quantiles) + 1))
             for i, item in enumerate(items):
-                frame = s.series[f"{prefix}{item}"]
+                frame = s.series[series_name(kind, item)]
                 out[i, :, 0] = frame["mean"]
                 for j, q in enumerate(quantiles):
-                    out[i, :, j + 1] = frame[f"q{round(q * 100):02d}"]
+                    out[i, :, j + 1] = frame[quantile_column(q)]
             return out
 
-        stat = ["mean", *(f"q{round(q * 100):02d}" for q in quantiles)]
+        stat = ["mean", *(quantile_column(q) for q in quantiles)]
         data_vars: dict[str, Any] = {
             "outcome_code": (("replication",), self.outcome,
                              {"flag_values": list(range(len(OUTCOMES))),
@@ -528,10 +536,10 @@ class Results:
             "truces": (("replication",), self.truces),
             "outcome_probability": (("outcome",), s.outcomes["probability"].to_numpy()),
             "milestone_cdf": (("week", "milestone"), s.milestones.to_numpy()),
-            "level_stats": (("instrument", "week", "stat"), band("", instruments)),
-            "perceived_stats": (("instrument", "week", "stat"), band("perceived.", instruments)),
-            "supply_stats": (("good", "week", "stat"), band("supply.", goods)),
-            "halted_stats": (("sector", "week", "stat"), band("halted.", sectors)),
+            "level_stats": (("instrument", "week", "stat"), band("level", instruments)),
+            "perceived_stats": (("instrument", "week", "stat"), band("perceived", instruments)),
+            "supply_stats": (("good", "week", "stat"), band("supply", goods)),
+            "halted_stats": (("sector", "week", "stat"), band("halted", sectors)),
             "phase_share": (("week", "phase"), self.phase_counts / self.runs),
         }
         for name in MILESTONES:
@@ -542,20 +550,20 @@ class Results:
             t = self.trajectories["series"]
             idx = {n: i for i, n in enumerate(names)}
             data_vars["level"] = (("instrument", "week", "kept_replication"),
-                                  t[[idx[n] for n in instruments]])
+                                  t[[idx[series_name("level", n)] for n in instruments]])
             data_vars["perceived"] = (("instrument", "week", "kept_replication"),
-                                      t[[idx["perceived." + n] for n in instruments]])
+                                      t[[idx[series_name("perceived", n)] for n in instruments]])
             data_vars["supply"] = (("good", "week", "kept_replication"),
-                                   t[[idx["supply." + g] for g in goods]])
+                                   t[[idx[series_name("supply", g)] for g in goods]])
             data_vars["halted"] = (("sector", "week", "kept_replication"),
-                                   t[[idx["halted." + c] for c in sectors]])
+                                   t[[idx[series_name("halted", c)] for c in sectors]])
             data_vars["phase_code"] = (("week", "kept_replication"), self.trajectories["phase"],
                                        {"flag_values": list(range(len(PHASES))),
                                         "flag_meanings": " ".join(PHASES)})
             data_vars["action_code"] = (("actor", "week", "kept_replication"),
                                         self.trajectories["action"],
-                                        {"flag_values": [-1, 0, 1],
-                                         "flag_meanings": "retaliate hold ease"})
+                                        {"flag_values": list(ACTION_NAMES),
+                                         "flag_meanings": " ".join(ACTION_NAMES.values())})
         ds = xr.Dataset(
             data_vars,
             coords={
