@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import math
 from collections.abc import Mapping
 from typing import Annotated, Any
 
@@ -28,18 +27,25 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    PlainSerializer,
-    PlainValidator,
     TypeAdapter,
     ValidationError,
-    WithJsonSchema,
     field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
-from .distributions import DISTRIBUTION_NAMES, Distribution, is_distribution
-from .errors import Frozen, Problem, ScenarioError, error_messages, problems_from, suggest
+from .distributions import is_distribution
+from .errors import Frozen, Problem, ScenarioError, problems_from, suggest
+from .parameters import (
+    ANY_PARAMETER,
+    Identifier,
+    NonNegative,
+    Positive,
+    Probability,
+    Sources,
+    parameter,
+    with_distribution_schema,
+)
 from .paths import walk
 from .strategies import STRATEGIES, get_strategy
 
@@ -70,104 +76,6 @@ MAX_HORIZON_WEEKS = 1040
 MAX_FIRMS_PER_SECTOR = 1000
 
 ACTOR_IDS: tuple[str, str] = ("us", "china")
-
-
-# --------------------------------------------------------------------- parameter type
-
-_DISTRIBUTION = TypeAdapter(Distribution)
-_DIST_MARKER = "x-tradesim-distribution"
-
-
-def _param(lo: float = -math.inf, hi: float = math.inf, *, lo_open: bool = False) -> Any:
-    """An annotated numeric parameter: a number in range, or a distribution within it."""
-    if lo_open:
-        bounds = f"in ({lo:g}, {hi:g}]" if math.isfinite(hi) else f"greater than {lo:g}"
-    elif math.isfinite(lo) and math.isfinite(hi):
-        bounds = f"in [{lo:g}, {hi:g}]"
-    elif math.isfinite(lo):
-        bounds = f"at least {lo:g}"
-    else:
-        bounds = "any finite number"
-
-    def inside(x: float) -> bool:
-        low_ok = x > lo if lo_open else x >= lo
-        return low_ok and x <= hi
-
-    def validate(value: Any) -> Any:
-        if isinstance(value, bool) or value is None:
-            raise PydanticCustomError(
-                "param", "expected a number {bounds} or a distribution", {"bounds": bounds}
-            )
-        if isinstance(value, int | float):
-            x = float(value)
-            if not math.isfinite(x):
-                raise PydanticCustomError(
-                    "param", "must be a finite number {bounds}", {"bounds": bounds}
-                )
-            if not inside(x):
-                raise PydanticCustomError("param", "must be {bounds}", {"bounds": bounds})
-            return x
-        if is_distribution(value):
-            value = value.model_dump()
-        if isinstance(value, Mapping):
-            if "dist" not in value:
-                raise PydanticCustomError(
-                    "param",
-                    "a distribution needs a 'dist' key, one of: {names}",
-                    {"names": ", ".join(DISTRIBUTION_NAMES)},
-                )
-            name = value["dist"]
-            if name not in DISTRIBUTION_NAMES:
-                raise PydanticCustomError(
-                    "param",
-                    "unknown distribution '{name}'{hint} (known: {names})",
-                    {"name": name, "hint": suggest(name, DISTRIBUTION_NAMES),
-                     "names": ", ".join(DISTRIBUTION_NAMES)},
-                )
-            try:
-                dist = _DISTRIBUTION.validate_python(dict(value))
-            except ValidationError as exc:
-                inner = "; ".join(error_messages(exc, tags=DISTRIBUTION_NAMES))
-                raise PydanticCustomError("param", "invalid {name}: {inner}",
-                                          {"name": name, "inner": inner}) from None
-            low, high = dist.support()
-            if not (inside(low) and inside(high)):
-                raise PydanticCustomError(
-                    "param",
-                    "{desc} can take values that are not {bounds}; use a distribution "
-                    "bounded like the field (uniform, triangular, truncnormal, beta or choice)",
-                    {"desc": dist.describe(), "bounds": bounds},
-                )
-            return dist
-        raise PydanticCustomError(
-            "param", "expected a number {bounds} or a distribution", {"bounds": bounds}
-        )
-
-    number: dict[str, Any] = {"type": "number"}
-    if math.isfinite(lo):
-        number["exclusiveMinimum" if lo_open else "minimum"] = lo
-    if math.isfinite(hi):
-        number["maximum"] = hi
-    # Pydantic cannot resolve a $ref it did not make: json_schema() swaps this marker.
-    schema = {"anyOf": [number, {_DIST_MARKER: True}]}
-    return Annotated[
-        float | Distribution,
-        PlainValidator(validate),
-        PlainSerializer(_dump_param, return_type=Any),
-        WithJsonSchema(schema),
-    ]
-
-
-def _dump_param(value: Any) -> Any:
-    return value.model_dump() if is_distribution(value) else value
-
-
-Probability = _param(0.0, 1.0)
-_ANY_PARAM = TypeAdapter(_param())
-NonNegative = _param(0.0)
-Positive = _param(0.0, lo_open=True)
-Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
-Sources = tuple[Annotated[str, Field(max_length=200)], ...]
 
 
 # ---------------------------------------------------------------------- the schema
@@ -258,7 +166,7 @@ class StrategySpec(Frozen):
             if key in ("name", "source"):
                 continue
             try:
-                out[key] = _ANY_PARAM.validate_python(value)
+                out[key] = ANY_PARAMETER.validate_python(value)
             except ValidationError:
                 pass
         return out
@@ -527,7 +435,7 @@ def _reference_problems(s: Scenario) -> list[Problem]:
                 continue
             try:
                 checked = Probability if key in ("first_move", "p", "forgiveness") or \
-                    key.startswith("p_") else _param()
+                    key.startswith("p_") else parameter()
                 TypeAdapter(checked).validate_python(value)
             except ValidationError as exc:
                 out.append(Problem(where, exc.errors()[0]["msg"], value, True))
@@ -627,22 +535,7 @@ def _required(cls: type[BaseModel]) -> list[str]:
 
 def json_schema() -> dict[str, Any]:
     """The JSON Schema of scenario files, for editors and validators."""
-    schema = Scenario.model_json_schema()
-    dist_schema = TypeAdapter(Distribution).json_schema(ref_template="#/$defs/{model}")
-    defs = schema.setdefault("$defs", {})
-    defs.update(dist_schema.pop("$defs", {}))
-    defs["Distribution"] = dist_schema
-    schema = _swap_marker(schema)
+    schema = with_distribution_schema(Scenario.model_json_schema())
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "tradesim scenario"
     return schema
-
-
-def _swap_marker(node: Any) -> Any:
-    if isinstance(node, dict):
-        if node.get(_DIST_MARKER):
-            return {"$ref": "#/$defs/Distribution"}
-        return {k: _swap_marker(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_swap_marker(v) for v in node]
-    return node
