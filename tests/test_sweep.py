@@ -26,8 +26,6 @@ from tradesim.sweep import (
     morris_trajectories,
     read_sweep,
     run_sweep,
-    set_path,
-    settable_paths,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -150,42 +148,6 @@ def test_cli_bad_sweep_exits_2_without_traceback(tmp_path):
                            str(tmp_path / "o")], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2
     assert "unknown parameter path" in proc.stderr and "Traceback" not in proc.stderr
-
-
-# ------------------------------------------------------------------ paths and values
-
-
-def test_set_path_walks_lists_by_id_and_commitments_by_actor_and_instrument(london):
-    data = london.model_dump(mode="json")
-    set_path(data, "framework.commitments.china.magnets.deadline_weeks", 11.0)
-    set_path(data, "actors.china.instruments.magnets.lag_weeks", 3.0)
-    s = tradesim.validate_scenario(data)
-    paths = s.parameter_paths()
-    assert paths["framework.commitments.china.magnets.deadline_weeks"] == 11.0
-    assert paths["actors.china.instruments.magnets.lag_weeks"] == 3.0
-    with pytest.raises(KeyError, match="did you mean"):
-        set_path(data, "actors.china.instruments.magnet.lag_weeks", 1.0)
-
-
-def test_changing_the_strategy_drops_parameters_it_does_not_take(london):
-    data = london.model_dump(mode="json")
-    set_path(data, "actors.us.strategy.name", "tit_for_tat")
-    assert "forgiveness" not in data["actors"]["us"]["strategy"]
-    assert tradesim.validate_scenario(data).actors["us"].strategy.name == "tit_for_tat"
-
-
-@settings(max_examples=40, deadline=None)
-@given(data=st.data())
-def test_any_parameter_path_can_be_set_to_a_number_inside_its_range(london, data):
-    paths = london.parameter_paths()
-    path = data.draw(st.sampled_from(sorted(paths)))
-    current = paths[path]
-    value = current.ppf(0.5) if hasattr(current, "ppf") else current
-    scenario_data = london.model_dump(mode="json")
-    assert path in settable_paths(scenario_data)
-    set_path(scenario_data, path, float(value))
-    assert tradesim.validate_scenario(scenario_data).parameter_paths()[path] == \
-        pytest.approx(float(value))
 
 
 # ------------------------------------------------------------------------- designs

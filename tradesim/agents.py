@@ -13,18 +13,14 @@ import mesa
 import numpy as np
 
 from .strategies import Strategy
+from .vocab import ACTION_NAMES, BREAKDOWN, EASE, HOLD, RETALIATE
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import TradeModel
 
+# The action codes (EASE, HOLD, RETALIATE, ACTION_NAMES) are defined in tradesim.vocab.
 __all__ = ["EASE", "HOLD", "RETALIATE", "ACTION_NAMES", "Government", "Sector"]
 
-#: Action codes, per replication and week.
-RETALIATE, HOLD, EASE = np.int8(-1), np.int8(0), np.int8(1)
-ACTION_NAMES = {-1: "retaliate", 0: "hold", 1: "ease"}
-
-# Phase codes (see TradeModel): only those the agents need.
-_BREAKDOWN = 3
 
 
 class Government(mesa.Agent):
@@ -188,7 +184,7 @@ class Government(mesa.Agent):
         scale, plus a minimum response.  No level ever goes below its floor.
         """
         level = self.level
-        in_breakdown = self.model.phase == _BREAKDOWN
+        in_breakdown = self.model.phase == BREAKDOWN
         goal = np.where(in_breakdown, level, self.goal)
         eased = np.where(level > goal, np.maximum(goal, level - self.ease_per_week), level)
 

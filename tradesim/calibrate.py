@@ -37,9 +37,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .history import EventLog, _up, week_of
-from .model import MILESTONES
+from .history import EventLog, raises_level, week_of
 from .scenario import ParameterSample, Scenario
+from .vocab import MILESTONES, quantile_column
 
 __all__ = [
     "DEFAULT_STATISTICS",
@@ -107,7 +107,7 @@ def observed_statistics(log: EventLog, scenario: Scenario, until: dt.date,
                 counts[name] += 1
                 name = f"{name}_{counts[name]}"
             names.append(name)
-        if e.action == "retaliate" or (e.level is not None and _up(scenario, e)):
+        if e.action == "retaliate" or (e.level is not None and raises_level(scenario, e)):
             names.append("first_escalation")
         for name in names:
             weeks.setdefault(name, week)
@@ -158,7 +158,9 @@ def _describe(frame: pd.DataFrame) -> pd.DataFrame:
         x = frame[column].to_numpy(dtype=float)
         q = np.quantile(x, _SUMMARY_QUANTILES)
         rows[column] = {"mean": float(x.mean()), "sd": float(x.std(ddof=1)) if x.size > 1
-                        else math.nan, "q05": q[0], "q50": q[1], "q95": q[2]}
+                        else math.nan,
+                        **{quantile_column(p): v
+                           for p, v in zip(_SUMMARY_QUANTILES, q, strict=True)}}
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
@@ -266,8 +268,8 @@ class Posterior:
             x = frame[name].to_numpy(dtype=float)
             obs = self.observed[name]
             rows[name] = {"observed": obs, "mean": float(x.mean()),
-                          "q05": float(np.quantile(x, 0.05)),
-                          "q95": float(np.quantile(x, 0.95)),
+                          quantile_column(0.05): float(np.quantile(x, 0.05)),
+                          quantile_column(0.95): float(np.quantile(x, 0.95)),
                           "p_observed": float(np.mean(x == obs))}
         return pd.DataFrame.from_dict(rows, orient="index")
 

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .distributions import is_distribution
+
 if TYPE_CHECKING:  # pragma: no cover
     from .results import Results, Summary
     from .scenario import Scenario
@@ -50,10 +52,6 @@ def _number(x: float) -> str:
     return f"{x:.3g}" if abs(x) < 1000 else f"{x:,.0f}"
 
 
-def _is_distribution(value: Any) -> bool:
-    return hasattr(value, "ppf") and hasattr(value, "describe")
-
-
 def describe_value(value: Any) -> str:
     """Plain-text description of a parameter: a number, or a distribution with its spread.
 
@@ -75,7 +73,7 @@ def describe_value(value: Any) -> str:
     >>> describe_value(0.25)
     '0.25'
     """
-    if _is_distribution(value):
+    if is_distribution(value):
         low, median, high = np.asarray(value.ppf(np.array([0.05, 0.5, 0.95])), dtype=float)
         return (f"{value.describe()}: median {_number(median)}, "
                 f"90% in [{_number(low)}, {_number(high)}]")
@@ -88,7 +86,7 @@ def describe_value(value: Any) -> str:
 
 def _cell(value: Any) -> str:
     """A table cell for a parameter, distributions marked and explained on hover."""
-    if _is_distribution(value):
+    if is_distribution(value):
         full = describe_value(value)
         return (f'<td class="num"><span class="dist" title="{_e(full)}">'
                 f"{_e(value.describe())}</span></td>")

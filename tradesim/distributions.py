@@ -11,7 +11,7 @@ replication's parameters independent of how the ensemble is chunked.
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -27,6 +27,7 @@ __all__ = [
     "Triangular",
     "TruncNormal",
     "Uniform",
+    "is_distribution",
 ]
 
 _finite = {"allow_inf_nan": False}
@@ -208,3 +209,8 @@ Distribution = Annotated[
 DISTRIBUTION_NAMES: tuple[str, ...] = (
     "uniform", "triangular", "normal", "truncnormal", "lognormal", "beta", "choice",
 )
+
+
+def is_distribution(value: Any) -> bool:
+    """Whether ``value`` is a distribution (anything with ``ppf`` and ``support``), not a number."""
+    return hasattr(value, "ppf") and hasattr(value, "support")

@@ -35,6 +35,8 @@ from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
 from typing import Any, TypeVar
 
+from .errors import suggest
+
 __all__ = [
     "KINDS",
     "PER_WORKER",
@@ -297,7 +299,8 @@ def check(kind: str, scheduler: Any = None) -> None:
         For ``"dask"`` without the ``dask`` extra (the message names it).
     """
     if kind not in KINDS:
-        raise ValueError(f"unknown executor {kind!r} (known: {', '.join(KINDS)})")
+        raise ValueError(f"unknown executor {kind!r}{suggest(kind, KINDS)} "
+                         f"(known: {', '.join(KINDS)})")
     require(kind)
     if scheduler is not None and kind != "dask":
         raise ValueError("a scheduler address needs executor='dask'")

@@ -36,12 +36,13 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from .distributions import is_distribution
 from .ensemble import run
-from .model import OUTCOMES
+from .paths import join, set_path, settable_paths
 from .results import Results
 from .scenario import Scenario, validate_scenario
 from .strategies import STRATEGIES, get_strategy
-from .sweep import set_path, settable_paths
+from .vocab import OUTCOMES, quantile_column, series_keys, series_name
 
 try:
     import solara
@@ -134,7 +135,7 @@ def strategy_choices() -> tuple[str, ...]:
 
 
 def _median(value: Any) -> float:
-    if hasattr(value, "ppf"):
+    if is_distribution(value):
         return float(np.asarray(value.ppf(np.array([0.5])))[0])
     return float(value)
 
@@ -168,16 +169,16 @@ def controls(scenario: Scenario) -> list[Control]:
         word = _actor_word(scenario, a)
         current = scenario.actors[a].strategy.name
         choices = names if current in names else (current, *names)
-        out.append(Control(f"actors.{a}.strategy.name", f"{word} strategy", "select",
+        out.append(Control(join("actors", a, "strategy", "name"), f"{word} strategy", "select",
                            current, choices=choices, scenario_value=current))
     for a in scenario.actor_ids:
         word = _actor_word(scenario, a)
         noise = scenario.monitoring[a].noise_sd
-        out.append(Control(f"monitoring.{a}.noise_sd", f"{word} monitoring noise (sd)",
+        out.append(Control(join("monitoring", a, "noise_sd"), f"{word} monitoring noise (sd)",
                            "slider", round(_median(noise), 2), 0.0, 0.5, 0.01,
                            scenario_value=_shown(noise)))
         hazard = scenario.approval[a].weekly_hazard
-        out.append(Control(f"approval.{a}.weekly_hazard", f"{word} weekly approval chance",
+        out.append(Control(join("approval", a, "weekly_hazard"), f"{word} weekly approval chance",
                            "slider", round(_median(hazard), 2), 0.0, 1.0, 0.01,
                            scenario_value=_shown(hazard)))
     if scenario.economy.sectors:
@@ -259,12 +260,11 @@ def chart_data(results: Results) -> dict[str, pd.DataFrame]:
         interval at the horizon.
     """
     names = results.series_names
-    instruments = [n for n in names if not n.startswith(("perceived.", "supply.", "halted.",
-                                                         "pressure."))]
     summary = results.summary()
-    levels = pd.DataFrame({n: summary.series[n]["q50"] for n in instruments})
-    supply = pd.DataFrame({n.removeprefix("supply."): summary.series[n]["mean"]
-                           for n in names if n.startswith("supply.")})
+    levels = pd.DataFrame({n: summary.series[series_name("level", n)][quantile_column(0.5)]
+                           for n in series_keys(names, "level")})
+    supply = pd.DataFrame({g: summary.series[series_name("supply", g)]["mean"]
+                           for g in series_keys(names, "supply")})
     for frame in (levels, supply):
         frame.index.name = "week"
     outcomes = summary.outcomes[["probability", "ci95_low", "ci95_high"]].copy()

@@ -24,12 +24,13 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
-from .agents import EASE, HOLD, RETALIATE
+from .errors import Frozen, Problem, ScenarioError, problems_from, suggest
 from .model import Forcing, TradeModel
-from .results import Results
-from .scenario import Problem, Scenario, ScenarioError, _problems_from, _suggest
+from .results import QUANTILES, Results
+from .scenario import Scenario
+from .vocab import ACTION_CODES, EASE, RETALIATE, quantile_column, series_name
 
 __all__ = [
     "Event",
@@ -39,22 +40,20 @@ __all__ = [
     "forcing",
     "log_score",
     "pit_value",
+    "raises_level",
     "replay",
     "score",
     "validate_events",
     "week_of",
 ]
 
-_ACTIONS = {"ease": EASE, "hold": HOLD, "retaliate": RETALIATE}
 #: Milestones scored as yes/no events over the scored window.
 SCORED_MILESTONES = ("approved", "rejected", "first_escalation", "breakdown_1", "truce_1")
+# Quantile columns of an observation's forecast band.
+_BANDS = [quantile_column(q) for q in QUANTILES]
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Event(_Frozen):
+class Event(Frozen):
     """One logged event.  Give exactly one of milestone, action, level or series."""
 
     date: dt.date
@@ -70,7 +69,7 @@ class Event(_Frozen):
     note: str = ""
 
 
-class EventLog(_Frozen):
+class EventLog(Frozen):
     """A dated, sourced record of what happened."""
 
     name: str = ""
@@ -100,7 +99,7 @@ def validate_events(data: Any, scenario: Scenario, source: str = "<dict>") -> Ev
     try:
         log = EventLog.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(source, _problems_from(exc, data)) from None
+        raise ScenarioError(source, problems_from(exc, data, EventLog)) from None
     problems: list[Problem] = []
     series = set(TradeModel.series_names_for(scenario))
     for i, e in enumerate(log.events):
@@ -114,19 +113,19 @@ def validate_events(data: Any, scenario: Scenario, source: str = "<dict>") -> Ev
         if kinds[0] in ("action", "level"):
             if e.actor not in scenario.actors:
                 problems.append(Problem(f"{where}.actor", f"not an actor"
-                                        f"{_suggest(e.actor or '', scenario.actors)}",
+                                        f"{suggest(e.actor or '', scenario.actors)}",
                                         e.actor, True))
                 continue
         if kinds[0] == "level":
             ids = [inst.id for inst in scenario.actors[e.actor].instruments]
             if e.instrument not in ids:
                 problems.append(Problem(f"{where}.instrument", f"not an instrument of {e.actor}"
-                                        f"{_suggest(e.instrument or '', ids)}",
+                                        f"{suggest(e.instrument or '', ids)}",
                                         e.instrument, True))
         if kinds[0] == "series":
             if e.series not in series:
                 problems.append(Problem(f"{where}.series", f"unknown series"
-                                        f"{_suggest(e.series or '', series)}", e.series, True))
+                                        f"{suggest(e.series or '', series)}", e.series, True))
             if e.value is None:
                 problems.append(Problem(f"{where}.value", "a series observation needs a value"))
     if problems:
@@ -153,7 +152,7 @@ def forcing(log: EventLog, scenario: Scenario, until: dt.date) -> Forcing:
             milestones.setdefault(week, []).append(e.milestone)
         elif e.action is not None:
             actions.setdefault(week, []).append((actors.index(e.actor),
-                                                 int(_ACTIONS[e.action])))
+                                                 int(ACTION_CODES[e.action])))
         elif e.level is not None:
             ids = [inst.id for inst in scenario.actors[e.actor].instruments]
             k = actors.index(e.actor)
@@ -161,7 +160,7 @@ def forcing(log: EventLog, scenario: Scenario, until: dt.date) -> Forcing:
             # A logged tightening is a retaliation, a loosening an easing, unless logged.
             move = actions.setdefault(week, [])
             if all(actor != k for actor, _ in move):
-                move.append((k, int(RETALIATE if _up(scenario, e) else EASE)))
+                move.append((k, int(RETALIATE if raises_level(scenario, e) else EASE)))
     return Forcing(
         until_week=until_week,
         milestones={w: tuple(v) for w, v in milestones.items()},
@@ -170,7 +169,13 @@ def forcing(log: EventLog, scenario: Scenario, until: dt.date) -> Forcing:
     )
 
 
-def _up(scenario: Scenario, e: Event) -> bool:
+def raises_level(scenario: Scenario, e: Event) -> bool:
+    """Whether a logged ``level`` event tightens its instrument.
+
+    A level above the instrument's starting level (the top of its range, if
+    that is a distribution) is a tightening: replay and scoring count it as a
+    retaliation.
+    """
     inst = next(i for i in scenario.actors[e.actor].instruments if i.id == e.instrument)
     start = inst.level if isinstance(inst.level, float) else inst.level.support()[1]
     return e.level > start
@@ -331,7 +336,7 @@ def score(results: Results, log: EventLog, after: dt.date | None = None,
             happened[name] = (min(week_of(e.date, start), results.horizon_weeks), e.date)
     for e in sorted(log.events, key=lambda e: e.date):
         if e.date > after and e.date <= until and (e.action == "retaliate" or (
-                e.level is not None and _up(scenario, e))):
+                e.level is not None and raises_level(scenario, e))):
             happened.setdefault("first_escalation", (week_of(e.date, start), e.date))
             break
     rows = []
@@ -355,7 +360,7 @@ def score(results: Results, log: EventLog, after: dt.date | None = None,
     for e in scored:
         week = min(week_of(e.date, start), results.horizon_weeks)
         if e.level is not None and traj is not None:
-            k = names.index(f"{e.actor}.{e.instrument}")
+            k = names.index(series_name("level", e.actor, e.instrument))
             before = traj["series"][k, max(after_week, 0)]
             values = traj["series"][k, week]
             up = e.level > float(np.median(before))
@@ -370,15 +375,14 @@ def score(results: Results, log: EventLog, after: dt.date | None = None,
                    if traj is not None else math.nan)
             observations.append({
                 "series": e.series, "date": e.date, "week": week, "value": e.value,
-                **{q: float(row[q]) for q in ("q05", "q25", "q50", "q75", "q95")},
-                "in_50": bool(row["q25"] <= e.value <= row["q75"]),
-                "in_90": bool(row["q05"] <= e.value <= row["q95"]),
+                **{q: float(row[q]) for q in _BANDS},
+                "in_50": bool(row[quantile_column(0.25)] <= e.value <= row[quantile_column(0.75)]),
+                "in_90": bool(row[quantile_column(0.05)] <= e.value <= row[quantile_column(0.95)]),
                 "pit": pit,
             })
     events = pd.DataFrame(rows, columns=["kind", "name", "date", "week", "probability",
                                          "outcome"])
     events["brier"] = brier_score(events["probability"], events["outcome"])
     events["log_score"] = log_score(events["probability"], events["outcome"])
-    columns = ["series", "date", "week", "value", "q05", "q25", "q50", "q75", "q95",
-               "in_50", "in_90", "pit"]
+    columns = ["series", "date", "week", "value", *_BANDS, "in_50", "in_90", "pit"]
     return Score(events=events, observations=pd.DataFrame(observations, columns=columns))

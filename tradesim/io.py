@@ -18,7 +18,9 @@ from typing import Any
 
 import yaml
 
-from .scenario import Problem, Scenario, ScenarioError, validate_scenario
+from .errors import Problem, ScenarioError
+from .paths import item_key
+from .scenario import Scenario, validate_scenario
 from .store import (  # results on disk moved to tradesim.store; still importable here
     METADATA_FILE,
     RESULTS_FILE,
@@ -157,9 +159,9 @@ def merge(base: Any, override: Any) -> Any:
         return out
     if _keyed_list(base) and _keyed_list(override):
         out_list = [copy.deepcopy(item) for item in base]
-        index = {_item_key(item): i for i, item in enumerate(out_list)}
+        index = {item_key(item): i for i, item in enumerate(out_list)}
         for item in override:
-            key = _item_key(item)
+            key = item_key(item)
             if key in index:
                 out_list[index[key]] = merge(out_list[index[key]], item)
             else:
@@ -175,17 +177,9 @@ def _replaces(base: Mapping[str, Any], override: Mapping[str, Any]) -> bool:
     return is_strategy and override.get("name", base["name"]) != base["name"]
 
 
-def _item_key(item: Mapping[str, Any]) -> Any:
-    if "id" in item:
-        return item["id"]
-    return (item.get("actor"), item.get("instrument"))
-
-
 def _keyed_list(value: Any) -> bool:
     return isinstance(value, list) and bool(value) and all(
-        isinstance(v, Mapping) and ("id" in v or ("actor" in v and "instrument" in v))
-        for v in value
-    )
+        isinstance(v, Mapping) and item_key(v) is not None for v in value)
 
 
 def _read_sample(spec: Mapping[str, Any], base: Path, source: str) -> dict[str, Any]:

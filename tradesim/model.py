@@ -35,9 +35,24 @@ import numpy as np
 from scipy import special
 
 from . import streams
-from .agents import HOLD, RETALIATE, Government, Sector
+from .agents import Government, Sector
+from .paths import join
 from .scenario import Scenario
 from .strategies import make_strategy
+from .vocab import (
+    BREAKDOWN,
+    COMPLIANCE,
+    HOLD,
+    IMPLEMENTATION,
+    MAX_EVENTS,
+    MILESTONES,
+    OUTCOMES,
+    PHASES,
+    PRINCIPLE,
+    REJECTED,
+    RETALIATE,
+    series_name,
+)
 
 __all__ = [
     "MAX_EVENTS",
@@ -49,21 +64,8 @@ __all__ = [
     "sample_parameters",
 ]
 
-#: Phase of the framework, per replication and week.
-PHASES = ("principle", "implementation", "compliance", "breakdown", "rejected")
-PRINCIPLE, IMPLEMENTATION, COMPLIANCE, BREAKDOWN, REJECTED = range(5)
-
-#: Final outcome classes (mutually exclusive; they sum to 1).
-OUTCOMES = ("pending", "rejected", "holding", "breakdown", "renewed_truce")
-
-#: Breakdowns and truces recorded by week, per replication.
-MAX_EVENTS = 3
-
-#: Milestones, each the week it was first reached (-1: not reached by the horizon).
-MILESTONES = (
-    "approved", "rejected", "implemented", "first_escalation",
-    *(f"{kind}_{k}" for k in range(1, MAX_EVENTS + 1) for kind in ("breakdown", "truce")),
-)
+# PHASES, OUTCOMES, MILESTONES and MAX_EVENTS are defined in tradesim.vocab and
+# re-exported here, where users have always imported them from.
 
 _U_APPROVE, _U_STRATEGY, _U_DOMESTIC, _U_TRUCE = 0, 2, 4, 6
 _UNIFORMS_PER_WEEK = 7
@@ -270,23 +272,21 @@ class TradeModel(mesa.Model):
         s = self.trade_scenario
         actor = s.actors[a]
         ids = [i.id for i in actor.instruments]
-        base = f"actors.{a}.instruments"
         commitments = {c.instrument: c for c in s.framework.commitments if c.actor == a}
 
         def field(name: str) -> np.ndarray:
-            return self._column([f"{base}.{i}.{name}" for i in ids])
+            return self._column([join("actors", a, "instruments", i, name) for i in ids])
 
         def commitment(name: str, default: float) -> np.ndarray:
             cols = [
-                self._value(f"framework.commitments.{a}.{i}.{name}") if i in commitments
+                self._value(join("framework", "commitments", a, i, name)) if i in commitments
                 else np.full(self.replications, default)
                 for i in ids
             ]
             return np.stack(cols, axis=0)
 
-        strategy_params = {k: self.params[f"actors.{a}.strategy.{k}"]
+        strategy_params = {k: self.params[join("actors", a, "strategy", k)]
                            for k in actor.strategy.params}
-        monitor = f"monitoring.{a}"
         return Government(
             self, a,
             level=field("level"), floor=field("floor"), impact=field("impact"),
@@ -295,42 +295,42 @@ class TradeModel(mesa.Model):
             committed=np.array([i in commitments for i in ids]),
             deadline_weeks=commitment("deadline_weeks", 0.0),
             strategy=make_strategy(actor.strategy.name, **strategy_params),
-            industry_weight=self._value(f"actors.{a}.domestic.industry_weight"),
-            hawkishness=self._value(f"actors.{a}.domestic.hawkishness"),
-            retaliation_scale=self._value(f"actors.{a}.retaliation.scale"),
-            minimum_share=self._value(f"actors.{a}.retaliation.minimum_share"),
-            noise_sd=self._value(f"{monitor}.noise_sd"),
-            tolerance=self._value(f"{monitor}.tolerance"),
+            industry_weight=self._value(join("actors", a, "domestic", "industry_weight")),
+            hawkishness=self._value(join("actors", a, "domestic", "hawkishness")),
+            retaliation_scale=self._value(join("actors", a, "retaliation", "scale")),
+            minimum_share=self._value(join("actors", a, "retaliation", "minimum_share")),
+            noise_sd=self._value(join("monitoring", a, "noise_sd")),
+            tolerance=self._value(join("monitoring", a, "tolerance")),
         )
 
     def _make_sectors(self, offset: int) -> list[Sector]:
         sectors = []
         for spec in self.trade_scenario.economy.sectors:
-            base = f"economy.sectors.{spec.id}"
             u = self.draws.setup[:, offset:offset + spec.firms].T
             offset += spec.firms
-            median = self._value(f"{base}.inventory_weeks")
-            spread = self._value(f"{base}.cover_spread")
+            base = join("economy", "sectors", spec.id)
+            median = self._value(join(base, "inventory_weeks"))
+            spread = self._value(join(base, "cover_spread"))
             cover = median * np.exp(spread * special.ndtri(u))
             sectors.append(Sector(
                 self, spec.id, spec.actor, [self.goods.index(g) for g in spec.inputs],
                 inventory_weeks=cover,
-                max_cover_weeks=self._value(f"{base}.max_cover_weeks"),
-                pressure_weight=self._value(f"{base}.pressure_weight"),
+                max_cover_weeks=self._value(join(base, "max_cover_weeks")),
+                pressure_weight=self._value(join(base, "pressure_weight")),
             ))
         return sectors
 
     @staticmethod
     def series_names_for(scenario: Scenario) -> list[str]:
         """Ids of the weekly series a model of ``scenario`` records, in order."""
-        levels = [f"{a}.{i.id}" for a, actor in scenario.actors.items()
-                  for i in actor.instruments]
+        instruments = [(a, i.id) for a, actor in scenario.actors.items()
+                       for i in actor.instruments]
         return [
-            *levels,
-            *(f"perceived.{name}" for name in levels),
-            *(f"supply.{good.id}" for good in scenario.economy.goods),
-            *(f"halted.{sector.id}" for sector in scenario.economy.sectors),
-            *(f"pressure.{a}" for a in scenario.actors),
+            *(series_name("level", a, i) for a, i in instruments),
+            *(series_name("perceived", a, i) for a, i in instruments),
+            *(series_name("supply", good.id) for good in scenario.economy.goods),
+            *(series_name("halted", sector.id) for sector in scenario.economy.sectors),
+            *(series_name("pressure", a) for a in scenario.actors),
         ]
 
     # -- what the agents read from the week's draws --------------------------------

@@ -27,10 +27,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from pydantic import BaseModel
 
 from . import plots
-from .model import MILESTONES, OUTCOMES
+from .distributions import is_distribution
+from .paths import owner_sources
+from .vocab import MILESTONES, OUTCOMES
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -120,35 +121,7 @@ def parameter_sources(scenario: Scenario) -> dict[str, tuple[str, ...]]:
     dict
         Path (as in :meth:`Scenario.parameter_paths`) -> fact ids (may be empty).
     """
-    return {path: _owner_sources(scenario, path) for path in scenario.parameter_paths()}
-
-
-def _owner_sources(scenario: Scenario, path: str) -> tuple[str, ...]:
-    parts = path.split(".")
-    node: Any = scenario
-    sources: tuple[str, ...] = ()
-    i = 0
-    while i < len(parts) - 1:  # the last part is the parameter itself
-        key = parts[i]
-        if isinstance(node, Mapping):
-            node = node[key]
-        elif isinstance(node, tuple):
-            match = next((item for item in node if getattr(item, "id", None) == key), None)
-            if match is None:  # commitments are keyed by actor and instrument
-                key2 = parts[i + 1]
-                match = next(item for item in node if (getattr(item, "actor", None),
-                                                       getattr(item, "instrument", None))
-                             == (key, key2))
-                i += 1
-            node = match
-        else:
-            node = getattr(node, key)
-        if isinstance(node, BaseModel):
-            # A strategy keeps its source among its free-form parameters.
-            raw = getattr(node, "source", None)
-            sources = tuple(str(s) for s in raw) if raw else ()
-        i += 1
-    return sources
+    return {path: owner_sources(scenario, path) for path in scenario.parameter_paths()}
 
 
 def _describe(value: Any) -> str:
@@ -183,7 +156,7 @@ def assumptions_table(scenario: Scenario, facts: Any = None) -> pd.DataFrame:
         rows.append({
             "parameter": path,
             "value": _describe(value),
-            "uncertain": hasattr(value, "ppf"),
+            "uncertain": is_distribution(value),
             "sources": ", ".join(ids),
             "statements": " | ".join(index[i]["statement"] for i in ids if i in index),
         })

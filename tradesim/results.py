@@ -23,8 +23,17 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .model import MILESTONES, OUTCOMES, PHASES
 from .reduction import BINS, FIXED_POINT
+from .vocab import (
+    ACTION_NAMES,
+    MILESTONES,
+    OUTCOMES,
+    PHASES,
+    SERIES_KINDS,
+    quantile_column,
+    series_keys,
+    series_name,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import xarray as xr
@@ -126,8 +135,9 @@ class Summary:
                 for name in self.milestones.columns
             },
             "series": {
-                name: {"mean": clean(frame["mean"]), "q05": clean(frame["q05"]),
-                       "q50": clean(frame["q50"]), "q95": clean(frame["q95"])}
+                name: {"mean": clean(frame["mean"]),
+                       **{quantile_column(q): clean(frame[quantile_column(q)])
+                          for q in (0.05, 0.5, 0.95)}}
                 for name, frame in self.series.items()
             },
         }
@@ -277,7 +287,7 @@ class Results:
             # Smallest grid value whose cumulative share reaches q (inverted CDF).
             threshold = np.ceil(q * self.runs - 1e-9)
             index = (cumulative < threshold).sum(axis=1)
-            columns[f"q{round(q * 100):02d}"] = grid[np.minimum(index, BINS - 1)]
+            columns[quantile_column(q)] = grid[np.minimum(index, BINS - 1)]
         frame = pd.DataFrame(columns, index=pd.RangeIndex(self.horizon_weeks + 1, name="week"))
         frame.insert(0, "date", self.dates)
         return frame
@@ -363,16 +373,16 @@ class Results:
         week = np.arange(self.horizon_weeks + 1)
         quantiles = list(QUANTILES)
 
-        def band(prefix: str, items: list[str]) -> np.ndarray:
+        def band(kind: str, items: list[str]) -> np.ndarray:
             out = np.empty((len(items), len(week), len(quantiles) + 1))
             for i, item in enumerate(items):
-                frame = s.series[f"{prefix}{item}"]
+                frame = s.series[series_name(kind, item)]
                 out[i, :, 0] = frame["mean"]
                 for j, q in enumerate(quantiles):
-                    out[i, :, j + 1] = frame[f"q{round(q * 100):02d}"]
+                    out[i, :, j + 1] = frame[quantile_column(q)]
             return out
 
-        stat = ["mean", *(f"q{round(q * 100):02d}" for q in quantiles)]
+        stat = ["mean", *(quantile_column(q) for q in quantiles)]
         data_vars: dict[str, Any] = {
             "outcome_code": (("replication",), self.outcome,
                              {"flag_values": list(range(len(OUTCOMES))),
@@ -381,10 +391,10 @@ class Results:
             "truces": (("replication",), self.truces),
             "outcome_probability": (("outcome",), s.outcomes["probability"].to_numpy()),
             "milestone_cdf": (("week", "milestone"), s.milestones.to_numpy()),
-            "level_stats": (("instrument", "week", "stat"), band("", instruments)),
-            "perceived_stats": (("instrument", "week", "stat"), band("perceived.", instruments)),
-            "supply_stats": (("good", "week", "stat"), band("supply.", goods)),
-            "halted_stats": (("sector", "week", "stat"), band("halted.", sectors)),
+            "level_stats": (("instrument", "week", "stat"), band("level", instruments)),
+            "perceived_stats": (("instrument", "week", "stat"), band("perceived", instruments)),
+            "supply_stats": (("good", "week", "stat"), band("supply", goods)),
+            "halted_stats": (("sector", "week", "stat"), band("halted", sectors)),
             "phase_share": (("week", "phase"), self.phase_counts / self.runs),
         }
         for name in MILESTONES:
@@ -410,8 +420,8 @@ class Results:
                                         "flag_meanings": " ".join(PHASES)})
             data_vars["action_code"] = (("actor", "week", "kept_replication"),
                                         self.trajectories["action"],
-                                        {"flag_values": [-1, 0, 1],
-                                         "flag_meanings": "retaliate hold ease"})
+                                        {"flag_values": list(ACTION_NAMES),
+                                         "flag_meanings": " ".join(ACTION_NAMES.values())})
         ds = xr.Dataset(
             data_vars,
             coords={
@@ -475,16 +485,10 @@ def _series_groups(names: list[str]) -> list[tuple[str, str, list[str], list[str
     The Dataset stores trajectories by kind (``level`` by instrument, ...);
     this is the one map between the two.
     """
-    def kind(prefix: str) -> list[str]:
-        return [n.removeprefix(prefix) for n in names if n.startswith(prefix)]
-
-    instruments = [n for n in names
-                   if not n.startswith(("perceived.", "supply.", "halted.", "pressure."))]
-    goods, sectors, actors = kind("supply."), kind("halted."), kind("pressure.")
-    return [
-        ("level", "instrument", instruments, instruments),
-        ("perceived", "instrument", instruments, [f"perceived.{n}" for n in instruments]),
-        ("supply", "good", goods, [f"supply.{g}" for g in goods]),
-        ("halted", "sector", sectors, [f"halted.{c}" for c in sectors]),
-        ("pressure", "actor", actors, [f"pressure.{a}" for a in actors]),
-    ]
+    dims = {"level": "instrument", "perceived": "instrument", "supply": "good",
+            "halted": "sector", "pressure": "actor"}
+    out = []
+    for kind in SERIES_KINDS:
+        keys = series_keys(names, kind)
+        out.append((kind, dims[kind], keys, [series_name(kind, k) for k in keys]))
+    return out

@@ -20,26 +20,33 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
-import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    PlainSerializer,
-    PlainValidator,
     TypeAdapter,
     ValidationError,
-    WithJsonSchema,
     field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
-from .distributions import DISTRIBUTION_NAMES, Distribution
+from .distributions import is_distribution
+from .errors import Frozen, Problem, ScenarioError, problems_from, suggest
+from .parameters import (
+    ANY_PARAMETER,
+    Identifier,
+    NonNegative,
+    Positive,
+    Probability,
+    Sources,
+    parameter,
+    with_distribution_schema,
+)
+from .paths import walk
 from .strategies import STRATEGIES, get_strategy
 
 __all__ = [
@@ -71,168 +78,10 @@ MAX_FIRMS_PER_SECTOR = 1000
 ACTOR_IDS: tuple[str, str] = ("us", "china")
 
 
-# --------------------------------------------------------------------------- errors
-
-
-@dataclasses.dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a scenario: where, what was given, what is allowed."""
-
-    path: str
-    message: str
-    value: Any = dataclasses.field(default=None)
-    has_value: bool = False
-
-    def __str__(self) -> str:
-        where = f"{self.path}: " if self.path else ""
-        if self.has_value:
-            return f"{where}{_show(self.value)} is not allowed: {self.message}"
-        return f"{where}{self.message}"
-
-
-class ScenarioError(ValueError):
-    """A scenario (or sweep) file is not valid.
-
-    Attributes
-    ----------
-    source : str
-        The file (or ``"<dict>"``) the data came from.
-    problems : tuple of Problem
-        Each problem with its field path, the bad value and what is allowed.
-    """
-
-    def __init__(self, source: str, problems: list[Problem] | tuple[Problem, ...]):
-        self.source = source
-        self.problems = tuple(problems)
-        lines = [f"{source}: {p}" for p in self.problems]
-        super().__init__("\n".join(lines))
-
-
-def _show(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
-def _suggest(word: str, options: Any) -> str:
-    options = [str(o) for o in options]
-    close = difflib.get_close_matches(str(word), options, n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
-
-
-# --------------------------------------------------------------------- parameter type
-
-_DISTRIBUTION = TypeAdapter(Distribution)
-_DIST_MARKER = "x-tradesim-distribution"
-
-
-def _param(lo: float = -math.inf, hi: float = math.inf, *, lo_open: bool = False) -> Any:
-    """An annotated numeric parameter: a number in range, or a distribution within it."""
-    if lo_open:
-        bounds = f"in ({lo:g}, {hi:g}]" if math.isfinite(hi) else f"greater than {lo:g}"
-    elif math.isfinite(lo) and math.isfinite(hi):
-        bounds = f"in [{lo:g}, {hi:g}]"
-    elif math.isfinite(lo):
-        bounds = f"at least {lo:g}"
-    else:
-        bounds = "any finite number"
-
-    def inside(x: float) -> bool:
-        low_ok = x > lo if lo_open else x >= lo
-        return low_ok and x <= hi
-
-    def validate(value: Any) -> Any:
-        if isinstance(value, bool) or value is None:
-            raise PydanticCustomError(
-                "param", "expected a number {bounds} or a distribution", {"bounds": bounds}
-            )
-        if isinstance(value, int | float):
-            x = float(value)
-            if not math.isfinite(x):
-                raise PydanticCustomError(
-                    "param", "must be a finite number {bounds}", {"bounds": bounds}
-                )
-            if not inside(x):
-                raise PydanticCustomError("param", "must be {bounds}", {"bounds": bounds})
-            return x
-        if _is_distribution(value):
-            value = value.model_dump()
-        if isinstance(value, Mapping):
-            if "dist" not in value:
-                raise PydanticCustomError(
-                    "param",
-                    "a distribution needs a 'dist' key, one of: {names}",
-                    {"names": ", ".join(DISTRIBUTION_NAMES)},
-                )
-            name = value["dist"]
-            if name not in DISTRIBUTION_NAMES:
-                raise PydanticCustomError(
-                    "param",
-                    "unknown distribution '{name}'{hint} (known: {names})",
-                    {"name": name, "hint": _suggest(name, DISTRIBUTION_NAMES),
-                     "names": ", ".join(DISTRIBUTION_NAMES)},
-                )
-            try:
-                dist = _DISTRIBUTION.validate_python(dict(value))
-            except ValidationError as exc:
-                inner = "; ".join(_inner_message(e) for e in exc.errors())
-                raise PydanticCustomError("param", "invalid {name}: {inner}",
-                                          {"name": name, "inner": inner}) from None
-            low, high = dist.support()
-            if not (inside(low) and inside(high)):
-                raise PydanticCustomError(
-                    "param",
-                    "{desc} can take values that are not {bounds}; use a distribution "
-                    "bounded like the field (uniform, triangular, truncnormal, beta or choice)",
-                    {"desc": dist.describe(), "bounds": bounds},
-                )
-            return dist
-        raise PydanticCustomError(
-            "param", "expected a number {bounds} or a distribution", {"bounds": bounds}
-        )
-
-    number: dict[str, Any] = {"type": "number"}
-    if math.isfinite(lo):
-        number["exclusiveMinimum" if lo_open else "minimum"] = lo
-    if math.isfinite(hi):
-        number["maximum"] = hi
-    # Pydantic cannot resolve a $ref it did not make: json_schema() swaps this marker.
-    schema = {"anyOf": [number, {_DIST_MARKER: True}]}
-    return Annotated[
-        float | Distribution,
-        PlainValidator(validate),
-        PlainSerializer(_dump_param, return_type=Any),
-        WithJsonSchema(schema),
-    ]
-
-
-def _dump_param(value: Any) -> Any:
-    return value.model_dump() if _is_distribution(value) else value
-
-
-def _inner_message(error: Mapping[str, Any]) -> str:
-    # Drop the discriminator tag pydantic adds (e.g. "uniform") from the path.
-    parts = [str(x) for x in error["loc"]][1:]
-    loc = ".".join(parts)
-    message = error["msg"].removeprefix("Value error, ")
-    return f"{loc}: {message}" if loc else message
-
-
-Probability = _param(0.0, 1.0)
-_ANY_PARAM = TypeAdapter(_param())
-NonNegative = _param(0.0)
-Positive = _param(0.0, lo_open=True)
-Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
-Sources = tuple[Annotated[str, Field(max_length=200)], ...]
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-
 # ---------------------------------------------------------------------- the schema
 
 
-class Instrument(_Frozen):
+class Instrument(Frozen):
     """One export control: a restriction an actor imposes on its partner."""
 
     id: Identifier = Field(description="Short id, unique within the actor, e.g. 'magnets'.")
@@ -259,7 +108,7 @@ class Instrument(_Frozen):
     source: Sources = Field((), description="Fact ids in seeds/facts.yaml, or 'assumption'.")
 
 
-class Retaliation(_Frozen):
+class Retaliation(Frozen):
     """How an actor sizes a retaliation, in the partner's economic impact."""
 
     scale: NonNegative = Field(  # type: ignore[valid-type]
@@ -272,7 +121,7 @@ class Retaliation(_Frozen):
     source: Sources = ()
 
 
-class Domestic(_Frozen):
+class Domestic(Frozen):
     """The domestic side of a government: industry pressure and hawks."""
 
     industry_weight: Probability = Field(  # type: ignore[valid-type]
@@ -286,7 +135,7 @@ class Domestic(_Frozen):
     source: Sources = ()
 
 
-class StrategySpec(_Frozen):
+class StrategySpec(Frozen):
     """A registered strategy by name, with its parameters (numbers or distributions)."""
 
     model_config = ConfigDict(extra="allow", frozen=True)
@@ -300,7 +149,7 @@ class StrategySpec(_Frozen):
             raise PydanticCustomError(
                 "strategy",
                 "unknown strategy '{name}'{hint} (known: {known})",
-                {"name": name, "hint": _suggest(name, STRATEGIES),
+                {"name": name, "hint": suggest(name, STRATEGIES),
                  "known": ", ".join(sorted(STRATEGIES))},
             )
         return name
@@ -317,7 +166,7 @@ class StrategySpec(_Frozen):
             if key in ("name", "source"):
                 continue
             try:
-                out[key] = _ANY_PARAM.validate_python(value)
+                out[key] = ANY_PARAMETER.validate_python(value)
             except ValidationError:
                 pass
         return out
@@ -330,7 +179,7 @@ class StrategySpec(_Frozen):
         return extra
 
 
-class Actor(_Frozen):
+class Actor(Frozen):
     """A government: its instruments, decision rule and domestic side."""
 
     name: str = Field(description="Display name, e.g. 'United States'.")
@@ -340,7 +189,7 @@ class Actor(_Frozen):
     retaliation: Retaliation = Retaliation()
 
 
-class Commitment(_Frozen):
+class Commitment(Frozen):
     """One promise of the framework: ``actor`` eases ``instrument`` to ``target``."""
 
     actor: Identifier
@@ -354,7 +203,7 @@ class Commitment(_Frozen):
     source: Sources = ()
 
 
-class Framework(_Frozen):
+class Framework(Frozen):
     """The deal being implemented."""
 
     name: str = ""
@@ -362,7 +211,7 @@ class Framework(_Frozen):
     source: Sources = ()
 
 
-class Approval(_Frozen):
+class Approval(Frozen):
     """One head of state's approval process."""
 
     weekly_hazard: Probability = Field(  # type: ignore[valid-type]
@@ -375,7 +224,7 @@ class Approval(_Frozen):
     source: Sources = ()
 
 
-class Monitoring(_Frozen):
+class Monitoring(Frozen):
     """How one actor observes its partner's compliance."""
 
     noise_sd: NonNegative = Field(  # type: ignore[valid-type]
@@ -388,7 +237,7 @@ class Monitoring(_Frozen):
     source: Sources = ()
 
 
-class Good(_Frozen):
+class Good(Frozen):
     """A traded good that instruments cut."""
 
     id: Identifier
@@ -401,7 +250,7 @@ class Good(_Frozen):
     source: Sources = ()
 
 
-class Sector(_Frozen):
+class Sector(Frozen):
     """Firms of one sector in one country, that depend on imported goods."""
 
     id: Identifier
@@ -424,7 +273,7 @@ class Sector(_Frozen):
     source: Sources = ()
 
 
-class Economy(_Frozen):
+class Economy(Frozen):
     """The economic layer: goods, sectors and how pressure and truces work."""
 
     goods: tuple[Good, ...] = Field(min_length=1)
@@ -442,7 +291,7 @@ class Economy(_Frozen):
     source: Sources = ()
 
 
-class ParameterSample(_Frozen):
+class ParameterSample(Frozen):
     """A joint sample of parameters, such as an ABC posterior: one row per replication.
 
     Each replication draws one row at random (uniformly), and the row's values
@@ -459,7 +308,7 @@ class ParameterSample(_Frozen):
     source: Sources = ()
 
 
-class Scenario(_Frozen):
+class Scenario(Frozen):
     """A complete, validated and immutable scenario.
 
     Build one with :func:`validate_scenario` (from a dict) or
@@ -498,11 +347,11 @@ class Scenario(_Frozen):
 
     def uncertain_parameters(self) -> dict[str, Any]:
         """Every parameter given as a distribution, by dotted path, in file order."""
-        return {path: value for path, value in _walk(self, "") if _is_distribution(value)}
+        return {path: value for path, value in walk(self) if is_distribution(value)}
 
     def parameter_paths(self) -> dict[str, Any]:
         """Every numeric parameter (number or distribution) by dotted path."""
-        return dict(_walk(self, ""))
+        return dict(walk(self))
 
     def _repr_html_(self) -> str:  # pragma: no cover - exercised in notebooks
         from .display import scenario_html
@@ -510,107 +359,7 @@ class Scenario(_Frozen):
         return scenario_html(self)
 
 
-def _is_distribution(value: Any) -> bool:
-    return hasattr(value, "ppf") and hasattr(value, "support")
-
-
-def _walk(obj: Any, prefix: str) -> Iterator[tuple[str, Any]]:
-    """Yield (path, value) for every numeric leaf, lists of items keyed by their id."""
-    if isinstance(obj, StrategySpec):
-        for key, value in obj.params.items():
-            if (isinstance(value, int | float) and not isinstance(value, bool)) or \
-                    _is_distribution(value):
-                yield f"{prefix}{key}", value
-        return
-    if isinstance(obj, BaseModel) and not _is_distribution(obj):
-        for name in type(obj).model_fields:
-            yield from _walk_value(getattr(obj, name), f"{prefix}{name}")
-        return
-
-
-def _walk_value(value: Any, path: str) -> Iterator[tuple[str, Any]]:
-    if _is_distribution(value) or (isinstance(value, float) and not isinstance(value, bool)):
-        yield path, value
-    elif isinstance(value, BaseModel):
-        yield from _walk(value, path + ".")
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _walk_value(item, f"{path}.{key}")
-    elif isinstance(value, tuple) and value and isinstance(value[0], BaseModel):
-        for item in value:
-            key = getattr(item, "id", None)
-            if key is None:  # commitments: keyed by actor and instrument
-                key = f"{item.actor}.{item.instrument}"
-            yield from _walk(item, f"{path}.{key}.")
-
-
 # ----------------------------------------------------------------------- validation
-
-
-def _loc_to_path(data: Any, loc: tuple[Any, ...]) -> str:
-    """Turn a pydantic location into a readable path, naming list items by id."""
-    parts: list[str] = []
-    node = data
-    for key in loc:
-        if isinstance(key, int) and isinstance(node, list | tuple):
-            item = node[key] if 0 <= key < len(node) else None
-            ident = item.get("id") if isinstance(item, Mapping) else None
-            if ident is None and isinstance(item, Mapping) and "instrument" in item:
-                ident = f"{item.get('actor')}.{item.get('instrument')}"
-            parts.append(f"[{ident}]" if isinstance(ident, str) else f"[{key}]")
-            node = item
-        else:
-            parts.append(("." if parts else "") + str(key))
-            node = node.get(key) if isinstance(node, Mapping) else None
-    return "".join(parts)
-
-
-def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
-    """The schema class whose field list applies at ``loc`` (for suggestions)."""
-    cls: Any = Scenario
-    for key in loc:
-        if cls is None:
-            return None
-        field = cls.model_fields.get(str(key))
-        if field is not None:
-            cls = _inner_model(field.annotation)
-        # otherwise the key is a list index or a dict key (an actor id): stay put
-    return cls
-
-
-def _inner_model(annotation: Any) -> Any:
-    import typing
-
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _inner_model(arg)
-        if found is not None:
-            return found
-    return None
-
-
-def _problems_from(exc: ValidationError, data: Any) -> list[Problem]:
-    problems = []
-    for error in exc.errors():
-        loc = tuple(error["loc"])
-        # Pydantic appends the union branch or the dict-key marker; drop them.
-        loc = tuple(k for k in loc if k not in ("[key]",))
-        path = _loc_to_path(data, loc)
-        kind = error["type"]
-        if kind == "extra_forbidden":
-            parent = _model_at(loc[:-1]) if len(loc) > 1 else Scenario
-            allowed = list(parent.model_fields) if parent is not None else []
-            hint = _suggest(loc[-1], allowed)
-            problems.append(Problem(path, f"unknown field{hint} (allowed: {', '.join(allowed)})"))
-        elif kind == "missing":
-            problems.append(Problem(path, "required field is missing"))
-        else:
-            message = error["msg"].removeprefix("Value error, ")
-            if kind.startswith(("int_", "float_", "greater", "less", "string_")):
-                message = message[0].lower() + message[1:]
-            problems.append(Problem(path, message, error.get("input"), has_value=True))
-    return problems
 
 
 def _reference_problems(s: Scenario) -> list[Problem]:
@@ -625,7 +374,7 @@ def _reference_problems(s: Scenario) -> list[Problem]:
         given = getattr(s, section)
         for key in given:
             if key not in s.actors:
-                out.append(Problem(f"{section}.{key}", f"not an actor{_suggest(key, actors)} "
+                out.append(Problem(f"{section}.{key}", f"not an actor{suggest(key, actors)} "
                                                        f"(actors: {', '.join(actors)})"))
         for key in actors:
             if key not in given:
@@ -639,15 +388,15 @@ def _reference_problems(s: Scenario) -> list[Problem]:
     for g in s.economy.goods:
         if g.exporter not in s.actors:
             out.append(Problem(f"economy.goods[{g.id}].exporter",
-                               f"not an actor{_suggest(g.exporter, actors)}", g.exporter, True))
+                               f"not an actor{suggest(g.exporter, actors)}", g.exporter, True))
     for c in s.economy.sectors:
         if c.actor not in s.actors:
             out.append(Problem(f"economy.sectors[{c.id}].actor",
-                               f"not an actor{_suggest(c.actor, actors)}", c.actor, True))
+                               f"not an actor{suggest(c.actor, actors)}", c.actor, True))
         for good in c.inputs:
             if good not in goods:
                 out.append(Problem(f"economy.sectors[{c.id}].inputs",
-                                   f"unknown good{_suggest(good, goods)}", good, True))
+                                   f"unknown good{suggest(good, goods)}", good, True))
             elif goods[good].exporter == c.actor:
                 out.append(Problem(f"economy.sectors[{c.id}].inputs",
                                    "a sector's inputs must be imported from the other actor",
@@ -660,7 +409,7 @@ def _reference_problems(s: Scenario) -> list[Problem]:
             where = f"actors.{a}.instruments[{inst.id}]"
             for good in inst.goods:
                 if good not in goods:
-                    out.append(Problem(f"{where}.goods", f"unknown good{_suggest(good, goods)}",
+                    out.append(Problem(f"{where}.goods", f"unknown good{suggest(good, goods)}",
                                        good, True))
                 elif goods[good].exporter != a:
                     out.append(Problem(f"{where}.goods", f"the good is not exported by {a}",
@@ -668,7 +417,7 @@ def _reference_problems(s: Scenario) -> list[Problem]:
             for sector in inst.sectors:
                 if sector not in sectors:
                     out.append(Problem(f"{where}.sectors",
-                                       f"unknown sector{_suggest(sector, sectors)}", sector, True))
+                                       f"unknown sector{suggest(sector, sectors)}", sector, True))
                 elif sectors[sector].actor == a:
                     out.append(Problem(f"{where}.sectors", "must be a sector of the partner",
                                        sector, True))
@@ -681,12 +430,12 @@ def _reference_problems(s: Scenario) -> list[Problem]:
         for key, value in params.items():
             where = f"actors.{a}.strategy.{key}"
             if key not in fields:
-                out.append(Problem(where, f"unknown parameter of {cls.name}{_suggest(key, fields)}"
+                out.append(Problem(where, f"unknown parameter of {cls.name}{suggest(key, fields)}"
                                           f" (allowed: {', '.join(fields) or 'none'})"))
                 continue
             try:
                 checked = Probability if key in ("first_move", "p", "forgiveness") or \
-                    key.startswith("p_") else _param()
+                    key.startswith("p_") else parameter()
                 TypeAdapter(checked).validate_python(value)
             except ValidationError as exc:
                 out.append(Problem(where, exc.errors()[0]["msg"], value, True))
@@ -696,13 +445,13 @@ def _reference_problems(s: Scenario) -> list[Problem]:
     for c in s.framework.commitments:
         where = f"framework.commitments[{c.actor}.{c.instrument}]"
         if c.actor not in s.actors:
-            out.append(Problem(f"{where}.actor", f"not an actor{_suggest(c.actor, actors)}",
+            out.append(Problem(f"{where}.actor", f"not an actor{suggest(c.actor, actors)}",
                                c.actor, True))
             continue
         insts = {i.id: i for i in s.actors[c.actor].instruments}
         if c.instrument not in insts:
             out.append(Problem(f"{where}.instrument",
-                               f"not an instrument of {c.actor}{_suggest(c.instrument, insts)}"
+                               f"not an instrument of {c.actor}{suggest(c.instrument, insts)}"
                                f" (instruments: {', '.join(insts)})", c.instrument, True))
             continue
         if (c.actor, c.instrument) in seen:
@@ -724,7 +473,7 @@ def _sample_problems(s: Scenario) -> list[Problem]:
     for path in sample.paths:
         if path not in known:
             out.append(Problem(f"{where}.paths", f"not a numeric parameter"
-                                                 f"{_suggest(path, known)}", path, True))
+                                                 f"{suggest(path, known)}", path, True))
     for i, row in enumerate(sample.rows):
         if len(row) != len(sample.paths):
             out.append(Problem(f"{where}.rows[{i}]", f"has {len(row)} values for "
@@ -732,7 +481,7 @@ def _sample_problems(s: Scenario) -> list[Problem]:
             return out
     for j, path in enumerate(sample.paths):
         base = known.get(path)
-        if _is_distribution(base):
+        if is_distribution(base):
             low, high = base.support()
             column = [row[j] for row in sample.rows]
             if min(column) < low - 1e-9 or max(column) > high + 1e-9:
@@ -773,7 +522,7 @@ def validate_scenario(data: Any, source: str = "<dict>") -> Scenario:
     try:
         scenario = Scenario.model_validate(dict(data))
     except ValidationError as exc:
-        raise ScenarioError(source, _problems_from(exc, data)) from None
+        raise ScenarioError(source, problems_from(exc, data, Scenario)) from None
     problems = _reference_problems(scenario)
     if problems:
         raise ScenarioError(source, problems)
@@ -786,22 +535,7 @@ def _required(cls: type[BaseModel]) -> list[str]:
 
 def json_schema() -> dict[str, Any]:
     """The JSON Schema of scenario files, for editors and validators."""
-    schema = Scenario.model_json_schema()
-    dist_schema = TypeAdapter(Distribution).json_schema(ref_template="#/$defs/{model}")
-    defs = schema.setdefault("$defs", {})
-    defs.update(dist_schema.pop("$defs", {}))
-    defs["Distribution"] = dist_schema
-    schema = _swap_marker(schema)
+    schema = with_distribution_schema(Scenario.model_json_schema())
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "tradesim scenario"
     return schema
-
-
-def _swap_marker(node: Any) -> Any:
-    if isinstance(node, dict):
-        if node.get(_DIST_MARKER):
-            return {"$ref": "#/$defs/Distribution"}
-        return {k: _swap_marker(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_swap_marker(v) for v in node]
-    return node

@@ -30,10 +30,11 @@ Users add their own rules with :func:`register`.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 from typing import Any, ClassVar
 
 import numpy as np
+
+from .errors import suggest
 
 __all__ = [
     "ALIASES",
@@ -227,9 +228,8 @@ def get_strategy(name: str) -> type[Strategy]:
     try:
         return STRATEGIES[name]
     except KeyError:
-        close = [ALIASES[name.lower()]] if name.lower() in ALIASES else \
-            difflib.get_close_matches(name, STRATEGIES, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        # An alias names its strategy exactly, so it is always the suggestion.
+        hint = suggest(ALIASES.get(name.lower(), name), STRATEGIES)
         known = ", ".join(sorted(STRATEGIES))
         raise KeyError(f"unknown strategy {name!r}{hint} (known: {known})") from None
 

@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import difflib
 import hashlib
 import json
 import math
@@ -55,15 +54,16 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator
 
 from . import ensemble, executors
+from .errors import Frozen, Problem, ScenarioError, error_messages, problems_from, suggest
 from .io import merge, read_data
-from .model import MILESTONES, OUTCOMES
+from .paths import set_path, settable_paths
 from .results import QUANTILES
-from .scenario import Problem, Scenario, ScenarioError, validate_scenario
+from .scenario import Scenario, validate_scenario
 from .store import atomic_write, write_text
-from .strategies import STRATEGIES, get_strategy
+from .vocab import MILESTONES, OUTCOMES, quantile_column
 
 __all__ = [
     "EXECUTORS",
@@ -83,12 +83,10 @@ __all__ = [
     "morris_trajectories",
     "read_sweep",
     "run_sweep",
-    "set_path",
-    "settable_paths",
 ]
 
 #: Ways to run the points.
-EXECUTORS = ("serial", "processes", "dask")
+EXECUTORS = executors.KINDS
 #: Formats of the assembled results.
 FORMATS = ("netcdf", "zarr")
 
@@ -96,25 +94,18 @@ POINTS_DIR = "points"
 RESULT_FILES = {"netcdf": "sweep.nc", "zarr": "sweep.zarr"}
 META_FILE = "sweep.json"
 MAX_POINTS = 1_000_000
-STATS = ("mean", *(f"q{round(q * 100):02d}" for q in QUANTILES))
+STATS = ("mean", *(quantile_column(q) for q in QUANTILES))
 # The design sampler draws from its own root, never from a point's or a replication's stream.
 _DESIGN_TAG = 0x5EED_DE51
-# Paths that change the shape of the results (or are not parameters): never swept.
-_FIXED_PATHS = {"name", "description", "start_date", "horizon_weeks"}
-_SKIP_KEYS = {"source", "description", "id", "unit", "exporter", "actor", "instrument"}
 
 
 # ---------------------------------------------------------------------------- schema
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
 Scalar = float | int | str | bool
 
 
-class Linspace(_Frozen):
+class Linspace(Frozen):
     """Evenly spaced grid values: ``num`` values from ``start`` to ``stop`` inclusive."""
 
     start: float
@@ -130,7 +121,7 @@ class Linspace(_Frozen):
         return [float(v) for v in np.linspace(self.start, self.stop, self.num)]
 
 
-class Range(_Frozen):
+class Range(Frozen):
     """A continuous range of a design parameter, sampled uniformly (or log-uniformly)."""
 
     low: float
@@ -143,7 +134,7 @@ class Range(_Frozen):
         return self.low + u * (self.high - self.low)
 
 
-class Choices(_Frozen):
+class Choices(Frozen):
     """A categorical design parameter: each choice equally likely."""
 
     choices: tuple[Scalar, ...] = Field(min_length=1)
@@ -154,7 +145,7 @@ class Choices(_Frozen):
         return np.asarray(self.choices, dtype=object)[codes]
 
 
-class LHSDesign(_Frozen):
+class LHSDesign(Frozen):
     """Latin hypercube of ``points`` points (McKay et al. 1979), scrambled."""
 
     method: Literal["lhs"]
@@ -162,7 +153,7 @@ class LHSDesign(_Frozen):
     optimization: Literal["random-cd", "lloyd"] | None = None
 
 
-class SobolDesign(_Frozen):
+class SobolDesign(Frozen):
     """Saltelli (2010) design for Sobol' indices: ``n (d + 2)`` points, ``n`` a power of 2."""
 
     method: Literal["sobol"]
@@ -178,7 +169,7 @@ class SobolDesign(_Frozen):
         return n
 
 
-class MorrisDesign(_Frozen):
+class MorrisDesign(Frozen):
     """Morris (1991) one-at-a-time trajectories on a ``levels``-level grid."""
 
     method: Literal["morris"]
@@ -194,9 +185,10 @@ class MorrisDesign(_Frozen):
 
 
 Design = Annotated[LHSDesign | SobolDesign | MorrisDesign, Field(discriminator="method")]
+_DESIGNS = {"lhs": LHSDesign, "sobol": SobolDesign, "morris": MorrisDesign}
 
 
-class SweepSpec(_Frozen):
+class SweepSpec(Frozen):
     """The contents of a sweep file, checked for structure (see :func:`read_sweep`)."""
 
     name: str = Field(min_length=1, max_length=100)
@@ -214,99 +206,6 @@ class SweepSpec(_Frozen):
                                    description="Readable names of parameters, by path.")
     series: Literal["all", "none"] | tuple[str, ...] = Field(
         "all", description="Series whose quantiles are kept per point.")
-
-
-# ------------------------------------------------------------------------ path edits
-
-
-def _item_key(item: Mapping[str, Any]) -> str | None:
-    if "id" in item:
-        return str(item["id"])
-    if "actor" in item and "instrument" in item:
-        return f"{item['actor']}.{item['instrument']}"
-    return None
-
-
-def settable_paths(data: Mapping[str, Any]) -> list[str]:
-    """Every path :func:`set_path` accepts in scenario data, in file order."""
-    out: list[str] = []
-
-    def walk(node: Any, prefix: str) -> None:
-        if isinstance(node, Mapping):
-            if "dist" in node:  # a distribution: replace it whole
-                out.append(prefix[:-1])
-                return
-            for key, value in node.items():
-                if key in _SKIP_KEYS:
-                    continue
-                walk(value, f"{prefix}{key}.")
-        elif isinstance(node, list):
-            for item in node:
-                key = _item_key(item) if isinstance(item, Mapping) else None
-                if key is not None:
-                    walk(item, f"{prefix}{key}.")
-        elif isinstance(node, bool | int | float | str) and prefix[:-1] not in _FIXED_PATHS:
-            out.append(prefix[:-1])
-
-    walk(data, "")
-    names = [p for p in out if not p.endswith(".name") or ".strategy." in p]
-    for actor in (data.get("actors") or {}):
-        for strategy in STRATEGIES.values():
-            for field in dataclasses.fields(strategy):
-                path = f"actors.{actor}.strategy.{field.name}"
-                if path not in names:
-                    names.append(path)
-    return names
-
-
-def set_path(data: dict[str, Any], path: str, value: Any,
-             allowed: Sequence[str] | None = None) -> None:
-    """Set ``value`` at a dotted ``path`` in scenario data, in place.
-
-    Mappings are walked by key, lists of items by their ``id`` (commitments by
-    ``<actor>.<instrument>``, two path parts).  Setting
-    ``actors.<actor>.strategy.name`` also drops the old strategy's parameters
-    that the new strategy does not take (set them after the name to keep
-    them).
-
-    Raises
-    ------
-    KeyError
-        For a path that is not in ``allowed`` (default: :func:`settable_paths`),
-        with the closest allowed path.
-    """
-    allowed = settable_paths(data) if allowed is None else allowed
-    if path not in allowed:
-        close = difflib.get_close_matches(path, allowed, n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]!r}?" if close else \
-            " (see Scenario.parameter_paths() for the parameters)"
-        raise KeyError(f"unknown parameter path {path!r}{hint}")
-    parts = path.split(".")
-    node: Any = data
-    i = 0
-    while i < len(parts) - 1:
-        part = parts[i]
-        if isinstance(node, list):
-            for item in node:
-                key = _item_key(item)
-                if key == part:
-                    node, i = item, i + 1
-                    break
-                if key == f"{part}.{parts[i + 1]}":
-                    node, i = item, i + 2
-                    break
-            else:  # pragma: no cover - excluded by the allowed paths
-                raise KeyError(f"unknown parameter path {path!r}")
-        else:
-            node, i = node.setdefault(part, {}), i + 1
-    last = parts[-1]
-    if isinstance(value, np.generic):
-        value = value.item()
-    node[last] = value
-    if last == "name" and parts[-2] == "strategy" and value in STRATEGIES:
-        fields = {f.name for f in dataclasses.fields(get_strategy(value))}
-        for key in [k for k in node if k not in fields and k not in ("name", "source")]:
-            del node[key]
 
 
 # ------------------------------------------------------------------------ the sweep
@@ -471,7 +370,8 @@ def read_sweep(source: str | Path | Mapping[str, Any], *, base_dir: str | Path |
     try:
         spec = SweepSpec.model_validate(dict(data))
     except ValidationError as exc:
-        raise ScenarioError(name, _problems(exc)) from None
+        raise ScenarioError(name, problems_from(exc, data, SweepSpec, tags=_DESIGNS,
+                                                lower_all=True)) from None
 
     base_path = folder / spec.base
     try:
@@ -495,8 +395,7 @@ def read_sweep(source: str | Path | Mapping[str, Any], *, base_dir: str | Path |
             return False
         seen[path] = where
         if path not in allowed:
-            close = difflib.get_close_matches(path, allowed, n=1, cutoff=0.6)
-            hint = f"; did you mean {close[0]!r}?" if close else \
+            hint = suggest(path, allowed) or \
                 " (see Scenario.parameter_paths() or `tradesim schema`)"
             problems.append(Problem(where, f"unknown parameter path{hint}"))
             return False
@@ -517,8 +416,8 @@ def read_sweep(source: str | Path | Mapping[str, Any], *, base_dir: str | Path |
             try:
                 return Linspace.model_validate(dict(raw)).values()
             except (ValidationError, ValueError) as exc:
-                message = "; ".join(_problem_text(exc)) if isinstance(exc, ValidationError) \
-                    else str(exc)
+                message = "; ".join(error_messages(exc, tags=_DESIGNS)) \
+                    if isinstance(exc, ValidationError) else str(exc)
                 problems.append(Problem(where, f"expected a list of values or "
                                                f"{{start, stop, num[, log]}}: {message}"))
                 return None
@@ -615,7 +514,7 @@ def read_sweep(source: str | Path | Mapping[str, Any], *, base_dir: str | Path |
         known = _series_names(base_scenario)
         bad = [s for s in spec.series if s not in known]
         if bad:
-            raise ScenarioError(name, [Problem("series", f"unknown series{_hint(bad[0], known)}",
+            raise ScenarioError(name, [Problem("series", f"unknown series{suggest(bad[0], known)}",
                                                bad[0], True)])
     sweep = Sweep(spec=spec, source=name, text=text, base=base, kind=kind, axes=tuple(axes),
                   paths=paths, values=values, unit=unit)
@@ -635,10 +534,6 @@ def read_sweep(source: str | Path | Mapping[str, Any], *, base_dir: str | Path |
     return sweep
 
 
-def _hint(word: str, options: Sequence[str]) -> str:
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
-
 
 def _array(values: Sequence[Any]) -> np.ndarray:
     if all(isinstance(v, int | float | np.number) and not isinstance(v, bool) for v in values):
@@ -653,14 +548,14 @@ def _parse_range(where: str, raw: Any, problems: list[Problem]) -> Range | Choic
         try:
             return Choices.model_validate(dict(raw))
         except ValidationError as exc:
-            problems.append(Problem(where, "; ".join(_problem_text(exc))))
+            problems.append(Problem(where, "; ".join(error_messages(exc, tags=_DESIGNS))))
             return None
     if isinstance(raw, Mapping):
         try:
             rng = Range.model_validate(dict(raw))
         except ValidationError as exc:
             problems.append(Problem(where, "expected {low, high[, log]} or {choices: [...]}: "
-                                    + "; ".join(_problem_text(exc))))
+                                    + "; ".join(error_messages(exc, tags=_DESIGNS))))
             return None
         if not rng.low < rng.high:
             problems.append(Problem(where, "low must be less than high", dict(raw), True))
@@ -671,44 +566,6 @@ def _parse_range(where: str, raw: Any, problems: list[Problem]) -> Range | Choic
         return rng
     problems.append(Problem(where, "expected {low, high[, log]} or {choices: [...]}", raw, True))
     return None
-
-
-def _problem_text(exc: ValidationError) -> list[str]:
-    out = []
-    for error in exc.errors():
-        loc = ".".join(str(k) for k in error["loc"] if not _is_tag(k))
-        msg = error["msg"].removeprefix("Value error, ")
-        out.append(f"{loc}: {msg}" if loc else msg)
-    return out
-
-
-def _is_tag(key: Any) -> bool:
-    return isinstance(key, str) and ("[" in key or key in ("lhs", "sobol", "morris"))
-
-
-def _problems(exc: ValidationError) -> list[Problem]:
-    problems = []
-    for error in exc.errors():
-        loc = [k for k in error["loc"] if not _is_tag(k)]
-        path = ".".join(str(k) for k in loc)
-        kind = error["type"]
-        if kind == "extra_forbidden":
-            parent: Any = SweepSpec
-            if loc and loc[0] == "design":
-                parent = {"lhs": LHSDesign, "sobol": SobolDesign, "morris": MorrisDesign}.get(
-                    error["loc"][1], SweepSpec)
-            allowed = list(parent.model_fields)
-            problems.append(Problem(path, f"unknown field{_hint(str(loc[-1]), allowed)} "
-                                          f"(allowed: {', '.join(allowed)})"))
-        elif kind == "missing":
-            problems.append(Problem(path, "required field is missing"))
-        elif kind == "union_tag_invalid":
-            problems.append(Problem(path, "unknown design method (known: lhs, sobol, morris)",
-                                    error.get("input"), True))
-        else:
-            msg = error["msg"].removeprefix("Value error, ")
-            problems.append(Problem(path, msg[0].lower() + msg[1:], error.get("input"), True))
-    return problems
 
 
 def _design_unit(design: Any, d: int, rng: np.random.Generator) -> np.ndarray:
@@ -1063,9 +920,6 @@ def run_sweep(
     >>> ds["probability"].sizes["monitoring.us.noise_sd"]
     2
     """
-    if executor not in EXECUTORS:
-        raise ValueError(f"unknown executor {executor!r}{_hint(executor, EXECUTORS)} "
-                         f"(known: {', '.join(EXECUTORS)})")
     if format not in FORMATS:
         raise ValueError(f"unknown format {format!r} (known: {', '.join(FORMATS)})")
     executors.check(executor, scheduler)

@@ -108,7 +108,3 @@ __all__ = [
     "transition_matrix",
     "transition_matrix_from_vectors",
 ]
-
-# Deprecated private spelling, kept only because tradesim.plots still calls
-# ``game._resolve``; new code uses resolve_strategy.
-_resolve = resolve_strategy

@@ -1,0 +1,185 @@
+"""The project's vocabulary: phases, outcomes, milestones, actions, series and statistics.
+
+Every name that the model writes and the results, plots, sweeps, history
+and reports read is defined here once.  Codes are small integers stored in
+arrays over replications; names are what files and tables show.
+
+Phases
+------
+:data:`PHASES` are the states of the framework, per replication and week,
+with integer codes :data:`PRINCIPLE` (agreed in principle, awaiting
+approval), :data:`IMPLEMENTATION`, :data:`COMPLIANCE`, :data:`BREAKDOWN` and
+:data:`REJECTED` (``PHASES[code]`` is the name).
+
+Outcomes and milestones
+-----------------------
+:data:`OUTCOMES` are the final outcome classes, mutually exclusive.
+:data:`MILESTONES` are the events recorded as the week first reached: the
+lifecycle, then the first :data:`MAX_EVENTS` breakdowns and truces
+(``breakdown_1``, ``truce_1``, ``breakdown_2``...).
+
+Actions
+-------
+A government's action each week is :data:`RETALIATE` (-1), :data:`HOLD` (0)
+or :data:`EASE` (1), as ``numpy.int8``; :data:`ACTION_NAMES` maps codes to
+names and :data:`ACTION_CODES` names to codes.
+
+Series
+------
+The weekly series a model records are named ``<kind>.<parts>``:
+
+=============  =====================================  ==========================
+kind           name                                   value
+=============  =====================================  ==========================
+``level``      ``<actor>.<instrument>`` (no prefix)   restriction level, [0, 1]
+``perceived``  ``perceived.<actor>.<instrument>``     level as the partner sees it
+``supply``     ``supply.<good>``                      supply-flow index, 1 = 2024
+``halted``     ``halted.<sector>``                    share of firms halted
+``pressure``   ``pressure.<actor>``                   industry pressure, [0, 1]
+=============  =====================================  ==========================
+
+Build names with :func:`series_name`, read them with :func:`parse_series`
+and pick one kind with :func:`series_keys`; never by string prefixes.
+
+Statistics
+----------
+A quantile ``q`` of a series is the column :func:`quantile_column` names,
+``q05`` for 0.05, ``q50`` for the median.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+
+__all__ = [
+    "ACTION_CODES",
+    "ACTION_NAMES",
+    "BREAKDOWN",
+    "COMPLIANCE",
+    "EASE",
+    "HOLD",
+    "IMPLEMENTATION",
+    "MAX_EVENTS",
+    "MILESTONES",
+    "OUTCOMES",
+    "PHASES",
+    "PRINCIPLE",
+    "REJECTED",
+    "RETALIATE",
+    "SERIES_KINDS",
+    "parse_series",
+    "quantile_column",
+    "series_keys",
+    "series_name",
+]
+
+#: Phase of the framework, per replication and week.
+PHASES = ("principle", "implementation", "compliance", "breakdown", "rejected")
+PRINCIPLE, IMPLEMENTATION, COMPLIANCE, BREAKDOWN, REJECTED = range(5)
+
+#: Final outcome classes (mutually exclusive; they sum to 1).
+OUTCOMES = ("pending", "rejected", "holding", "breakdown", "renewed_truce")
+
+#: Breakdowns and truces recorded by week, per replication.
+MAX_EVENTS = 3
+
+#: Milestones, each the week it was first reached (-1: not reached by the horizon).
+MILESTONES = (
+    "approved", "rejected", "implemented", "first_escalation",
+    *(f"{kind}_{k}" for k in range(1, MAX_EVENTS + 1) for kind in ("breakdown", "truce")),
+)
+
+#: Action codes, per replication and week.
+RETALIATE, HOLD, EASE = np.int8(-1), np.int8(0), np.int8(1)
+#: Action names by code.
+ACTION_NAMES = {-1: "retaliate", 0: "hold", 1: "ease"}
+#: Action codes by name.
+ACTION_CODES = {"ease": EASE, "hold": HOLD, "retaliate": RETALIATE}
+
+#: Kinds of weekly series, in the order a model records them.
+SERIES_KINDS = ("level", "perceived", "supply", "halted", "pressure")
+_PARTS = {"level": 2, "perceived": 2, "supply": 1, "halted": 1, "pressure": 1}
+_PREFIXED = SERIES_KINDS[1:]
+
+
+def series_name(kind: str, *parts: str) -> str:
+    """The name of a weekly series.
+
+    Parameters
+    ----------
+    kind : str
+        One of :data:`SERIES_KINDS`.
+    *parts : str
+        Actor and instrument ids (``level``, ``perceived``), a good id
+        (``supply``), a sector id (``halted``) or an actor id (``pressure``).
+        An ``"<actor>.<instrument>"`` may be given as one part.
+
+    Examples
+    --------
+    >>> series_name("supply", "magnets")
+    'supply.magnets'
+    >>> series_name("level", "china", "magnets")
+    'china.magnets'
+    >>> series_name("perceived", "china.magnets")
+    'perceived.china.magnets'
+    """
+    if kind not in _PARTS:
+        raise ValueError(f"unknown series kind {kind!r} (kinds: {', '.join(SERIES_KINDS)})")
+    key = ".".join(parts)
+    if key.count(".") + 1 != _PARTS[kind] or not all(parts):
+        raise ValueError(f"a {kind} series needs {_PARTS[kind]} id(s), got {parts!r}")
+    return key if kind == "level" else f"{kind}.{key}"
+
+
+def parse_series(name: str) -> tuple[str, tuple[str, ...]]:
+    """Split a series name into its kind and parts: the inverse of :func:`series_name`.
+
+    A name without a known kind prefix is a ``level`` series.
+
+    Examples
+    --------
+    >>> parse_series("perceived.us.chips")
+    ('perceived', ('us', 'chips'))
+    >>> parse_series("us.chips")
+    ('level', ('us', 'chips'))
+    """
+    head, _, rest = name.partition(".")
+    if head in _PREFIXED and rest:
+        return head, tuple(rest.split("."))
+    return "level", tuple(name.split("."))
+
+
+def series_keys(names: Iterable[str], kind: str) -> list[str]:
+    """The ids of the series of one kind among ``names``, in order.
+
+    The id is the name without its kind: ``"<actor>.<instrument>"`` for
+    ``level`` and ``perceived``, the good, sector or actor id otherwise.
+
+    Examples
+    --------
+    >>> series_keys(["us.chips", "perceived.us.chips", "supply.magnets"], "supply")
+    ['magnets']
+    >>> series_keys(["us.chips", "perceived.us.chips", "supply.magnets"], "level")
+    ['us.chips']
+    """
+    if kind not in _PARTS:
+        raise ValueError(f"unknown series kind {kind!r} (kinds: {', '.join(SERIES_KINDS)})")
+    out = []
+    for name in names:
+        found, parts = parse_series(name)
+        if found == kind:
+            out.append(".".join(parts))
+    return out
+
+
+def quantile_column(q: float) -> str:
+    """The column name of quantile ``q`` of a series: ``q05``, ``q50``, ``q95``...
+
+    Examples
+    --------
+    >>> [quantile_column(q) for q in (0.05, 0.5, 0.95)]
+    ['q05', 'q50', 'q95']
+    """
+    return f"q{round(q * 100):02d}"
