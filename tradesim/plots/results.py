@@ -14,7 +14,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..model import MILESTONES, OUTCOMES, PHASES
+from ..vocab import (
+    MILESTONES,
+    OUTCOMES,
+    PHASES,
+    parse_series,
+    quantile_column,
+    series_name,
+)
 from .style import (
     COLUMN_WIDTH,
     MILESTONE_LABELS,
@@ -112,7 +119,7 @@ def fan_chart(
     dates = results.dates.to_pydatetime()
 
     def column(q: float) -> np.ndarray:
-        return frame[f"q{round(q * 100):02d}"].to_numpy()
+        return frame[quantile_column(q)].to_numpy()
 
     for i, (low, high) in enumerate(bands):
         share = round((high - low) * 100)
@@ -132,7 +139,7 @@ def fan_chart(
     ax.set_title(default_title if title is None else title)
     ax.set_ylabel(ylabel)
     ax.set_xlabel("Date")
-    if series.startswith("halted."):
+    if parse_series(series)[0] == "halted":
         percent_axis(ax)
     ax.set_ylim(-0.02, 1.05)
     ax.set_xlim(dates[0], dates[-1])
@@ -408,9 +415,10 @@ def supply_chain_impact(results: Results, *, fig: Figure | None = None) -> Figur
         supply_ax, halted_ax = axes[row]
         goods = [g.id for g in scenario.economy.goods if g.exporter != actor]
         for j, good in enumerate(goods):
-            frame = summary.series[f"supply.{good}"]
+            frame = summary.series[series_name("supply", good)]
             color = PALETTE[j % len(PALETTE)]
-            supply_ax.fill_between(dates, frame["q25"], frame["q75"], color=color, alpha=0.15,
+            supply_ax.fill_between(dates, frame[quantile_column(0.25)],
+                                   frame[quantile_column(0.75)], color=color, alpha=0.15,
                                    linewidth=0)
             supply_ax.plot(dates, frame["mean"], color=color, label=title_words(good))
         supply_ax.set_title(f"Supply to {name} (mean; band: middle 50% of runs)")
@@ -418,7 +426,7 @@ def supply_chain_impact(results: Results, *, fig: Figure | None = None) -> Figur
         supply_ax.set_ylim(-0.02, 1.05)
         sectors = [s.id for s in scenario.economy.sectors if s.actor == actor]
         for j, sector in enumerate(sectors):
-            frame = summary.series[f"halted.{sector}"]
+            frame = summary.series[series_name("halted", sector)]
             halted_ax.plot(dates, frame["mean"], color=PALETTE[j % len(PALETTE)],
                            label=title_words(sector))
         halted_ax.set_title(f"{name} firms halted (mean over runs)")

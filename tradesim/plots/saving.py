@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import matplotlib
 from matplotlib.figure import Figure
 
+from ..vocab import series_name
 from .results import (
     fan_chart,
     fan_chart_grid,
@@ -85,7 +86,7 @@ def key_supply_series(results: Results) -> str | None:
             negotiable = not (isinstance(instrument.floor, float) and instrument.floor >= 1.0)
             for good in instrument.goods:
                 if negotiable and (best is None or impact > best[0]):
-                    best = (impact, f"supply.{good}")
+                    best = (impact, series_name("supply", good))
     return best[1] if best and best[1] in results.series_names else None
 
 

@@ -39,6 +39,8 @@ from cycler import cycler
 from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter, PercentFormatter
 
+from ..vocab import parse_series
+
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
@@ -394,7 +396,8 @@ def series_label(results: Results, name: str) -> tuple[str, str]:
     (title, ylabel) : tuple of str
     """
     scenario = results.scenario
-    kind, _, rest = name.partition(".")
+    kind, parts = parse_series(name)
+    rest = ".".join(parts)
     actors = scenario.actors
     words, short = title_words, short_actor_name
     if kind == "supply":
@@ -410,11 +413,11 @@ def series_label(results: Results, name: str) -> tuple[str, str]:
         return (f"Industry pressure on {short(actors[rest].name)}",
                 "Industry pressure (0 to 1)")
     if kind == "perceived":
-        actor, _, instrument = rest.partition(".")
+        actor, instrument = parts
         return (f"{words(instrument)} ({short(actors[actor].name)}), as the partner sees it",
                 "Perceived restriction (1 = stopped)")
-    if kind in actors:
-        return (f"{words(rest)} ({short(actors[kind].name)})",
+    if kind == "level" and parts[0] in actors:
+        return (f"{words(parts[1])} ({short(actors[parts[0]].name)})",
                 "Restriction level (1 = stopped)")
     raise KeyError(f"unknown series {name!r}")
 
