@@ -305,14 +305,17 @@ def draw_charts(data: Mapping[str, pd.DataFrame], start_date: Any = None) -> Any
         # Legends under the panels, where they hide no line.
         below = {"fontsize": 6.5, "ncols": 2, "loc": "upper center",
                  "bbox_to_anchor": (0.5, -0.2), "frameon": False}
-        levels = data["levels"]
         styles = ["-", "--", ":", "-."]
-        for k, name in enumerate(levels.columns):
-            ax_levels.plot(x_of(levels), levels[name], color=PALETTE[k % 6],
-                           linestyle=styles[(k // 6) % 4], linewidth=1.3, label=name)
-        ax_levels.set_title("Restriction levels (median run)")
-        ax_levels.set_ylim(-0.02, 1.05)
-        ax_levels.legend(**below)
+
+        def lines(ax: Any, frame: pd.DataFrame, title: str) -> None:
+            for k, name in enumerate(frame.columns):
+                ax.plot(x_of(frame), frame[name], color=PALETTE[k % 6],
+                        linestyle=styles[(k // 6) % 4], linewidth=1.3, label=name)
+            ax.set_title(title)
+            ax.set_ylim(-0.02, 1.05)
+            ax.legend(**below)
+
+        lines(ax_levels, data["levels"], "Restriction levels (median run)")
 
         phases = data["phases"]
         x = x_of(phases)
@@ -323,13 +326,7 @@ def draw_charts(data: Mapping[str, pd.DataFrame], start_date: Any = None) -> Any
         ax_phases.set_ylim(0, 1)
         ax_phases.legend(**below)
 
-        supply = data["supply"]
-        for k, name in enumerate(supply.columns):
-            ax_supply.plot(x_of(supply), supply[name], color=PALETTE[k % 6],
-                           linestyle=styles[(k // 6) % 4], linewidth=1.3, label=name)
-        ax_supply.set_title("Supply-flow index (mean, 1 = 2024)")
-        ax_supply.set_ylim(-0.02, 1.05)
-        ax_supply.legend(**below)
+        lines(ax_supply, data["supply"], "Supply-flow index (mean, 1 = 2024)")
         for ax in (ax_levels, ax_phases, ax_supply):
             ax.set_xlabel("Date" if start_date is not None else "Week")
         if start_date is not None:
