@@ -85,3 +85,32 @@ def test_exact_prints_the_table():
     assert result.returncode == 0
     assert "stationary distribution" in result.stdout
     assert "0.25" in result.stdout  # TFT v TFT under noise: a quarter in each state
+
+
+def test_cli_report(tmp_path, capsys):
+    variant = tmp_path / "variant.yaml"
+    variant.write_text(f"extends: {LONDON}\nname: variant\nhorizon_weeks: 30\n"
+                       "economy: {truce_hazard: 0.02}\n", encoding="utf-8")
+    base = tmp_path / "base.yaml"
+    base.write_text(f"extends: {LONDON}\nhorizon_weeks: 30\n", encoding="utf-8")
+    out = tmp_path / "report"
+    code = main(["report", str(base), "--out", str(out), "--runs", "150", "--seed", "5",
+                 "--compare", str(variant)])
+    printed = capsys.readouterr().out
+    assert code == 0
+    assert "london-2025: 150 runs, seed 5" in printed and "variant: 150 runs, seed 5" in printed
+    assert (out / "report.html").is_file() and (out / "report.pdf").is_file()
+    assert (out / "figures" / "compare_outcomes.png").is_file()
+    # The fact sheet was not beside tmp_path's folder: sources by id only, said so.
+    assert "facts:" in printed
+
+
+def test_cli_report_bad_input(tmp_path, capsys):
+    code = main(["report", LONDON, "--out", str(tmp_path / "r"),
+                 "--compare", str(tmp_path / "missing.yaml")])
+    assert code == 2
+    assert "missing.yaml" in capsys.readouterr().err
+    assert not (tmp_path / "r").exists()  # nothing ran, nothing written
+    with pytest.raises(SystemExit) as exit_info:
+        main(["report", LONDON, "--out", str(tmp_path), "--runs", "0"])
+    assert exit_info.value.code == 2
