@@ -11,7 +11,7 @@ import pytest
 
 from tradesim import OUTCOMES, discovery
 from tradesim import sensitivity as sa
-from tradesim.sweep import _assemble, read_sweep, run_sweep
+from tradesim.sweep import assemble, read_sweep, run_sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 LONDON = str(ROOT / "scenarios" / "london-2025.yaml")
@@ -39,7 +39,7 @@ def synthetic(sweep, f) -> object:
                       "ci95_low": probability, "ci95_high": probability,
                       "median_week": np.full(10, np.nan), "milestone_cdf": np.zeros((5, 10)),
                       "series_stats": np.zeros((0, 5, 6))}
-    return _assemble(sweep, results)
+    return assemble(sweep, results)
 
 
 def test_sobol_indices_of_an_additive_function_match_the_analytic_values():
