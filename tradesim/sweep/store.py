@@ -245,6 +245,15 @@ def load_sweep(directory: str | Path) -> Any:
     unfinished one is assembled from its finished points, the others NaN
     (see the ``finished`` variable).
 
+    Parameters
+    ----------
+    directory : str or Path
+        The sweep's output folder.
+
+    Returns
+    -------
+    xarray.Dataset
+
     Raises
     ------
     ScenarioError
@@ -275,7 +284,23 @@ def load_sweep(directory: str | Path) -> Any:
 def load_points(directory: str | Path, sweep: Sweep | str | Path) -> Any:
     """Assemble the finished points in ``directory`` of an unfinished sweep.
 
-    Points not yet finished are NaN (``finished`` is False there).
+    Parameters
+    ----------
+    directory : str or Path
+        The sweep's output folder.
+    sweep : Sweep, str or Path
+        The sweep (see :func:`tradesim.sweep.read_sweep`) or its sweep file.
+
+    Returns
+    -------
+    xarray.Dataset
+        The layout of :func:`tradesim.sweep.run_sweep`'s results; points not yet
+        finished are NaN (``finished`` is False there).
+
+    Raises
+    ------
+    ScenarioError
+        If the folder holds points of another sweep.
     """
     if not isinstance(sweep, Sweep):
         sweep = read_sweep(sweep)
