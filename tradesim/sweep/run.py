@@ -40,6 +40,17 @@ def compute_point(scenario: Scenario, runs: int, seed: np.random.SeedSequence,
                   series: Any = "all") -> dict[str, np.ndarray]:
     """Run one point and reduce it to its summary arrays (the task a worker runs).
 
+    Parameters
+    ----------
+    scenario : Scenario
+        The point's scenario (:meth:`Sweep.scenario`).
+    runs : int
+        Replications.
+    seed : numpy.random.SeedSequence
+        The point's seed (:meth:`Sweep.seed`); replication ``r`` uses its child ``r``.
+    series : {"all", "none"} or sequence of str
+        The weekly series whose mean and quantiles are kept.
+
     Returns
     -------
     dict
