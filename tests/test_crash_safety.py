@@ -191,8 +191,8 @@ def test_kill_in_the_middle_of_writing_never_leaves_torn_results(tmp_path, targe
 
 
 def test_a_sweep_killed_while_writing_a_point_resumes_identically(tmp_path, capsys):
-    # tests/test_sweep.py kills a sweep between points; this kills it in the middle of
-    # writing one, with the point's temporary file half written.
+    # tests/sweep/test_sweep_store.py kills a sweep between points; this kills it in the
+    # middle of writing one, with the point's temporary file half written.
     path = tmp_path / "mid.yaml"
     path.write_text(f"name: mid\nbase: {LONDON}\nscenario: {{horizon_weeks: 12}}\n"
                     "runs: 40\nseed: 5\ngrid:\n  monitoring.us.noise_sd: [0.02, 0.1, 0.2, 0.3]\n")

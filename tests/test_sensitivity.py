@@ -9,43 +9,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tradesim import OUTCOMES, discovery
+from tradesim import discovery
 from tradesim import sensitivity as sa
-from tradesim.sweep import _assemble, read_sweep, run_sweep
+from tradesim.sweep import read_sweep, run_sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 LONDON = str(ROOT / "scenarios" / "london-2025.yaml")
-PARAMS = {"monitoring.us.noise_sd": {"low": 0.0, "high": 1.0},
-          "monitoring.us.tolerance": {"low": 0.0, "high": 1.0},
-          "approval.us.weekly_hazard": {"low": 0.0, "high": 1.0}}
 
 
-def sweep_of(design: dict, **extra):
-    return read_sweep({"name": "t", "base": LONDON, "scenario": {"horizon_weeks": 4},
-                       "runs": 10, "seed": 5, "design": design, "parameters": PARAMS,
-                       "series": "none", **extra})
-
-
-def synthetic(sweep, f) -> object:
-    """The sweep's Dataset with breakdown probability f(x1, x2, x3) at each point."""
-    x = np.column_stack([sweep.values[p] for p in PARAMS])
-    y = f(*x.T)
-    k = list(OUTCOMES).index("breakdown")
-    results = {}
-    for i in range(sweep.n_points):
-        probability = np.zeros(len(OUTCOMES))
-        probability[k] = y[i]
-        results[i] = {"probability": probability, "count": np.zeros(len(OUTCOMES), int),
-                      "ci95_low": probability, "ci95_high": probability,
-                      "median_week": np.full(10, np.nan), "milestone_cdf": np.zeros((5, 10)),
-                      "series_stats": np.zeros((0, 5, 6))}
-    return _assemble(sweep, results)
-
-
-def test_sobol_indices_of_an_additive_function_match_the_analytic_values():
+def test_sobol_indices_of_an_additive_function_match_the_analytic_values(synthetic_sweep):
     # y = 0.8 x1 + 0.2 x2 with x uniform: S1 = ST = (0.64, 0.04, 0) / 0.68.
-    sweep = sweep_of({"method": "sobol", "n": 512})
-    ds = synthetic(sweep, lambda a, b, c: (0.8 * a + 0.2 * b) / 1.0)
+    ds = synthetic_sweep({"method": "sobol", "n": 512}, lambda a, b, c: (0.8 * a + 0.2 * b) / 1.0)
     table = sa.sobol(ds, ["breakdown"], n_resamples=200, seed=1).loc["breakdown"]
     expected = np.array([0.64, 0.04, 0.0]) / 0.68
     assert np.allclose(table["S1"], expected, atol=0.05)
@@ -57,27 +31,27 @@ def test_sobol_indices_of_an_additive_function_match_the_analytic_values():
     pd.testing.assert_frame_equal(again.loc["breakdown"], table)
 
 
-def test_sobol_sees_interactions_in_total_but_not_first_order_indices():
+def test_sobol_sees_interactions_in_total_but_not_first_order_indices(synthetic_sweep):
     # y = x1 * x3 style interaction (centred): first order ~0, total > 0.
-    sweep = sweep_of({"method": "sobol", "n": 1024})
-    ds = synthetic(sweep, lambda a, b, c: 0.5 + (a - 0.5) * (c - 0.5))
+    ds = synthetic_sweep({"method": "sobol", "n": 1024},
+                         lambda a, b, c: 0.5 + (a - 0.5) * (c - 0.5))
     table = sa.sobol(ds, ["breakdown"], n_resamples=50).loc["breakdown"]
     assert abs(table.loc["monitoring.us.noise_sd", "S1"]) < 0.1
     assert table.loc["monitoring.us.noise_sd", "ST"] > 0.3
     assert table.loc["monitoring.us.tolerance", "ST"] < 0.05
 
 
-def test_morris_effects_of_a_linear_function_are_its_slopes():
-    sweep = sweep_of({"method": "morris", "trajectories": 12, "levels": 4})
-    ds = synthetic(sweep, lambda a, b, c: 0.2 + 0.5 * a - 0.1 * c)
+def test_morris_effects_of_a_linear_function_are_its_slopes(synthetic_sweep):
+    ds = synthetic_sweep({"method": "morris", "trajectories": 12, "levels": 4},
+                         lambda a, b, c: 0.2 + 0.5 * a - 0.1 * c)
     table = sa.morris(ds, ["breakdown"]).loc["breakdown"]
     assert np.allclose(table["mu"], [0.5, 0.0, -0.1])
     assert np.allclose(table["mu_star"], [0.5, 0.0, 0.1])
     assert np.allclose(table["sigma"], 0.0, atol=1e-12)
 
 
-def test_sensitivity_needs_the_matching_design():
-    ds = synthetic(sweep_of({"method": "lhs", "points": 8}), lambda a, b, c: a)
+def test_sensitivity_needs_the_matching_design(synthetic_sweep):
+    ds = synthetic_sweep({"method": "lhs", "points": 8}, lambda a, b, c: a)
     with pytest.raises(ValueError, match="design method 'sobol'"):
         sa.sobol(ds)
     with pytest.raises(ValueError, match="design method 'morris'"):
@@ -86,10 +60,10 @@ def test_sensitivity_needs_the_matching_design():
         sa.sweep_output(ds, "collapse")
 
 
-def test_prim_rule_reads_like_a_sentence_with_labels():
-    sweep = sweep_of({"method": "lhs", "points": 200},
-                     labels={"monitoring.us.noise_sd": "US monitoring noise"})
-    ds = synthetic(sweep, lambda a, b, c: np.where((a > 0.6) & (b < 0.5), 0.8, 0.05))
+def test_prim_rule_reads_like_a_sentence_with_labels(synthetic_sweep):
+    ds = synthetic_sweep({"method": "lhs", "points": 200},
+                         lambda a, b, c: np.where((a > 0.6) & (b < 0.5), 0.8, 0.05),
+                         labels={"monitoring.us.noise_sd": "US monitoring noise"})
     result = discovery.prim(ds, "breakdown")
     rule = result.rule()
     assert rule.startswith("breakdown in 80% of runs when ")
@@ -118,28 +92,3 @@ def test_sobol_and_prim_come_out_of_a_real_sweep():
     assert result.rule().startswith("breakdown in ")
     frame = sa.point_table(ds)
     assert len(frame) == 32 and "median_week:approved" in frame.columns
-
-
-def test_sweep_figures_are_drawn_with_labelled_axes():
-    from tradesim.plots import sweep as plots_sweep
-
-    grid = run_sweep(read_sweep({"name": "g", "base": LONDON, "scenario": {"horizon_weeks": 4},
-                                 "runs": 10, "seed": 1, "series": "none",
-                                 "grid": {"monitoring.us.noise_sd": [0.1, 0.3],
-                                          "actors.us.strategy.name": ["tit_for_tat",
-                                                                      "grim_trigger"]},
-                                 "labels": {"monitoring.us.noise_sd": "US noise"}}),
-                     executor="serial", progress=False)
-    fig = plots_sweep.sweep_heatmap(grid, "holding")
-    assert fig.axes[0].get_xlabel() == "US noise"
-    fig = plots_sweep.sweep_lines(grid, "holding")
-    assert "share of runs" in fig.axes[0].get_ylabel()
-    design = synthetic(sweep_of({"method": "sobol", "n": 8}), lambda a, b, c: a * 0.5)
-    fig = plots_sweep.sobol_bars(sa.sobol(design, ["breakdown"], n_resamples=20))
-    assert "Sobol" in fig.axes[0].get_xlabel()
-    lhs = synthetic(sweep_of({"method": "lhs", "points": 50}), lambda a, b, c: (a > 0.5) * 0.9)
-    result = discovery.prim(lhs)
-    assert plots_sweep.prim_tradeoff(result).axes[0].get_xlabel().startswith("coverage")
-    assert plots_sweep.prim_box(result, lhs).axes[0].get_yticklabels()
-    with pytest.raises(ValueError, match="grid sweep"):
-        plots_sweep.sweep_heatmap(lhs)

@@ -1,7 +1,7 @@
-"""Tests of tradesim.plots.sweep: figures of a grid sweep and of Sobol' indices.
+"""Tests of tradesim.plots.sweep: figures of a grid sweep, of Sobol' indices and of PRIM.
 
-Figures of designs and PRIM boxes are drawn in tests/test_sensitivity.py, next to the
-synthetic designs they need.
+Designs are synthetic (the ``synthetic_sweep`` fixture of tests/conftest.py): assembled
+with a known breakdown probability at each point, never run.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from tradesim import plots
+from tradesim import discovery, plots
+from tradesim import sensitivity as sa
 from tradesim.sweep import read_sweep, run_sweep
 
 LONDON = str(Path(__file__).resolve().parents[2] / "scenarios" / "london-2025.yaml")
@@ -69,3 +70,21 @@ def test_sobol_bars():
     assert [t.get_text() for t in ax.get_legend().texts] == ["first order", "total"]
     assert [round(p.get_width(), 9) for p in ax.patches] == [0.5, 0.1, 0.6, 0.2]
     assert ax.get_title(loc="left") == "Sensitivity of breakdown"
+
+
+def test_sweep_figures_are_drawn_with_labelled_axes(grid, synthetic_sweep):
+    from tradesim.plots import sweep as plots_sweep
+
+    fig = plots_sweep.sweep_heatmap(grid, "holding")
+    assert fig.axes[0].get_xlabel() == "US noise"
+    fig = plots_sweep.sweep_lines(grid, "holding")
+    assert "share of runs" in fig.axes[0].get_ylabel()
+    design = synthetic_sweep({"method": "sobol", "n": 8}, lambda a, b, c: a * 0.5)
+    fig = plots_sweep.sobol_bars(sa.sobol(design, ["breakdown"], n_resamples=20))
+    assert "Sobol" in fig.axes[0].get_xlabel()
+    lhs = synthetic_sweep({"method": "lhs", "points": 50}, lambda a, b, c: (a > 0.5) * 0.9)
+    result = discovery.prim(lhs)
+    assert plots_sweep.prim_tradeoff(result).axes[0].get_xlabel().startswith("coverage")
+    assert plots_sweep.prim_box(result, lhs).axes[0].get_yticklabels()
+    with pytest.raises(ValueError, match="grid sweep"):
+        plots_sweep.sweep_heatmap(lhs)
