@@ -5,11 +5,11 @@ from __future__ import annotations
 import pydantic
 import pytest
 
-from tradesim import errors, scenario, sweep
+from tradesim import errors, scenario
 from tradesim.errors import Frozen, Problem, ScenarioError, problems_from, suggest
 from tradesim.history import EventLog, validate_events
 from tradesim.strategies import get_strategy
-from tradesim.sweep import SweepSpec
+from tradesim.sweep import SweepSpec, spec
 
 
 def test_problem_and_error_are_shared_with_scenario():
@@ -93,17 +93,17 @@ def test_translator_on_a_scenario_keeps_the_value_and_lowers_number_messages(lon
 def test_translator_on_a_sweep_follows_discriminated_unions():
     base = {"name": "s", "base": "x.yaml", "runs": 1, "seed": 1}
     out = _problems(SweepSpec, {**base, "design": {"method": "sobol", "n": 4, "m": 1}},
-                    tags=sweep._DESIGNS, lower_all=True)
+                    tags=spec.DESIGNS, lower_all=True)
     assert out == ["design.m: unknown field (allowed: method, n)"]
     out = _problems(SweepSpec, {**base, "design": {"method": "halton"}},
-                    tags=sweep._DESIGNS, lower_all=True)
+                    tags=spec.DESIGNS, lower_all=True)
     assert out == ["design: {'method': 'halton'} is not allowed: unknown design method "
                    "(known: lhs, sobol, morris)"]
     out = _problems(SweepSpec, {**base, "design": {"method": "lhs"}},
-                    tags=sweep._DESIGNS, lower_all=True)
+                    tags=spec.DESIGNS, lower_all=True)
     assert out == ["design.points: required field is missing"]
     # Sweep messages are all lower case after "is not allowed: ".
-    out = _problems(SweepSpec, {**base, "series": "some"}, tags=sweep._DESIGNS, lower_all=True)
+    out = _problems(SweepSpec, {**base, "series": "some"}, tags=spec.DESIGNS, lower_all=True)
     assert "series: 'some' is not allowed: input should be 'all' or 'none'" in out
 
 
