@@ -2,10 +2,11 @@
 
 Every run keeps, for all replications, one record each (outcome, milestone
 weeks, counts, sampled parameters) and exact integer aggregates of every
-weekly series: a histogram at a resolution of 0.001 (all series lie in
-[0, 1]) and a fixed-point sum.  Integer sums do not depend on the order of
-addition, so a result is identical, bit for bit, whatever the chunking and
-the number of workers.  Full weekly trajectories are kept for all
+weekly series: a histogram of 1,001 bins over the series' range (0.001 wide
+for shares and indices in [0, 1]; see ``TradeModel.series_bounds_for`` for
+flows above normal, prices and USD losses) and a fixed-point sum.  Integer
+sums do not depend on the order of addition, so a result is identical, bit
+for bit, whatever the chunking and the number of workers.  Full weekly trajectories are kept for all
 replications of small runs and for a leading sample of large ones.
 
 Quantiles are read off the histogram, so they are exact for the series
@@ -23,7 +24,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .reduction import BINS, FIXED_POINT
+from .reduction import BINS, fixed_point
 from .vocab import (
     ACTION_NAMES,
     MILESTONES,
@@ -222,6 +223,18 @@ class Results:
         self.trajectories = trajectories
         self.runs = int(outcome.shape[0])
         self._summary: Summary | None = None
+        self._bounds: np.ndarray | None = None
+
+    @property
+    def series_bounds(self) -> np.ndarray:
+        """Upper end of each series' histogram (see ``TradeModel.series_bounds_for``)."""
+        if self._bounds is None:
+            from .model import TradeModel
+
+            bounds = dict(zip(TradeModel.series_names_for(self.scenario),
+                              TradeModel.series_bounds_for(self.scenario), strict=True))
+            self._bounds = np.array([bounds.get(n, 1.0) for n in self.series_names])
+        return self._bounds
 
     # -- basic facts --------------------------------------------------------------------
 
@@ -281,8 +294,9 @@ class Results:
         """Mean and quantiles of one series by week, over all replications."""
         k = self.series_names.index(name)
         cumulative = np.cumsum(self.histogram[k], axis=1)
-        grid = np.linspace(0.0, 1.0, BINS)
-        columns = {"mean": self.sums[k] / FIXED_POINT / self.runs}
+        bound = self.series_bounds[k]
+        grid = np.linspace(0.0, bound, BINS)
+        columns = {"mean": self.sums[k] / fixed_point(bound) / self.runs}
         for q in quantiles:
             # Smallest grid value whose cumulative share reaches q (inverted CDF).
             threshold = np.ceil(q * self.runs - 1e-9)
@@ -395,6 +409,10 @@ class Results:
             "perceived_stats": (("instrument", "week", "stat"), band("perceived", instruments)),
             "supply_stats": (("good", "week", "stat"), band("supply", goods)),
             "halted_stats": (("sector", "week", "stat"), band("halted", sectors)),
+            **{f"{kind}_stats": (("good", "week", "stat"), band(kind, goods))
+               for kind in ("available", "price") if series_keys(names, kind)},
+            **{f"{kind}_stats": (("sector", "week", "stat"), band(kind, sectors))
+               for kind in ("output", "loss") if series_keys(names, kind)},
             "phase_share": (("week", "phase"), self.phase_counts / self.runs),
         }
         for name in MILESTONES:
@@ -403,10 +421,12 @@ class Results:
             data_vars[f"param:{name}"] = (("replication",), values)
         data_vars["histogram"] = (("series", "week", "bin"), self.histogram,
                                   {"long_name": "replications by week and bin of width "
-                                                f"1/{BINS - 1} (exact)"})
+                                                f"series_bound/{BINS - 1} (exact)"})
         data_vars["sums"] = (("series", "week"), self.sums,
-                             {"long_name": f"sum over replications in units of 1/{FIXED_POINT:.0f}"
-                                           " (exact)"})
+                             {"long_name": "sum over replications in units of "
+                                           "1/series_fixed_point (exact)"})
+        data_vars["series_bound"] = (("series",), self.series_bounds)
+        data_vars["series_fixed_point"] = (("series",), fixed_point(self.series_bounds))
         data_vars["phase_counts"] = (("week", "phase"), self.phase_counts)
         data_vars["action_counts"] = (("actor", "week", "action"), self.action_counts)
         if self.trajectories is not None:
@@ -433,7 +453,9 @@ class Results:
                 "action": list(_ACTIONS),
             },
             attrs={"scenario": self.scenario.name, "runs": self.runs, "seed": str(self.seed),
-                   "units": "levels and indices in [0, 1]; weeks from start_date",
+                   "units": "levels and shares in [0, 1]; supply, available and price "
+                            "indices, 1 = normal; losses in USD billion; weeks from "
+                            "start_date",
                    "start_date": self.scenario.start_date.isoformat()},
         )
         return ds
@@ -486,7 +508,8 @@ def _series_groups(names: list[str]) -> list[tuple[str, str, list[str], list[str
     this is the one map between the two.
     """
     dims = {"level": "instrument", "perceived": "instrument", "supply": "good",
-            "halted": "sector", "pressure": "actor"}
+            "halted": "sector", "pressure": "actor", "available": "good", "price": "good",
+            "output": "sector", "loss": "sector", "country_loss": "actor"}
     out = []
     for kind in SERIES_KINDS:
         keys = series_keys(names, kind)
