@@ -102,6 +102,13 @@ class Summary:
         Milestone -> median week (None when reached by fewer than half).
     series : dict of DataFrame
         Series id -> frame indexed by week with ``mean`` and quantile columns.
+    losses : DataFrame
+        Cumulative value added lost to short inputs by the horizon, USD
+        billion: one row per sector and one per country (``level``:
+        ``sector`` or ``country``), with ``actor``, ``mean``, ``q05``,
+        ``q50`` and ``q95``.  The interval q05-q95 is the spread across
+        replications (90% of runs lie within it), not a confidence interval
+        of the mean; quantiles are exact to the histogram's resolution.
     """
 
     scenario: str
@@ -113,6 +120,7 @@ class Summary:
     milestones: pd.DataFrame
     median_weeks: dict[str, int | None]
     series: dict[str, pd.DataFrame]
+    losses: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
 
     def to_dict(self) -> dict[str, Any]:
         """The summary as plain JSON-ready data (the ``--format json`` output)."""
@@ -134,6 +142,16 @@ class Summary:
                 name: {"cdf": clean(self.milestones[name]),
                        "median_week": self.median_weeks[name]}
                 for name in self.milestones.columns
+            },
+            "losses": {
+                "unit": "USD billion, cumulative by the horizon",
+                "week": self.horizon_weeks,
+                "interval": "q05-q95: 5th to 95th percentile across replications",
+                **{level: {name: {"actor": row.actor,
+                                  **{c: round(float(row[c]), 6)
+                                     for c in ("mean", "q05", "q50", "q95")}}
+                           for name, row in self.losses.iterrows() if row.level == kind}
+                   for level, kind in (("sectors", "sector"), ("countries", "country"))},
             },
             "series": {
                 name: {"mean": clean(frame["mean"]),
@@ -161,6 +179,14 @@ class Summary:
             when = "-" if week is None else str(week)
             date = "-" if week is None else (self.start_date + dt.timedelta(weeks=week)).isoformat()
             lines.append(f"{name:<18}{reached:>11.3f}{when:>13}{date:>13}")
+        if len(self.losses):
+            lines += ["", f"value added lost by week {self.horizon_weeks}, USD bn "
+                          "(mean, median, 5-95% of runs)",
+                      f"{'':<18}{'mean':>9}{'median':>9}{'5%':>9}{'95%':>9}"]
+            for name, row in self.losses.iterrows():
+                label = name if row.level == "sector" else f"{name} (all)"
+                lines.append(f"{label:<18}{row['mean']:>9.2f}{row.q50:>9.2f}"
+                             f"{row.q05:>9.2f}{row.q95:>9.2f}")
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -282,7 +308,22 @@ class Results:
             median_weeks[name] = int(reached[0]) if reached.size else None
         series = {name: self.series_frame(name) for name in self.series_names}
         return Summary(self.scenario.name, n, self.seed, self.scenario.start_date,
-                       self.horizon_weeks, outcomes, milestones, median_weeks, series)
+                       self.horizon_weeks, outcomes, milestones, median_weeks, series,
+                       self._losses(series))
+
+    def _losses(self, series: dict[str, pd.DataFrame]) -> pd.DataFrame:
+        """Cumulative losses at the horizon by sector and by country (see :class:`Summary`)."""
+        rows = []
+        actors = {c.id: c.actor for c in self.scenario.economy.sectors}
+        for kind, level in (("loss", "sector"), ("country_loss", "country")):
+            for key in series_keys(self.series_names, kind):
+                last = series[series_name(kind, key)].iloc[-1]
+                rows.append({"name": key, "level": level,
+                             "actor": actors.get(key, key),
+                             **{c: float(last[c]) for c in ("mean", "q05", "q50", "q95")}})
+        if not rows:
+            return pd.DataFrame(columns=["level", "actor", "mean", "q05", "q50", "q95"])
+        return pd.DataFrame(rows).set_index("name")
 
     def milestone_curve(self, name: str) -> np.ndarray:
         """P(milestone reached by week w), w = 0..horizon (censored at the horizon)."""
