@@ -180,7 +180,7 @@ def test_firms_halt_when_inventory_runs_out(variant):
     override = merge(QUIET, {"approval": {"us": {"weekly_hazard": 0.0}},  # controls stay
                 "actors": {"china": {"instruments": [{"id": "magnets", "level": 1.0}]}},
                 "economy": {"goods": [{"id": "magnets", "exporter_share": 1.0,
-                                       "leakage_share": 0.0}],
+                                       "leakage_share": 0.0, "row_expansion": 0.0}],
                             "sectors": [{"id": "autos_ev", "inventory_weeks": 3.5,
                                          "cover_spread": 0.0, "substitutable_share": 0.0}]}})
     model = run(variant(override), 3)

@@ -313,7 +313,9 @@ class Sector(mesa.Agent):
         stock += use
         np.minimum(stock, r, out=use)  # a week's use at full output, or what is left
         stock -= use
-        np.minimum(stock, self.max_cover_weeks, out=stock)
+        # No cap is needed here: the stock after a week is at most max(stock before, target
+        # cover x r) (orders close 1/restock_weeks <= 1 of the gap), and both start within
+        # max_cover_weeks.
         used = use.sum(axis=0, dtype=np.float64) / self.firms
         self.output = np.divide(used, r, out=np.ones_like(used), where=r > 0)
         idle = use < self.halt_threshold * r
