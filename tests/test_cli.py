@@ -28,7 +28,14 @@ def test_run_json_is_byte_identical_for_a_seed(capsys):
     assert capsys.readouterr().out == first
     data = json.loads(first)
     assert set(data) == {"scenario", "runs", "seed", "start_date", "horizon_weeks", "outcomes",
-                         "milestones", "series"}
+                         "milestones", "series", "losses"}
+    losses = data["losses"]
+    assert set(losses["sectors"]) == {"autos_ev", "semiconductors", "defense", "chip_design",
+                                      "petrochemicals", "aviation", "ai_compute"}
+    assert set(losses["countries"]) == {"us", "china"}
+    for row in [*losses["sectors"].values(), *losses["countries"].values()]:
+        assert 0.0 <= row["q05"] <= row["q50"] <= row["q95"]
+        assert row["mean"] >= 0.0
     assert data["start_date"] == "2025-06-11" and data["runs"] == 300
     assert sum(v["probability"] for v in data["outcomes"].values()) == pytest.approx(1.0, abs=1e-5)
     cdf = data["milestones"]["approved"]["cdf"]

@@ -79,7 +79,8 @@ def test_translator_on_a_scenario_names_items_by_id(london_data):
     good = london_data["economy"]["goods"][0]["id"]
     assert out[0] == (f"economy.goods[{good}].exporterr: unknown field; did you mean "
                       "'exporter'? (allowed: id, description, exporter, unit, "
-                      "baseline_flow_per_week, source)")
+                      "baseline_flow_per_week, exporter_share, row_expansion, row_ramp_weeks, "
+                      "leakage_share, shipping_capacity, price_elasticity, price_cap, source)")
 
 
 def test_translator_on_a_scenario_keeps_the_value_and_lowers_number_messages(london_data):

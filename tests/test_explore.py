@@ -72,7 +72,9 @@ def test_apply_changes_sets_parameters_and_keeps_the_rest(london):
 
 def test_chart_data_follows_the_settings(london):
     base = explore.chart_data(explore.simulate(london, runs=RUNS))
-    assert set(base) == {"levels", "phases", "supply", "outcomes"}
+    assert set(base) == {"levels", "phases", "supply", "losses", "outcomes"}
+    assert list(base["losses"].columns) == ["us", "china"]
+    assert (base["losses"].diff().iloc[1:] >= -1e-9).all().all()  # cumulative
     horizon = london.horizon_weeks
     assert base["levels"].shape == (horizon + 1, len(london.instrument_ids()))
     assert list(base["levels"].columns) == london.instrument_ids()
@@ -91,7 +93,7 @@ def test_chart_data_follows_the_settings(london):
 def test_draw_charts_makes_one_figure_with_three_panels(london):
     data = explore.chart_data(explore.simulate(london, runs=50))
     fig = explore.draw_charts(data, london.start_date)
-    assert len(fig.axes) == 3
+    assert len(fig.axes) == 4
     assert fig.axes[0].get_title(loc="left").startswith("Restriction levels")
     assert len(fig.axes[0].lines) == len(london.instrument_ids())
 

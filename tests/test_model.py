@@ -145,7 +145,9 @@ def test_levels_stay_in_bounds_and_above_floors(variant):
     scenario = variant(override)
     model = run(scenario, 500, seed=3)
     names = model.series_names
-    assert np.all(model.series >= 0.0) and np.all(model.series <= 1.0)
+    bounds = TradeModel.series_bounds_for(scenario).astype(np.float32)
+    assert np.all(model.series >= 0.0)
+    assert np.all(model.series <= bounds[:, np.newaxis, np.newaxis])
     k = names.index("us.ai_chips")
     assert np.all(model.series[k] == 1.0)  # the national-security floor never moves
     for g, actor in zip(model.governments, scenario.actors.values(), strict=True):
@@ -157,12 +159,18 @@ def test_levels_stay_in_bounds_and_above_floors(variant):
     assert set(np.unique(model.outcomes())) <= set(range(len(OUTCOMES)))
 
 
-def test_supply_index_is_one_minus_level(london):
+def test_supply_index_is_the_licensed_share_of_demand(london):
     model = TradeModel(london, 20, seed=4).run()
     names = model.series_names
     magnets = model.series[names.index("supply.magnets")]
     level = model.series[names.index("china.magnets")]
-    assert np.allclose(magnets, 1.0 - level, atol=1e-6)
+    available = model.series[names.index("available.magnets")]
+    spec = next(g for g in london.economy.goods if g.id == "magnets")
+    # Buyers restocking order more than normal use, so the exporter's flow index is
+    # (1 - level) times the demand placed with it, which can exceed 1 - level and 1.0.
+    assert np.all(magnets <= (1.0 - level) * spec.shipping_capacity / spec.exporter_share + 1e-5)
+    assert np.all(available <= spec.shipping_capacity + 1e-6)
+    assert np.all(available >= magnets * spec.exporter_share - 1e-6)
     # Defense uses magnets and heavy rare earths: its arrivals are the scarcer of the two.
     assert model.sectors[2].inputs == [model.goods.index("magnets"),
                                        model.goods.index("heavy_rare_earths")]
@@ -171,13 +179,19 @@ def test_supply_index_is_one_minus_level(london):
 def test_firms_halt_when_inventory_runs_out(variant):
     override = merge(QUIET, {"approval": {"us": {"weekly_hazard": 0.0}},  # controls stay
                 "actors": {"china": {"instruments": [{"id": "magnets", "level": 1.0}]}},
-                "economy": {"sectors": [{"id": "autos_ev", "inventory_weeks": 3.5,
-                                         "cover_spread": 0.0}]}})
+                "economy": {"goods": [{"id": "magnets", "exporter_share": 1.0,
+                                       "leakage_share": 0.0, "row_expansion": 0.0}],
+                            "sectors": [{"id": "autos_ev", "inventory_weeks": 3.5,
+                                         "cover_spread": 0.0, "substitutable_share": 0.0}]}})
     model = run(variant(override), 3)
     halted = model.series[model.series_names.index("halted.autos_ev")]
-    # 3.5 weeks of cover and no arrivals: production in weeks 1-3, halted from week 4.
-    assert np.all(halted[:4] == 0.0)
-    assert np.all(halted[4:] == 1.0)
+    output = model.series[model.series_names.index("output.autos_ev")]
+    # 3.5 weeks of cover and no arrivals: full output in weeks 1-3, half in week 4,
+    # halted from week 5.
+    assert np.all(output[1:4] == 1.0) and np.allclose(output[4], 0.5)
+    assert np.all(output[5:] == 0.0)
+    assert np.all(halted[:5] == 0.0)
+    assert np.all(halted[5:] == 1.0)
     pressure = model.series[model.series_names.index("pressure.us")]
     assert np.all(pressure[4:] > 0.0)
 

@@ -38,8 +38,8 @@ class Government(mesa.Agent):
     perceived : (n, R)
         The levels as the partner perceives them this week.
     pressure : (R,)
-        Industry pressure in [0, 1]: weighted share of the actor's firms
-        halted for lack of imported inputs.
+        Industry pressure in [0, 1]: weighted share of the actor's sectors'
+        output lost for lack of imported inputs.
     action : (R,) int8
         This week's action: EASE, HOLD or RETALIATE.
     """
@@ -207,18 +207,34 @@ class Government(mesa.Agent):
 class Sector(mesa.Agent):
     """The firms of one sector, in one country, that depend on imported inputs.
 
-    Each firm holds an inventory of its imported inputs, in weeks of normal
-    use.  Each week it receives the supply-flow index of its scarcest input
-    (1.0 = the 2024 average flow) and, if stock plus arrivals cover a week's
-    use, produces and uses one week; otherwise it halts.  Halted firms lobby
-    their government to ease.
+    Each firm holds a stock of its imported inputs, in weeks of normal use
+    (one bundle: the inputs are used in fixed proportions, so the scarcest
+    one binds).  Each week, in two steps:
+
+    1. :meth:`place_orders`: every firm orders a week's use plus a share
+       ``1 / restock_weeks`` of the gap between its target cover and its
+       stock (Forrester 1961; Sterman 2000, ch. 17), never less than zero.
+       The sector's demand is the mean order; the model adds the sectors'
+       demands up by good and clears each good's market.
+    2. :meth:`produce`: every firm receives its order times the fill rate of
+       its scarcest input (pro-rata rationing), then produces as much of a
+       normal week's output as its stock allows, up to full output: output
+       is partial, not on/off, and a firm restarts as soon as inputs arrive.
+       While its inputs are dear it substitutes a share of them (other
+       materials, redesign, recycling) at a pace rising with their price.
 
     State
     -----
-    inventory_weeks : (firms, R)
-        Inventory cover of each firm, weeks.
+    inventory_weeks : (firms, R) float32
+        Stock of imported inputs of each firm, weeks of normal use.
+    requirement : (R,)
+        Imported input per unit of output, 1 less the share substituted.
+    output : (R,)
+        Mean output of the sector's firms this week, 1.0 = normal.
     halted : (R,)
-        Share of the sector's firms halted this week, in [0, 1].
+        Share of the firms producing less than ``halt_threshold`` of normal.
+    loss : (R,)
+        Cumulative value added lost to short inputs, USD billion.
     """
 
     def __init__(
@@ -230,8 +246,16 @@ class Sector(mesa.Agent):
         inventory_weeks: np.ndarray,
         max_cover_weeks: np.ndarray,
         pressure_weight: np.ndarray,
+        *,
+        target_cover_weeks: np.ndarray | float = 8.0,
+        restock_weeks: np.ndarray | float = 4.0,
+        substitutable_share: np.ndarray | float = 0.0,
+        substitution_weeks: np.ndarray | float = 26.0,
+        value_added: np.ndarray | float = 0.0,
+        halt_threshold: np.ndarray | float = 0.1,
     ) -> None:
         super().__init__(model)
+        r = model.replications
         self.sector_id = sector_id
         self.actor_id = actor_id
         self.inputs = inputs
@@ -239,26 +263,68 @@ class Sector(mesa.Agent):
         # and a week of cover is far coarser than its 1e-7 relative precision.
         self.max_cover_weeks = np.asarray(max_cover_weeks, dtype=np.float32)
         self.inventory_weeks = np.minimum(inventory_weeks, max_cover_weeks).astype(np.float32)
+        self.target_cover_weeks = np.minimum(np.broadcast_to(target_cover_weeks, (r,)),
+                                             self.max_cover_weeks).astype(np.float32)
+        self.restock_rate = (1.0 / np.broadcast_to(restock_weeks, (r,))).astype(np.float32)
+        self.substitutable_share = np.broadcast_to(np.asarray(substitutable_share, float), (r,))
+        self.substitution_pace = self.substitutable_share / np.broadcast_to(
+            np.asarray(substitution_weeks, float), (r,))
+        self.value_added = np.broadcast_to(np.asarray(value_added, float), (r,))
+        self.halt_threshold = np.broadcast_to(np.asarray(halt_threshold, np.float32), (r,))
         self.pressure_weight = pressure_weight
         self.firms = self.inventory_weeks.shape[0]
-        self.halted = np.count_nonzero(self.inventory_weeks < 1.0, axis=0) / self.firms
+        self.substituted = np.zeros(r)
+        self.requirement = np.ones(r, dtype=np.float32)
+        self.orders = np.zeros_like(self.inventory_weeks)
+        self.demand = np.ones(r)
+        self.loss = np.zeros(r)
+        # Week 0: what the stock on hand allows, before any arrival.
+        self.output = np.minimum(self.inventory_weeks, 1.0).mean(axis=0, dtype=np.float64)
+        self.halted = np.count_nonzero(self.inventory_weeks < self.halt_threshold,
+                                       axis=0) / self.firms
 
-    def produce(self, supply: np.ndarray) -> None:
-        """Receive this week's inputs, produce where stock allows, update the halted share.
+    def place_orders(self) -> None:
+        """Each firm's order this week, weeks of normal use; sets ``demand`` (their mean)."""
+        r = self.requirement
+        # order = max(0, r + (target r - stock) / restock_weeks), in two passes over the firms.
+        base = r * (1.0 + self.target_cover_weeks * self.restock_rate)
+        np.multiply(self.inventory_weeks, -self.restock_rate, out=self.orders)
+        self.orders += base
+        np.maximum(self.orders, 0.0, out=self.orders)
+        self.demand = self.orders.sum(axis=0, dtype=np.float64) / self.firms
+
+    def produce(self, fill: np.ndarray, price: np.ndarray) -> None:
+        """Receive this week's inputs, produce what the stock allows, substitute.
 
         Parameters
         ----------
-        supply : ndarray, shape (goods, R)
-            Supply-flow index of every good this week (1.0 = 2024 average).
+        fill : ndarray, shape (goods, R)
+            Share of orders delivered this week, per good, in [0, 1].
+        price : ndarray, shape (goods, R)
+            Price index of each good this week (1.0 = 2024 average).
         """
-        arrivals = supply[self.inputs[0]]
+        share = fill[self.inputs[0]]
+        dear = price[self.inputs[0]]
         for good in self.inputs[1:]:
-            arrivals = np.minimum(arrivals, supply[good])
-        stock = self.inventory_weeks
-        stock += arrivals.astype(np.float32)
-        producing = stock >= 1.0
-        stock -= producing
-        np.minimum(stock, self.max_cover_weeks, out=stock)
+            share = np.minimum(share, fill[good])
+            dear = np.maximum(dear, price[good])
+        stock, use, r = self.inventory_weeks, self.orders, self.requirement
+        use *= share.astype(np.float32)
+        stock += use
+        np.minimum(stock, r, out=use)  # a week's use at full output, or what is left
+        stock -= use
+        # No cap is needed here: the stock after a week is at most max(stock before, target
+        # cover x r) (orders close 1/restock_weeks <= 1 of the gap), and both start within
+        # max_cover_weeks.
+        used = use.sum(axis=0, dtype=np.float64) / self.firms
+        self.output = np.divide(used, r, out=np.ones_like(used), where=r > 0)
+        idle = use < self.halt_threshold * r
         # Summing the bytes row by row is far faster than count_nonzero over axis 0.
-        working = producing.view(np.uint8).sum(axis=0, dtype=np.uint16)
-        self.halted = 1.0 - working / self.firms
+        self.halted = idle.view(np.uint8).sum(axis=0, dtype=np.uint16) / self.firms
+        self.loss = self.loss + self.value_added / 52.0 * (1.0 - self.output)
+        # Dear inputs are replaced at a pace 1 - 1/price of the full pace (none at 1.0).
+        if self.substitutable_share.any():
+            self.substituted = np.minimum(
+                self.substitutable_share,
+                self.substituted + self.substitution_pace * (1.0 - 1.0 / dear))
+            self.requirement = (1.0 - self.substituted).astype(np.float32)

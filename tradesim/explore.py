@@ -255,7 +255,10 @@ def chart_data(results: Results) -> dict[str, pd.DataFrame]:
         ``"levels"``: median restriction level of each instrument
         (``<actor>.<instrument>``, 0 = open, 1 = fully stopped);
         ``"phases"``: share of runs in each phase;
-        ``"supply"``: mean supply-flow index of each good (1.0 = 2024 average);
+        ``"supply"``: mean supply-flow index of each good (1.0 = 2024 average;
+        above 1.0 while buyers restock);
+        ``"losses"``: mean cumulative value added lost by each country's
+        sectors, USD billion;
         and ``"outcomes"`` (indexed by outcome): probability with its 95%
         interval at the horizon.
     """
@@ -265,15 +268,17 @@ def chart_data(results: Results) -> dict[str, pd.DataFrame]:
                            for n in series_keys(names, "level")})
     supply = pd.DataFrame({g: summary.series[series_name("supply", g)]["mean"]
                            for g in series_keys(names, "supply")})
-    for frame in (levels, supply):
+    losses = pd.DataFrame({a: summary.series[series_name("country_loss", a)]["mean"]
+                           for a in series_keys(names, "country_loss")})
+    for frame in (levels, supply, losses):
         frame.index.name = "week"
     outcomes = summary.outcomes[["probability", "ci95_low", "ci95_high"]].copy()
     return {"levels": levels, "phases": results.phase_shares(), "supply": supply,
-            "outcomes": outcomes}
+            "losses": losses, "outcomes": outcomes}
 
 
 def draw_charts(data: Mapping[str, pd.DataFrame], start_date: Any = None) -> Any:
-    """Draw the three charts of :func:`chart_data` on one new matplotlib Figure.
+    """Draw the four charts of :func:`chart_data` on one new matplotlib Figure.
 
     Uses :class:`matplotlib.figure.Figure` directly (no pyplot, no global
     state) in the house style of :mod:`tradesim.plots`.
@@ -300,20 +305,22 @@ def draw_charts(data: Mapping[str, pd.DataFrame], start_date: Any = None) -> Any
         return pd.date_range(start_date, periods=len(frame), freq="7D").to_pydatetime()
 
     with mpl.rc_context(STYLE):
-        fig = Figure(figsize=(10.5, 4.6), layout="constrained")
-        ax_levels, ax_phases, ax_supply = fig.subplots(1, 3, sharex=True)
+        fig = Figure(figsize=(13.5, 4.6), layout="constrained")
+        ax_levels, ax_phases, ax_supply, ax_losses = fig.subplots(1, 4, sharex=True)
         # Legends under the panels, where they hide no line.
         below = {"fontsize": 6.5, "ncols": 2, "loc": "upper center",
                  "bbox_to_anchor": (0.5, -0.2), "frameon": False}
         styles = ["-", "--", ":", "-."]
 
-        def lines(ax: Any, frame: pd.DataFrame, title: str) -> None:
+        def lines(ax: Any, frame: pd.DataFrame, title: str,
+                  ylim: tuple[float, float | None] = (-0.02, 1.05)) -> None:
             for k, name in enumerate(frame.columns):
                 ax.plot(x_of(frame), frame[name], color=PALETTE[k % 6],
                         linestyle=styles[(k // 6) % 4], linewidth=1.3, label=name)
             ax.set_title(title)
-            ax.set_ylim(-0.02, 1.05)
-            ax.legend(**below)
+            ax.set_ylim(*ylim)
+            if len(frame.columns):
+                ax.legend(**below)
 
         lines(ax_levels, data["levels"], "Restriction levels (median run)")
 
@@ -326,13 +333,17 @@ def draw_charts(data: Mapping[str, pd.DataFrame], start_date: Any = None) -> Any
         ax_phases.set_ylim(0, 1)
         ax_phases.legend(**below)
 
-        lines(ax_supply, data["supply"], "Supply-flow index (mean, 1 = 2024)")
-        for ax in (ax_levels, ax_phases, ax_supply):
+        lines(ax_supply, data["supply"], "Supply-flow index (mean, 1 = 2024)", (-0.02, None))
+        ax_supply.axhline(1.0, color="0.6", linewidth=0.8, linestyle=":")
+        lines(ax_losses, data.get("losses", pd.DataFrame()),
+              "Value added lost (mean, USD bn, cumulative)", (0, None))
+        panels = (ax_levels, ax_phases, ax_supply, ax_losses)
+        for ax in panels:
             ax.set_xlabel("Date" if start_date is not None else "Week")
         if start_date is not None:
             from .plots import format_date_axis
 
-            for ax in (ax_levels, ax_phases, ax_supply):
+            for ax in panels:
                 format_date_axis(ax)
     return fig
 

@@ -25,14 +25,23 @@ if TYPE_CHECKING:  # pragma: no cover
     from .results import Results
     from .scenario import Scenario
 
-__all__ = ["BINS", "FIXED_POINT", "Collector", "Partial"]
+__all__ = ["BINS", "FIXED_POINT", "Collector", "Partial", "fixed_point"]
 
-#: Histogram resolution: series are binned at multiples of 1 / (BINS - 1).
+#: Histogram resolution: a series with upper end ``bound`` (see
+#: :meth:`~tradesim.model.TradeModel.series_bounds_for`) is binned at multiples of
+#: ``bound / (BINS - 1)``: 0.001 for shares and indices in [0, 1].
 BINS = 1001
 #: Means are kept as exact integer sums of the series on a grid of 1 / FIXED_POINT
-#: (2**-24, float32 resolution near 1); the sums of a chunk of up to 2**29
-#: replications are exact in float64.
+#: (2**-24, float32 resolution near 1) for series within [0, 1]; a series with a
+#: larger bound uses the grid ``fixed_point(bound)``, coarser by the power of two
+#: that keeps the sums of a chunk of up to 2**29 replications exact in float64.
 FIXED_POINT = 2.0**24
+
+
+def fixed_point(bounds: np.ndarray) -> np.ndarray:
+    """The fixed-point scale of each series: ``FIXED_POINT`` over a power of two >= bound."""
+    exponent = np.ceil(np.log2(np.maximum(np.asarray(bounds, float), 1.0)))
+    return FIXED_POINT / 2.0**exponent
 
 
 @dataclasses.dataclass
@@ -64,18 +73,23 @@ class Partial:
         """
         series = model.series
         s, weeks, r = series.shape
+        bounds = model.series_bounds_for(model.trade_scenario)
+        scales = fixed_point(bounds)
         histogram = np.empty((s, weeks, BINS), dtype=np.int64)
         sums = np.empty((s, weeks), dtype=np.int64)
         offsets = (np.arange(weeks, dtype=np.int32) * BINS)[:, np.newaxis]
         scaled = np.empty((weeks, r), dtype=np.float32)
         for k in range(s):
             row = series[k]
-            np.multiply(row, np.float32(BINS - 1), out=scaled)
-            bins = np.rint(scaled, out=scaled).astype(np.int32)
+            np.multiply(row, np.float32((BINS - 1) / bounds[k]), out=scaled)
+            np.rint(scaled, out=scaled)
+            if bounds[k] != 1.0:  # a value past the bound (an override) falls in the top bin
+                np.minimum(scaled, np.float32(BINS - 1), out=scaled)
+            bins = scaled.astype(np.int32)
             bins += offsets
             histogram[k] = np.bincount(bins.ravel(), minlength=weeks * BINS).reshape(weeks, BINS)
             # Scaling a float32 by a power of two is exact, and so are integer sums.
-            np.multiply(row, np.float32(FIXED_POINT), out=scaled)
+            np.multiply(row, np.float32(scales[k]), out=scaled)
             np.rint(scaled, out=scaled)
             sums[k] = scaled.sum(axis=1, dtype=np.float64).astype(np.int64)
         phase_counts = np.stack([(model.phases == p).sum(axis=1) for p in range(len(PHASES))],

@@ -2,10 +2,11 @@
 
 Every run keeps, for all replications, one record each (outcome, milestone
 weeks, counts, sampled parameters) and exact integer aggregates of every
-weekly series: a histogram at a resolution of 0.001 (all series lie in
-[0, 1]) and a fixed-point sum.  Integer sums do not depend on the order of
-addition, so a result is identical, bit for bit, whatever the chunking and
-the number of workers.  Full weekly trajectories are kept for all
+weekly series: a histogram of 1,001 bins over the series' range (0.001 wide
+for shares and indices in [0, 1]; see ``TradeModel.series_bounds_for`` for
+flows above normal, prices and USD losses) and a fixed-point sum.  Integer
+sums do not depend on the order of addition, so a result is identical, bit
+for bit, whatever the chunking and the number of workers.  Full weekly trajectories are kept for all
 replications of small runs and for a leading sample of large ones.
 
 Quantiles are read off the histogram, so they are exact for the series
@@ -23,7 +24,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .reduction import BINS, FIXED_POINT
+from .reduction import BINS, fixed_point
 from .vocab import (
     ACTION_NAMES,
     MILESTONES,
@@ -101,6 +102,13 @@ class Summary:
         Milestone -> median week (None when reached by fewer than half).
     series : dict of DataFrame
         Series id -> frame indexed by week with ``mean`` and quantile columns.
+    losses : DataFrame
+        Cumulative value added lost to short inputs by the horizon, USD
+        billion: one row per sector and one per country (``level``:
+        ``sector`` or ``country``), with ``actor``, ``mean``, ``q05``,
+        ``q50`` and ``q95``.  The interval q05-q95 is the spread across
+        replications (90% of runs lie within it), not a confidence interval
+        of the mean; quantiles are exact to the histogram's resolution.
     """
 
     scenario: str
@@ -112,6 +120,7 @@ class Summary:
     milestones: pd.DataFrame
     median_weeks: dict[str, int | None]
     series: dict[str, pd.DataFrame]
+    losses: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
 
     def to_dict(self) -> dict[str, Any]:
         """The summary as plain JSON-ready data (the ``--format json`` output)."""
@@ -133,6 +142,16 @@ class Summary:
                 name: {"cdf": clean(self.milestones[name]),
                        "median_week": self.median_weeks[name]}
                 for name in self.milestones.columns
+            },
+            "losses": {
+                "unit": "USD billion, cumulative by the horizon",
+                "week": self.horizon_weeks,
+                "interval": "q05-q95: 5th to 95th percentile across replications",
+                **{level: {name: {"actor": row.actor,
+                                  **{c: round(float(row[c]), 6)
+                                     for c in ("mean", "q05", "q50", "q95")}}
+                           for name, row in self.losses.iterrows() if row.level == kind}
+                   for level, kind in (("sectors", "sector"), ("countries", "country"))},
             },
             "series": {
                 name: {"mean": clean(frame["mean"]),
@@ -160,6 +179,14 @@ class Summary:
             when = "-" if week is None else str(week)
             date = "-" if week is None else (self.start_date + dt.timedelta(weeks=week)).isoformat()
             lines.append(f"{name:<18}{reached:>11.3f}{when:>13}{date:>13}")
+        if len(self.losses):
+            lines += ["", f"value added lost by week {self.horizon_weeks}, USD bn "
+                          "(mean, median, 5-95% of runs)",
+                      f"{'':<18}{'mean':>9}{'median':>9}{'5%':>9}{'95%':>9}"]
+            for name, row in self.losses.iterrows():
+                label = name if row.level == "sector" else f"{name} (all)"
+                lines.append(f"{label:<18}{row['mean']:>9.2f}{row.q50:>9.2f}"
+                             f"{row.q05:>9.2f}{row.q95:>9.2f}")
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -222,6 +249,18 @@ class Results:
         self.trajectories = trajectories
         self.runs = int(outcome.shape[0])
         self._summary: Summary | None = None
+        self._bounds: np.ndarray | None = None
+
+    @property
+    def series_bounds(self) -> np.ndarray:
+        """Upper end of each series' histogram (see ``TradeModel.series_bounds_for``)."""
+        if self._bounds is None:
+            from .model import TradeModel
+
+            bounds = dict(zip(TradeModel.series_names_for(self.scenario),
+                              TradeModel.series_bounds_for(self.scenario), strict=True))
+            self._bounds = np.array([bounds.get(n, 1.0) for n in self.series_names])
+        return self._bounds
 
     # -- basic facts --------------------------------------------------------------------
 
@@ -269,7 +308,22 @@ class Results:
             median_weeks[name] = int(reached[0]) if reached.size else None
         series = {name: self.series_frame(name) for name in self.series_names}
         return Summary(self.scenario.name, n, self.seed, self.scenario.start_date,
-                       self.horizon_weeks, outcomes, milestones, median_weeks, series)
+                       self.horizon_weeks, outcomes, milestones, median_weeks, series,
+                       self._losses(series))
+
+    def _losses(self, series: dict[str, pd.DataFrame]) -> pd.DataFrame:
+        """Cumulative losses at the horizon by sector and by country (see :class:`Summary`)."""
+        rows = []
+        actors = {c.id: c.actor for c in self.scenario.economy.sectors}
+        for kind, level in (("loss", "sector"), ("country_loss", "country")):
+            for key in series_keys(self.series_names, kind):
+                last = series[series_name(kind, key)].iloc[-1]
+                rows.append({"name": key, "level": level,
+                             "actor": actors.get(key, key),
+                             **{c: float(last[c]) for c in ("mean", "q05", "q50", "q95")}})
+        if not rows:
+            return pd.DataFrame(columns=["level", "actor", "mean", "q05", "q50", "q95"])
+        return pd.DataFrame(rows).set_index("name")
 
     def milestone_curve(self, name: str) -> np.ndarray:
         """P(milestone reached by week w), w = 0..horizon (censored at the horizon)."""
@@ -281,8 +335,9 @@ class Results:
         """Mean and quantiles of one series by week, over all replications."""
         k = self.series_names.index(name)
         cumulative = np.cumsum(self.histogram[k], axis=1)
-        grid = np.linspace(0.0, 1.0, BINS)
-        columns = {"mean": self.sums[k] / FIXED_POINT / self.runs}
+        bound = self.series_bounds[k]
+        grid = np.linspace(0.0, bound, BINS)
+        columns = {"mean": self.sums[k] / fixed_point(bound) / self.runs}
         for q in quantiles:
             # Smallest grid value whose cumulative share reaches q (inverted CDF).
             threshold = np.ceil(q * self.runs - 1e-9)
@@ -395,6 +450,10 @@ class Results:
             "perceived_stats": (("instrument", "week", "stat"), band("perceived", instruments)),
             "supply_stats": (("good", "week", "stat"), band("supply", goods)),
             "halted_stats": (("sector", "week", "stat"), band("halted", sectors)),
+            **{f"{kind}_stats": (("good", "week", "stat"), band(kind, goods))
+               for kind in ("available", "price") if series_keys(names, kind)},
+            **{f"{kind}_stats": (("sector", "week", "stat"), band(kind, sectors))
+               for kind in ("output", "loss") if series_keys(names, kind)},
             "phase_share": (("week", "phase"), self.phase_counts / self.runs),
         }
         for name in MILESTONES:
@@ -403,10 +462,12 @@ class Results:
             data_vars[f"param:{name}"] = (("replication",), values)
         data_vars["histogram"] = (("series", "week", "bin"), self.histogram,
                                   {"long_name": "replications by week and bin of width "
-                                                f"1/{BINS - 1} (exact)"})
+                                                f"series_bound/{BINS - 1} (exact)"})
         data_vars["sums"] = (("series", "week"), self.sums,
-                             {"long_name": f"sum over replications in units of 1/{FIXED_POINT:.0f}"
-                                           " (exact)"})
+                             {"long_name": "sum over replications in units of "
+                                           "1/series_fixed_point (exact)"})
+        data_vars["series_bound"] = (("series",), self.series_bounds)
+        data_vars["series_fixed_point"] = (("series",), fixed_point(self.series_bounds))
         data_vars["phase_counts"] = (("week", "phase"), self.phase_counts)
         data_vars["action_counts"] = (("actor", "week", "action"), self.action_counts)
         if self.trajectories is not None:
@@ -433,7 +494,9 @@ class Results:
                 "action": list(_ACTIONS),
             },
             attrs={"scenario": self.scenario.name, "runs": self.runs, "seed": str(self.seed),
-                   "units": "levels and indices in [0, 1]; weeks from start_date",
+                   "units": "levels and shares in [0, 1]; supply, available and price "
+                            "indices, 1 = normal; losses in USD billion; weeks from "
+                            "start_date",
                    "start_date": self.scenario.start_date.isoformat()},
         )
         return ds
@@ -486,7 +549,8 @@ def _series_groups(names: list[str]) -> list[tuple[str, str, list[str], list[str
     this is the one map between the two.
     """
     dims = {"level": "instrument", "perceived": "instrument", "supply": "good",
-            "halted": "sector", "pressure": "actor"}
+            "halted": "sector", "pressure": "actor", "available": "good", "price": "good",
+            "output": "sector", "loss": "sector", "country_loss": "actor"}
     out = []
     for kind in SERIES_KINDS:
         keys = series_keys(names, kind)

@@ -28,15 +28,26 @@ Series
 ------
 The weekly series a model records are named ``<kind>.<parts>``:
 
-=============  =====================================  ==========================
-kind           name                                   value
-=============  =====================================  ==========================
-``level``      ``<actor>.<instrument>`` (no prefix)   restriction level, [0, 1]
-``perceived``  ``perceived.<actor>.<instrument>``     level as the partner sees it
-``supply``     ``supply.<good>``                      supply-flow index, 1 = 2024
-``halted``     ``halted.<sector>``                    share of firms halted
-``pressure``   ``pressure.<actor>``                   industry pressure, [0, 1]
-=============  =====================================  ==========================
+================  ====================================  ============================
+kind              name                                  value
+================  ====================================  ============================
+``level``         ``<actor>.<instrument>`` (no prefix)  restriction level, [0, 1]
+``perceived``     ``perceived.<actor>.<instrument>``    level as the partner sees it
+``supply``        ``supply.<good>``                     exporter's flow, 1 = 2024
+``halted``        ``halted.<sector>``                   share of firms halted
+``pressure``      ``pressure.<actor>``                  industry pressure, [0, 1]
+``available``     ``available.<good>``                  arrivals, 1 = normal use
+``price``         ``price.<good>``                      price index, 1 = 2024
+``output``        ``output.<sector>``                   output index, 1 = normal
+``loss``          ``loss.<sector>``                     cumulative loss, USD bn
+``country_loss``  ``country_loss.<actor>``              cumulative loss, USD bn
+================  ====================================  ============================
+
+``supply.<good>`` is the flow from the restricting exporter alone (what its
+customs data show), 1.0 = its 2024 average; it can exceed 1.0 while buyers
+restock.  :data:`SERIES_SCALES` gives each kind's natural upper end (None:
+set by the scenario), which :func:`tradesim.model.TradeModel.series_bounds_for`
+turns into the range the exact histograms cover.
 
 Build names with :func:`series_name`, read them with :func:`parse_series`
 and pick one kind with :func:`series_keys`; never by string prefixes.
@@ -69,6 +80,7 @@ __all__ = [
     "REJECTED",
     "RETALIATE",
     "SERIES_KINDS",
+    "SERIES_SCALES",
     "parse_series",
     "quantile_column",
     "series_keys",
@@ -99,8 +111,16 @@ ACTION_NAMES = {-1: "retaliate", 0: "hold", 1: "ease"}
 ACTION_CODES = {"ease": EASE, "hold": HOLD, "retaliate": RETALIATE}
 
 #: Kinds of weekly series, in the order a model records them.
-SERIES_KINDS = ("level", "perceived", "supply", "halted", "pressure")
-_PARTS = {"level": 2, "perceived": 2, "supply": 1, "halted": 1, "pressure": 1}
+SERIES_KINDS = ("level", "perceived", "supply", "halted", "pressure",
+                "available", "price", "output", "loss", "country_loss")
+_PARTS = {"level": 2, "perceived": 2, "supply": 1, "halted": 1, "pressure": 1,
+          "available": 1, "price": 1, "output": 1, "loss": 1, "country_loss": 1}
+#: Upper end of each kind's values: 1.0 for shares, levels and indices capped at
+#: normal; None where the scenario sets it (flows above normal, prices, USD losses).
+SERIES_SCALES: dict[str, float | None] = {
+    "level": 1.0, "perceived": 1.0, "supply": None, "halted": 1.0, "pressure": 1.0,
+    "available": None, "price": None, "output": 1.0, "loss": None, "country_loss": None,
+}
 _PREFIXED = SERIES_KINDS[1:]
 
 
@@ -113,7 +133,8 @@ def series_name(kind: str, *parts: str) -> str:
         One of :data:`SERIES_KINDS`.
     *parts : str
         Actor and instrument ids (``level``, ``perceived``), a good id
-        (``supply``), a sector id (``halted``) or an actor id (``pressure``).
+        (``supply``, ``available``, ``price``), a sector id (``halted``,
+        ``output``, ``loss``) or an actor id (``pressure``, ``country_loss``).
         An ``"<actor>.<instrument>"`` may be given as one part.
 
     Examples

@@ -20,7 +20,13 @@ def test_parameter_sources_come_from_the_owning_object(scenario):
                                                                 "assumption")
     assert sources["approval.china.weekly_hazard"][0] == "london-framework-2025-06-11"
     # A good without sources of its own does not borrow the economy's.
-    assert sources["economy.goods.eda_software.baseline_flow_per_week"] == ()
+    data = scenario.model_dump()
+    data["economy"]["goods"] = [dict(g, source=()) if g["id"] == "eda_software" else g
+                                for g in data["economy"]["goods"]]
+    unsourced = report.parameter_sources(tradesim.validate_scenario(data))
+    assert unsourced["economy.goods.eda_software.baseline_flow_per_week"] == ()
+    assert sources["economy.goods.eda_software.baseline_flow_per_week"] == (
+        "us-eda-china-market-share", "assumption")
 
 
 def test_assumptions_table(scenario, facts):

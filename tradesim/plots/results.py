@@ -141,7 +141,9 @@ def fan_chart(
     ax.set_xlabel("Date")
     if parse_series(series)[0] == "halted":
         percent_axis(ax)
-    ax.set_ylim(-0.02, 1.05)
+    # Shares and levels lie in [0, 1]; flows above normal, prices and USD losses do not.
+    top = max(1.05, float(np.nanmax(column(max(quantiles)))) * 1.05)
+    ax.set_ylim(-0.02 * top, top)
     ax.set_xlim(dates[0], dates[-1])
     format_date_axis(ax)
     ax.legend(loc="best", frameon=True, framealpha=0.85, edgecolor="none", facecolor="white")
@@ -423,7 +425,7 @@ def supply_chain_impact(results: Results, *, fig: Figure | None = None) -> Figur
             supply_ax.plot(dates, frame["mean"], color=color, label=title_words(good))
         supply_ax.set_title(f"Supply to {name} (mean; band: middle 50% of runs)")
         supply_ax.set_ylabel("Supply-flow index\n(1 = 2024 avg.)")
-        supply_ax.set_ylim(-0.02, 1.05)
+        supply_ax.set_ylim(bottom=-0.02)  # flows exceed 1.0 while buyers restock
         sectors = [s.id for s in scenario.economy.sectors if s.actor == actor]
         for j, sector in enumerate(sectors):
             frame = summary.series[series_name("halted", sector)]

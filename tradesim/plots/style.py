@@ -409,6 +409,23 @@ def series_label(results: Results, name: str) -> tuple[str, str]:
         sector = next(s for s in scenario.economy.sectors if s.id == rest)
         return (f"{words(rest)} ({short(actors[sector.actor].name)}): firms halted",
                 "Firms halted (% of sector)")
+    if kind in ("available", "price"):
+        good = next(g for g in scenario.economy.goods if g.id == rest)
+        to = short(actors[scenario.partner(good.exporter)].name)
+        if kind == "available":
+            return (f"{words(rest)}: arrivals in {to} from all sources",
+                    "Arrivals (1 = normal use)")
+        return f"{words(rest)}: price in {to}", "Price index (1 = 2024 avg.)"
+    if kind in ("output", "loss"):
+        sector = next(s for s in scenario.economy.sectors if s.id == rest)
+        where = short(actors[sector.actor].name)
+        if kind == "output":
+            return f"{words(rest)} ({where}): output", "Output (1 = normal)"
+        return (f"{words(rest)} ({where}): value added lost",
+                "Cumulative loss (USD bn)")
+    if kind == "country_loss":
+        return (f"Value added lost in {short(actors[rest].name)}",
+                "Cumulative loss (USD bn)")
     if kind == "pressure":
         return (f"Industry pressure on {short(actors[rest].name)}",
                 "Industry pressure (0 to 1)")
