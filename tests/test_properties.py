@@ -151,8 +151,10 @@ def scenario_data(draw) -> dict:
             "rejection_hazard": draw(probability()),
             "approved_at_start": draw(st.booleans()),
         }
-        override["monitoring"][actor] = {"noise_sd": draw(non_negative(0.5)),
-                                         "tolerance": draw(probability())}
+        override["monitoring"][actor] = {
+            "default_kind": draw(st.sampled_from(["customs", "licences", "rule"])),
+            "threshold": 0.5 + 8 * draw(probability()),
+            "withheld_share": 0.05 + 0.9 * draw(probability())}
     commitments = []
     for c in LONDON_DATA["framework"]["commitments"]:
         floor = floors[c["actor"], c["instrument"]]

@@ -15,8 +15,8 @@ from tradesim.sweep import _assemble, read_sweep, run_sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 LONDON = str(ROOT / "scenarios" / "london-2025.yaml")
-PARAMS = {"monitoring.us.noise_sd": {"low": 0.0, "high": 1.0},
-          "monitoring.us.tolerance": {"low": 0.0, "high": 1.0},
+PARAMS = {"monitoring.us.drift_sd": {"low": 0.0, "high": 1.0},
+          "monitoring.us.prior_sd": {"low": 0.0, "high": 1.0},
           "approval.us.weekly_hazard": {"low": 0.0, "high": 1.0}}
 
 
@@ -62,9 +62,9 @@ def test_sobol_sees_interactions_in_total_but_not_first_order_indices():
     sweep = sweep_of({"method": "sobol", "n": 1024})
     ds = synthetic(sweep, lambda a, b, c: 0.5 + (a - 0.5) * (c - 0.5))
     table = sa.sobol(ds, ["breakdown"], n_resamples=50).loc["breakdown"]
-    assert abs(table.loc["monitoring.us.noise_sd", "S1"]) < 0.1
-    assert table.loc["monitoring.us.noise_sd", "ST"] > 0.3
-    assert table.loc["monitoring.us.tolerance", "ST"] < 0.05
+    assert abs(table.loc["monitoring.us.drift_sd", "S1"]) < 0.1
+    assert table.loc["monitoring.us.drift_sd", "ST"] > 0.3
+    assert table.loc["monitoring.us.prior_sd", "ST"] < 0.05
 
 
 def test_morris_effects_of_a_linear_function_are_its_slopes():
@@ -88,13 +88,13 @@ def test_sensitivity_needs_the_matching_design():
 
 def test_prim_rule_reads_like_a_sentence_with_labels():
     sweep = sweep_of({"method": "lhs", "points": 200},
-                     labels={"monitoring.us.noise_sd": "US monitoring noise"})
+                     labels={"monitoring.us.drift_sd": "US monitoring noise"})
     ds = synthetic(sweep, lambda a, b, c: np.where((a > 0.6) & (b < 0.5), 0.8, 0.05))
     result = discovery.prim(ds, "breakdown")
     rule = result.rule()
     assert rule.startswith("breakdown in 80% of runs when ")
     low = float(re.search(r"US monitoring noise >= ([0-9.]+)", rule).group(1))
-    high = float(re.search(r"monitoring.us.tolerance <= ([0-9.]+)", rule).group(1))
+    high = float(re.search(r"monitoring.us.prior_sd <= ([0-9.]+)", rule).group(1))
     assert 0.6 <= low < 0.65 and 0.45 < high <= 0.5
     assert "approval" not in rule  # the third parameter does not matter
     assert "coverage" in rule and "of 200 points" in rule
@@ -108,7 +108,7 @@ def test_prim_rule_reads_like_a_sentence_with_labels():
 def test_sobol_and_prim_come_out_of_a_real_sweep():
     sweep = read_sweep({"name": "real", "base": LONDON, "scenario": {"horizon_weeks": 26},
                         "runs": 50, "seed": 3, "design": {"method": "sobol", "n": 8},
-                        "parameters": {"monitoring.us.noise_sd": {"low": 0.02, "high": 0.4},
+                        "parameters": {"monitoring.us.drift_sd": {"low": 0.02, "high": 0.4},
                                        "actors.us.strategy.forgiveness": {"low": 0.0,
                                                                           "high": 0.5}}})
     ds = run_sweep(sweep, executor="processes", workers=2, progress=False)
@@ -125,10 +125,10 @@ def test_sweep_figures_are_drawn_with_labelled_axes():
 
     grid = run_sweep(read_sweep({"name": "g", "base": LONDON, "scenario": {"horizon_weeks": 4},
                                  "runs": 10, "seed": 1, "series": "none",
-                                 "grid": {"monitoring.us.noise_sd": [0.1, 0.3],
+                                 "grid": {"monitoring.us.drift_sd": [0.1, 0.3],
                                           "actors.us.strategy.name": ["tit_for_tat",
                                                                       "grim_trigger"]},
-                                 "labels": {"monitoring.us.noise_sd": "US noise"}}),
+                                 "labels": {"monitoring.us.drift_sd": "US noise"}}),
                      executor="serial", progress=False)
     fig = plots_sweep.sweep_heatmap(grid, "holding")
     assert fig.axes[0].get_xlabel() == "US noise"

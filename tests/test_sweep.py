@@ -40,11 +40,11 @@ def small(**extra) -> dict:
 
 
 GRID = small(grid={"actors.us.strategy.forgiveness": [0.0, 0.4],
-                   "monitoring.us.noise_sd": {"start": 0.05, "stop": 0.35, "num": 3}},
+                   "monitoring.us.drift_sd": {"start": 0.05, "stop": 0.35, "num": 3}},
              zip={"speed": {"approval.us.weekly_hazard": [0.3, 0.9],
                             "approval.china.weekly_hazard": [0.2, 0.8]}})
 LHS = small(design={"method": "lhs", "points": 5},
-            parameters={"monitoring.us.noise_sd": {"low": 0.02, "high": 0.4},
+            parameters={"monitoring.us.drift_sd": {"low": 0.02, "high": 0.4},
                         "actors.us.strategy.name": {"choices": ["tit_for_tat",
                                                                 "generous_tit_for_tat"]},
                         "framework.commitments.china.magnets.deadline_weeks":
@@ -71,23 +71,23 @@ def test_example_sweep_files_read(name, kind, n):
 
 def test_grid_points_are_the_cartesian_product_with_zipped_groups():
     sweep = read_sweep(GRID)
-    assert sweep.dims == ("actors.us.strategy.forgiveness", "monitoring.us.noise_sd", "speed")
+    assert sweep.dims == ("actors.us.strategy.forgiveness", "monitoring.us.drift_sd", "speed")
     assert sweep.shape == (2, 3, 2) and sweep.n_points == 12
     points = sweep.points()
     # C order: the last dimension varies fastest; zipped values move together.
     assert list(points["approval.us.weekly_hazard"][:4]) == [0.3, 0.9, 0.3, 0.9]
     assert list(points["approval.china.weekly_hazard"][:2]) == [0.2, 0.8]
-    assert np.allclose(points["monitoring.us.noise_sd"][:6], [0.05, 0.05, 0.2, 0.2, 0.35, 0.35])
+    assert np.allclose(points["monitoring.us.drift_sd"][:6], [0.05, 0.05, 0.2, 0.2, 0.35, 0.35])
     s = sweep.scenario(11)
     assert s.horizon_weeks == 26
-    assert s.monitoring["us"].noise_sd == pytest.approx(0.35)
+    assert s.monitoring["us"].drift_sd == pytest.approx(0.35)
     assert s.actors["us"].strategy.params["forgiveness"] == 0.4
 
 
 def test_toml_sweep_file(tmp_path):
     path = tmp_path / "s.toml"
     path.write_text(f'name = "t"\nbase = "{LONDON}"\nruns = 10\nseed = 1\n'
-                    '[grid]\n"monitoring.us.noise_sd" = [0.1, 0.2]\n')
+                    '[grid]\n"monitoring.us.drift_sd" = [0.1, 0.2]\n')
     assert read_sweep(path).shape == (2,)
 
 
@@ -112,23 +112,23 @@ def test_bad_value_names_its_position_value_and_the_rule():
 @pytest.mark.parametrize("change, expected", [
     ({"runs": 0}, "runs: 0 is not allowed"),
     ({"colour": "red"}, "colour: unknown field"),
-    ({"design": {"method": "sobol", "n": 50}, "parameters": {"monitoring.us.noise_sd":
+    ({"design": {"method": "sobol", "n": 50}, "parameters": {"monitoring.us.drift_sd":
                                                           {"low": 0, "high": 1}}},
      "must be a power of 2"),
     ({"design": {"method": "latin"}}, "unknown design method"),
     ({"design": {"method": "morris", "trajectories": 4, "levels": 5}}, "must be even"),
     ({"zip": {"g": {"approval.us.weekly_hazard": [0.1, 0.2],
                     "approval.china.weekly_hazard": [0.1]}}}, "same length"),
-    ({"grid": {"monitoring.us.noise_sd": [0.1]},
+    ({"grid": {"monitoring.us.drift_sd": [0.1]},
       "design": {"method": "lhs", "points": 4},
-      "parameters": {"monitoring.us.tolerance": {"low": 0.1, "high": 0.2}}},
+      "parameters": {"monitoring.us.prior_sd": {"low": 0.1, "high": 0.2}}},
      "either 'grid'/'zip' or 'design'"),
-    ({"parameters": {"monitoring.us.noise_sd": {"low": 0.3, "high": 0.1}},
+    ({"parameters": {"monitoring.us.drift_sd": {"low": 0.3, "high": 0.1}},
       "design": {"method": "lhs", "points": 4}}, "low must be less than high"),
     ({"grid": {"horizon_weeks": [10, 20]}}, "unknown parameter path"),
-    ({"grid": {"monitoring.us.noise_sd": [0.1, 0.1]}}, "must not repeat"),
+    ({"grid": {"monitoring.us.drift_sd": [0.1, 0.1]}}, "must not repeat"),
     ({}, "a sweep needs 'grid'"),
-    ({"grid": {"monitoring.us.noise_sd": [0.1]}, "series": ["supply.magnet"]},
+    ({"grid": {"monitoring.us.drift_sd": [0.1]}, "series": ["supply.magnet"]},
      "did you mean 'supply.magnets'"),
 ])
 def test_invalid_sweeps_are_refused_clearly(change, expected):
@@ -157,19 +157,19 @@ def test_cli_bad_sweep_exits_2_without_traceback(tmp_path):
 @given(points=st.integers(2, 40), seed=st.integers(0, 2**32))
 def test_lhs_puts_one_point_in_every_stratum_of_every_parameter(points, seed):
     sweep = read_sweep(small(seed=seed, design={"method": "lhs", "points": points},
-                             parameters={"monitoring.us.noise_sd": {"low": 0.0, "high": 0.5},
-                                         "monitoring.us.tolerance": {"low": 0.0,
+                             parameters={"monitoring.us.drift_sd": {"low": 0.0, "high": 0.5},
+                                         "monitoring.us.prior_sd": {"low": 0.0,
                                                                      "high": 1.0}}))
     strata = np.floor(sweep.unit * points).astype(int)
     for column in strata.T:
         assert sorted(column) == list(range(points))
-    assert np.all((sweep.values["monitoring.us.noise_sd"] >= 0) &
-                  (sweep.values["monitoring.us.noise_sd"] <= 0.5))
+    assert np.all((sweep.values["monitoring.us.drift_sd"] >= 0) &
+                  (sweep.values["monitoring.us.drift_sd"] <= 0.5))
 
 
 def test_sobol_design_is_the_saltelli_layout():
-    params = {"monitoring.us.noise_sd": {"low": 0.0, "high": 0.5},
-              "monitoring.us.tolerance": {"low": 0.1, "high": 0.3},
+    params = {"monitoring.us.drift_sd": {"low": 0.0, "high": 0.5},
+              "monitoring.us.prior_sd": {"low": 0.1, "high": 0.3},
               "approval.us.weekly_hazard": {"low": 0.1, "high": 0.9}}
     sweep = read_sweep(small(design={"method": "sobol", "n": 8}, parameters=params))
     n, d = 8, 3
@@ -227,7 +227,7 @@ def test_a_point_is_exactly_a_run_of_its_scenario_with_its_seed():
 def test_saved_results_carry_the_sweep_file_and_versions(tmp_path):
     path = tmp_path / "s.yaml"
     path.write_text(f"name: s\nbase: {LONDON}\nscenario: {{horizon_weeks: 8}}\nruns: 20\n"
-                    "seed: 3\ngrid:\n  monitoring.us.noise_sd: [0.1, 0.2]\n")
+                    "seed: 3\ngrid:\n  monitoring.us.drift_sd: [0.1, 0.2]\n")
     assert main(["sweep", str(path), "--out", str(tmp_path / "o"), "--executor", "serial",
                  "--progress", "off"]) == 0
     ds = load_sweep(tmp_path / "o")
@@ -243,10 +243,10 @@ def test_saved_results_carry_the_sweep_file_and_versions(tmp_path):
 
 
 def test_resume_refuses_a_folder_of_another_sweep(tmp_path):
-    run_sweep(read_sweep(small(grid={"monitoring.us.noise_sd": [0.1]}, runs=20)), tmp_path,
+    run_sweep(read_sweep(small(grid={"monitoring.us.drift_sd": [0.1]}, runs=20)), tmp_path,
               executor="serial", progress=False)
     with pytest.raises(ScenarioError, match="different sweep"):
-        run_sweep(read_sweep(small(grid={"monitoring.us.noise_sd": [0.1]}, runs=21)),
+        run_sweep(read_sweep(small(grid={"monitoring.us.drift_sd": [0.1]}, runs=21)),
                   tmp_path, executor="serial", resume=True, progress=False)
 
 
@@ -260,7 +260,7 @@ def test_a_killed_sweep_resumes_without_losing_or_changing_finished_points(tmp_p
     path = tmp_path / "kill.yaml"
     path.write_text(f"name: kill\nbase: {LONDON}\nscenario: {{horizon_weeks: 26}}\n"
                     "runs: 150\nseed: 99\ngrid:\n"
-                    "  monitoring.us.noise_sd: [0.02, 0.1, 0.2, 0.3]\n"
+                    "  monitoring.us.drift_sd: [0.02, 0.1, 0.2, 0.3]\n"
                     "  actors.us.strategy.forgiveness: [0.0, 0.2, 0.4]\n")
     out = tmp_path / "killed"
     command = [sys.executable, "-m", "tradesim", "sweep", str(path), "--out", str(out),
