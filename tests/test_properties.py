@@ -153,8 +153,9 @@ def scenario_data(draw) -> dict:
         }
         override["monitoring"][actor] = {
             "default_kind": draw(st.sampled_from(["customs", "licences", "rule"])),
-            "threshold": 0.5 + 8 * draw(probability()),
-            "withheld_share": 0.05 + 0.9 * draw(probability())}
+            "threshold": draw(st.floats(0.5, 10.0, allow_nan=False)),
+            "withheld_share": draw(st.floats(0.05, 1.0, allow_nan=False)),
+            "review_weeks": draw(st.sampled_from([1.0, 52.0 / 12.0]))}
     commitments = []
     for c in LONDON_DATA["framework"]["commitments"]:
         floor = floors[c["actor"], c["instrument"]]
@@ -193,7 +194,8 @@ def test_levels_stay_in_unit_interval_and_never_cross_floors(scenario, seed):
         for g in model.governments:
             assert np.all(g.level >= g.floor), "a restriction level went below its floor"
             assert np.all((g.level >= 0.0) & (g.level <= 1.0))
-            assert np.all((g.perceived >= 0.0) & (g.perceived <= 1.0))
+            belief = g.monitor.belief
+            assert np.all(np.isfinite(belief)) and np.all(g.monitor.evidence >= 0.0)
     series = model.series
     assert np.all(np.isfinite(series))
     assert np.all((series >= 0.0) & (series <= 1.0)), "a recorded series left [0, 1]"

@@ -128,6 +128,11 @@ def sample_parameters(scenario: Scenario, u: np.ndarray,
     return values
 
 
+def _median(value: Any) -> float:
+    """A parameter's median: the number itself, or its distribution's median."""
+    return float(value) if isinstance(value, float | int) else float(value.ppf(0.5))
+
+
 class TradeModel(mesa.Model):
     """R replications of a scenario, stepped together week by week.
 
@@ -297,8 +302,10 @@ class TradeModel(mesa.Model):
         rule = actor.retaliation.rule
         order = None
         if rule != "uniform":
-            impact = field("impact").mean(axis=1)
-            by_impact = [j for j in np.argsort(-impact, kind="stable")]
+            # By each instrument's median impact in the scenario (not by the draws, so the
+            # order never depends on the replications beside it).
+            impact = np.array([_median(i.impact) for i in actor.instruments])
+            by_impact = [int(j) for j in np.argsort(-impact, kind="stable")]
             first = [ids.index(i) for i in actor.retaliation.priority] if rule == "priority" else []
             order = np.array(first + [j for j in by_impact if j not in first], dtype=np.intp)
         return Government(
