@@ -274,12 +274,15 @@ class Government(mesa.Agent):
         action = np.where(slipped, RETALIATE, action).astype(np.int8)
 
         new = np.where(action == EASE, eased, level)
-        retaliating = action == RETALIATE
-        if retaliating.any():
-            minimum = self.minimum_share * self.total_impact
-            wanted = np.where(slipped, minimum,
-                              self.retaliation_scale * self.seen_shortfall_impact + minimum)
-            np.copyto(new, self._tighten(level, wanted), where=retaliating)
+        retaliating = np.flatnonzero(action == RETALIATE)
+        if retaliating.size:
+            # Only the replications that retaliate (usually few) are worked on.
+            minimum = (self.minimum_share * self.total_impact)[retaliating]
+            wanted = np.where(slipped[retaliating], minimum,
+                              (self.retaliation_scale * self.seen_shortfall_impact)[retaliating]
+                              + minimum)
+            new[:, retaliating] = self._tighten(level[:, retaliating], wanted,
+                                                self.impact[:, retaliating])
         np.clip(new, self.floor, 1.0, out=new)
         moved = (new < level).any(axis=0)
         # The move taken, in the game's terms: a failed easing is a defection.
@@ -288,9 +291,12 @@ class Government(mesa.Agent):
         self.action = np.where((action == EASE) & ~moved, HOLD, action).astype(np.int8)
         self.level = new
 
-    def _tighten(self, level: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-        """Levels after a response imposing ``wanted`` impact (USD bn a year), by the rule."""
-        headroom = self.impact * (1.0 - level)
+    def _tighten(self, level: np.ndarray, wanted: np.ndarray, impact: np.ndarray) -> np.ndarray:
+        """Levels after a response imposing ``wanted`` impact (USD bn a year), by the rule.
+
+        ``level``, ``wanted`` and ``impact`` are those of the retaliating replications.
+        """
+        headroom = impact * (1.0 - level)
         if self.retaliation_order is None:  # the same share of every instrument's headroom
             total = headroom.sum(axis=0)
             with np.errstate(over="ignore"):  # a vanishing headroom: raise to the full 1.0
@@ -302,8 +308,8 @@ class Government(mesa.Agent):
         before = np.cumsum(ordered, axis=0) - ordered
         fill = np.clip(wanted - before, 0.0, ordered)
         raise_by = np.zeros_like(level)
-        raise_by[order] = np.divide(fill, self.impact[order], out=np.zeros_like(fill),
-                                    where=self.impact[order] > 0)
+        raise_by[order] = np.divide(fill, impact[order], out=np.zeros_like(fill),
+                                    where=impact[order] > 0)
         return np.minimum(level + raise_by, 1.0)
 
 

@@ -208,8 +208,7 @@ class Monitor:
         self.variance += self.drift_var
         llr = np.zeros(model.replications)
         for rows, y, expected, easing in self.pending.pop(week, ()):
-            for k, j in enumerate(rows):
-                self._take(j, y[k], expected[k], easing[k], llr)
+            self._take(rows, y, expected, easing, llr)
         active = model.active
         # The test is reviewed on its own calendar: the LLR of every report since the
         # last review enters at once, so the same information packaged weekly or
@@ -225,21 +224,24 @@ class Monitor:
         fresh = self.alarm & (self.first_alarm < 0)
         self.first_alarm[fresh] = model.weeks_since_start[fresh]
 
-    def _take(self, j: int, y: np.ndarray, expected: np.ndarray, easing: np.ndarray,
-              llr: np.ndarray) -> None:
-        """One report of instrument ``j``: add its LLR and update the belief."""
-        sd = np.maximum(self.noise_sd[j], _EXACT_SD)
-        var = sd * sd
+    def _take(self, rows: np.ndarray, y: np.ndarray, expected: np.ndarray,
+              easing: np.ndarray, llr: np.ndarray) -> None:
+        """Reports of instruments ``rows`` (each (k, R)): add their LLR, update the belief.
+
+        The Kalman update of theta with ``y = expected - (1 - theta) easing + error``
+        is done for the k reports at once in information form (the same as k
+        sequential updates).
+        """
+        sd = np.maximum(self.noise_sd[rows], _EXACT_SD)
+        precision = 1.0 / (sd * sd)
         shortfall = expected - y            # licensed share missing against compliance
         d = self.withheld_share * easing    # missing under the alternative
-        llr += (d * shortfall - 0.5 * d * d) / var
-        # Kalman update of theta with y = expected - (1 - theta) easing + error.
-        innovation = y - (expected - (1.0 - self.belief) * easing)
-        total = easing * easing * self.variance + self.noise_sd[j] ** 2
-        gain = np.divide(self.variance * easing, total, out=np.zeros_like(total),
-                         where=(total > 0) & (easing > 0))
-        self.belief = self.belief + gain * innovation
-        self.variance = self.variance * (1.0 - gain * easing)
+        llr += ((d * shortfall - 0.5 * d * d) * precision).sum(axis=0)
+        z = y - expected + easing           # = theta * easing + error
+        prior = 1.0 / np.maximum(self.variance, 1e-300)
+        information = prior + (easing * easing * precision).sum(axis=0)
+        self.belief = (self.belief * prior + (easing * z * precision).sum(axis=0)) / information
+        self.variance = 1.0 / information
 
     def degree(self) -> np.ndarray:
         """The judged degree of violation (0 without alarm): believed share withheld, >= s*."""
