@@ -28,7 +28,7 @@ def sweep_spec(runs: int, horizon: int) -> dict:
         "scenario": {"horizon_weeks": horizon}, "runs": runs, "seed": 20250611,
         "design": {"method": "lhs", "points": 64},
         "parameters": {
-            "monitoring.us.noise_sd": {"low": 0.02, "high": 0.4},
+            "monitoring.us.channels.magnets.noise_sd": {"low": 0.02, "high": 0.4},
             "actors.us.strategy.forgiveness": {"low": 0.0, "high": 0.5},
             "approval.china.weekly_hazard": {"low": 0.05, "high": 0.8},
             "actors.china.instruments.magnets.lag_weeks": {"low": 4.0, "high": 16.0},

@@ -36,7 +36,7 @@ def synthetic_sweep():
     """Build a design sweep's Dataset with a known breakdown probability at each point.
 
     ``make(design, f, **extra)`` reads a sweep of ``design`` over three unit ranges
-    (``monitoring.us.noise_sd``, ``monitoring.us.tolerance``,
+    (``monitoring.us.drift_sd``, ``monitoring.us.prior_sd``,
     ``approval.us.weekly_hazard``) and assembles it, without running it, with
     breakdown probability ``f(x1, x2, x3)`` at each point; ``extra`` adds sweep fields.
     """
@@ -45,8 +45,8 @@ def synthetic_sweep():
     from tradesim import OUTCOMES
     from tradesim.sweep import assemble, read_sweep
 
-    params = {"monitoring.us.noise_sd": {"low": 0.0, "high": 1.0},
-              "monitoring.us.tolerance": {"low": 0.0, "high": 1.0},
+    params = {"monitoring.us.drift_sd": {"low": 0.0, "high": 1.0},
+              "monitoring.us.prior_sd": {"low": 0.0, "high": 1.0},
               "approval.us.weekly_hazard": {"low": 0.0, "high": 1.0}}
 
     def make(design: dict, f, **extra):

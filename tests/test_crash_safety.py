@@ -195,7 +195,7 @@ def test_a_sweep_killed_while_writing_a_point_resumes_identically(tmp_path, caps
     # middle of writing one, with the point's temporary file half written.
     path = tmp_path / "mid.yaml"
     path.write_text(f"name: mid\nbase: {LONDON}\nscenario: {{horizon_weeks: 12}}\n"
-                    "runs: 40\nseed: 5\ngrid:\n  monitoring.us.noise_sd: [0.02, 0.1, 0.2, 0.3]\n")
+                    "runs: 40\nseed: 5\ngrid:\n  monitoring.us.drift_sd: [0.02, 0.1, 0.2, 0.3]\n")
     out = tmp_path / "killed"
     args = ["sweep", str(path), "--out", str(out), "--executor", "serial", "--progress", "off"]
     marker = tmp_path / "stopped"

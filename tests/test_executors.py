@@ -29,11 +29,11 @@ def small(**extra) -> dict:
 
 
 GRID = small(grid={"actors.us.strategy.forgiveness": [0.0, 0.4],
-                   "monitoring.us.noise_sd": {"start": 0.05, "stop": 0.35, "num": 3}},
+                   "monitoring.us.drift_sd": {"start": 0.05, "stop": 0.35, "num": 3}},
              zip={"speed": {"approval.us.weekly_hazard": [0.3, 0.9],
                             "approval.china.weekly_hazard": [0.2, 0.8]}})
 LHS = small(design={"method": "lhs", "points": 5},
-            parameters={"monitoring.us.noise_sd": {"low": 0.02, "high": 0.4},
+            parameters={"monitoring.us.drift_sd": {"low": 0.02, "high": 0.4},
                         "actors.us.strategy.name": {"choices": ["tit_for_tat",
                                                                 "generous_tit_for_tat"]},
                         "framework.commitments.china.magnets.deadline_weeks":
@@ -123,7 +123,7 @@ def test_missing_dask_names_the_extra(monkeypatch):
     with pytest.raises(ImportError, match=r"tradesim\[dask\]"):
         make_executor("dask", 1)
     with pytest.raises(ImportError, match=r"tradesim\[dask\]"):
-        run_sweep(read_sweep(small(grid={"monitoring.us.noise_sd": [0.1]})), executor="dask")
+        run_sweep(read_sweep(small(grid={"monitoring.us.drift_sd": [0.1]})), executor="dask")
 
 
 # ----------------------------------------------------------- identical everywhere
@@ -171,7 +171,7 @@ def test_serial_processes_and_dask_give_identical_sweeps(tmp_path):
 
 def test_dask_executor_connects_to_a_running_scheduler():
     distributed = pytest.importorskip("distributed")
-    sweep = read_sweep(small(grid={"monitoring.us.noise_sd": [0.05, 0.3]}, runs=30))
+    sweep = read_sweep(small(grid={"monitoring.us.drift_sd": [0.05, 0.3]}, runs=30))
     # A scheduler on loopback TCP, as a remote one would be (in-process workers: quick).
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
                                   protocol="tcp://", host="127.0.0.1",

@@ -39,25 +39,23 @@ def test_controls_cover_strategies_noise_hazards_and_inventory(london):
     by_path = {c.path: c for c in explore.controls(london)}
     for a in ("us", "china"):
         assert by_path[f"actors.{a}.strategy.name"].kind == "select"
-        assert by_path[f"monitoring.{a}.noise_sd"].kind == "slider"
+        assert by_path[f"monitoring.{a}.threshold"].kind == "slider"
         assert by_path[f"approval.{a}.weekly_hazard"].kind == "slider"
     assert by_path["actors.us.strategy.name"].default == "generous_tit_for_tat"
     assert "tit_for_tat" in by_path["actors.us.strategy.name"].choices
-    # A distribution starts its slider at its median, and the hint names it.
-    noise = by_path["monitoring.us.noise_sd"]
-    assert noise.default == pytest.approx(0.07)
-    assert noise.scenario_value == "uniform(0.02, 0.12)"
+    threshold = by_path["monitoring.us.threshold"]
+    assert threshold.default == pytest.approx(london.monitoring["us"].threshold)
     assert explore.INVENTORY_SCALE in by_path
 
 
 def test_apply_changes_sets_parameters_and_keeps_the_rest(london):
     assert explore.apply_changes(london, {}) is london
     changed = explore.apply_changes(london, {
-        "monitoring.us.noise_sd": 0.3,
+        "monitoring.us.threshold": 3.0,
         "actors.us.strategy.name": "tit_for_tat",
         explore.INVENTORY_SCALE: 2.0,
     })
-    assert changed.monitoring["us"].noise_sd == 0.3
+    assert changed.monitoring["us"].threshold == 3.0
     assert changed.actors["us"].strategy.name == "tit_for_tat"
     assert "forgiveness" not in changed.actors["us"].strategy.params
     autos = {c.id: c for c in changed.economy.sectors}["autos_ev"]
@@ -67,7 +65,7 @@ def test_apply_changes_sets_parameters_and_keeps_the_rest(london):
     assert autos.max_cover_weeks == 2 * old.max_cover_weeks
     assert changed.monitoring["china"] == london.monitoring["china"]
     with pytest.raises(ScenarioError):
-        explore.apply_changes(london, {"monitoring.us.noise_sd": -1.0})
+        explore.apply_changes(london, {"monitoring.us.threshold": -1.0})
 
 
 def test_chart_data_follows_the_settings(london):
@@ -118,7 +116,7 @@ def test_app_renders_headless_and_responds_to_a_slider(london):
     _box, rc = solara.render(explore.app(london, runs=RUNS), handle_error=False)
     try:
         labels = {w.label for w in rc.find(v.Slider).widgets}
-        assert {"US monitoring noise (sd)", "China weekly approval chance",
+        assert {"US alarm threshold (nats)", "China weekly approval chance",
                 "Inventory cover (x scenario's)"} <= labels
         before_text, before_image = _outcome_text(rc), _image(rc)
         assert "breakdown" in before_text and f"{RUNS:,} runs" in before_text

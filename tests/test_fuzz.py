@@ -70,9 +70,11 @@ MINI: dict[str, Any] = {
     ]},
     "approval": {"us": {"weekly_hazard": 0.5, "rejection_hazard": 0.01},
                  "china": {"weekly_hazard": {"dist": "beta", "a": 3.0, "b": 5.0}}},
-    "monitoring": {"us": {"noise_sd": 0.05, "tolerance": 0.15},
-                   "china": {"noise_sd": {"dist": "lognormal", "median": 0.05, "sigma": 0.3},
-                             "tolerance": 0.2}},
+    "monitoring": {"us": {"channels": {"magnets": {"kind": "customs", "noise_sd": 0.05}},
+                          "threshold": 4.0},
+                   "china": {"channels": {"chips": {"noise_sd": {
+                       "dist": "lognormal", "median": 0.05, "sigma": 0.3}}},
+                             "threshold": 3.0}},
     "economy": {
         "truce_hazard": 0.1,
         "goods": [{"id": "magnets", "exporter": "china", "unit": "tonnes",
@@ -164,13 +166,13 @@ def semantic_cases(base: dict) -> Iterator[tuple[str, Any]]:
         yield f"level={value}", _set(base, (*chips, "level"), value)
         yield f"target={value}", _set(base, ("framework", "commitments", 1, "target"), value)
         yield f"hazard={value}", _set(base, ("approval", "us", "weekly_hazard"), value)
-        yield f"tolerance={value}", _set(base, ("monitoring", "us", "tolerance"), value)
+        yield f"tolerance={value}", _set(base, ("monitoring", "us", "withheld_share"), value)
         yield f"forgiveness={value}", _set(base, (*us, "strategy", "forgiveness"), value)
     for value in (-1, -0.001, -1e9, float("-inf")):
         yield f"lag={value}", _set(base, (*chips, "lag_weeks"), value)
         yield f"deadline={value}", _set(base, ("framework", "commitments", 0, "deadline_weeks"),
                                         value)
-        yield f"noise={value}", _set(base, ("monitoring", "us", "noise_sd"), value)
+        yield f"noise={value}", _set(base, ("monitoring", "us", "drift_sd"), value)
         yield f"impact={value}", _set(base, (*chips, "impact"), value)
     for horizon in (0, -5, MAX_HORIZON_WEEKS + 1, 10**6, 10**100, 2**63, 1.5, "52", float("nan")):
         yield f"horizon={horizon!r}", _set(base, ("horizon_weeks",), horizon)
@@ -459,11 +461,11 @@ def _sweep_base(folder: Path) -> dict:
     mini = folder / "mini.yaml"
     mini.write_bytes(_dump(MINI))
     return {"name": "fuzz", "base": "mini.yaml", "runs": 2, "seed": 1,
-            "grid": {"monitoring.us.noise_sd": [0.05, 0.1]}}
+            "grid": {"monitoring.us.drift_sd": [0.05, 0.1]}}
 
 
 def sweep_semantic_cases(base: dict) -> Iterator[tuple[str, Any]]:
-    grid = ("grid", "monitoring.us.noise_sd")
+    grid = ("grid", "monitoring.us.drift_sd")
     for runs in (0, -1, ensemble.MAX_RUNS + 1, 10**30, 1.5, "many", float("nan")):
         yield f"runs={runs!r}", _set(base, ("runs",), runs)
     for seed in (-1, 1.5, "x", float("inf")):
@@ -478,14 +480,14 @@ def sweep_semantic_cases(base: dict) -> Iterator[tuple[str, Any]]:
         yield f"grid={values!r}", _set(base, grid, values)
     yield "unknown path", _set(base, ("grid", "nosuch.path"), [1.0])
     yield "fixed path", _set(base, ("grid", "horizon_weeks"), [10, 20])
-    yield "swept twice", {**base, "zip": {"g": {"monitoring.us.noise_sd": [0.1, 0.2]}}}
-    yield "zip lengths", {**base, "grid": {}, "zip": {"g": {"monitoring.us.noise_sd": [0.1, 0.2],
-                                                            "monitoring.china.tolerance": [0.1]}}}
+    yield "swept twice", {**base, "zip": {"g": {"monitoring.us.drift_sd": [0.1, 0.2]}}}
+    yield "zip lengths", {**base, "grid": {}, "zip": {"g": {"monitoring.us.drift_sd": [0.1, 0.2],
+                                                            "monitoring.china.prior_sd": [0.1]}}}
     yield "zip empty", {**base, "zip": {"g": {}}}
-    yield "zip clash", {**base, "zip": {"outcome": {"monitoring.china.tolerance": [0.1]}}}
+    yield "zip clash", {**base, "zip": {"outcome": {"monitoring.china.prior_sd": [0.1]}}}
     yield "no grid", {**base, "grid": {}}
     yield "grid and design", {**base, "design": {"method": "lhs", "points": 4},
-                              "parameters": {"monitoring.china.tolerance": {"low": 0, "high": 1}}}
+                              "parameters": {"monitoring.china.prior_sd": {"low": 0, "high": 1}}}
     yield "parameters without design", {**base, "parameters": {"a.b": {"low": 0, "high": 1}}}
     designs = [
         {"method": "grid"}, {"method": "lhs"}, {"method": "lhs", "points": 0},
@@ -500,10 +502,10 @@ def sweep_semantic_cases(base: dict) -> Iterator[tuple[str, Any]]:
     ]
     for i, design in enumerate(designs):
         yield f"design[{i}]", {**_delete(base, ("grid",)), "design": design,
-                               "parameters": {"monitoring.us.noise_sd": {"low": 0.0,
+                               "parameters": {"monitoring.us.drift_sd": {"low": 0.0,
                                                                          "high": 0.3}}}
     for i, rng in enumerate(ranges):
-        path = "actors.us.strategy.name" if "choices" in str(rng) else "monitoring.us.noise_sd"
+        path = "actors.us.strategy.name" if "choices" in str(rng) else "monitoring.us.drift_sd"
         yield f"range[{i}]", {**_delete(base, ("grid",)),
                               "design": {"method": "lhs", "points": 4}, "parameters": {path: rng}}
     yield "design no parameters", {**_delete(base, ("grid",)),
@@ -518,8 +520,8 @@ def sweep_semantic_cases(base: dict) -> Iterator[tuple[str, Any]]:
     yield "override unknown", {**base, "scenario": {"bogus": 1}}
     yield "override not map", {**base, "scenario": [1, 2]}
     yield "too many points", _set(base, ("grid",), {
-        "monitoring.us.noise_sd": {"start": 0.0, "stop": 0.3, "num": 1001},
-        "monitoring.china.tolerance": {"start": 0.0, "stop": 1.0, "num": 1001}})
+        "monitoring.us.drift_sd": {"start": 0.0, "stop": 0.3, "num": 1001},
+        "monitoring.china.prior_sd": {"start": 0.0, "stop": 1.0, "num": 1001}})
 
 
 @pytest.fixture(scope="module")

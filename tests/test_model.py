@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from tradesim.agents import EASE, HOLD, RETALIATE, Government, Sector
+from tradesim.agents import HOLD, RETALIATE, Government, Sector
 from tradesim.io import merge
 from tradesim.model import (
     BREAKDOWN,
@@ -23,15 +23,20 @@ from tradesim.model import (
 QUIET = {  # no noise, no domestic overrides, fixed parameters: a deterministic world
     "actors": {
         "us": {"strategy": {"name": "tit_for_tat"},
-               "domestic": {"industry_weight": 0.0, "hawkishness": 0.0}},
+               "domestic": {"industry_weight": 0.0, "hawkishness": 0.0},
+               "implementation": {"error": 0.0}, "reciprocity": {"lead": 1.0}},
         "china": {"strategy": {"name": "tit_for_tat"},
                   "domestic": {"industry_weight": 0.0, "hawkishness": 0.0},
+                  "implementation": {"error": 0.0}, "reciprocity": {"lead": 1.0},
                   "instruments": [{"id": "rare_earths", "level": 0.9, "lag_weeks": 9.0},
                                   {"id": "magnets", "level": 0.9, "lag_weeks": 9.0}]},
     },
     "approval": {"us": {"weekly_hazard": 1.0, "rejection_hazard": 0.0},
                  "china": {"weekly_hazard": 1.0, "rejection_hazard": 0.0}},
-    "monitoring": {"us": {"noise_sd": 0.0}, "china": {"noise_sd": 0.0}},
+    "monitoring": {"us": {"default_kind": "rule",
+                          "channels": {"rare_earths": {"kind": "rule", "noise_sd": 0.0},
+                                       "magnets": {"kind": "rule", "noise_sd": 0.0}}},
+                   "china": {"default_kind": "rule", "channels": {"chips": {"noise_sd": 0.0}}}},
 }
 
 
@@ -115,16 +120,17 @@ def test_retaliation_breaks_down_and_a_truce_follows(variant):
     assert np.all(model.truces == 1)
 
 
-def test_slow_licensing_looks_like_a_violation(variant):
-    # The Geneva pattern: a 9-week pipeline against a 2-week deadline, zero noise.
+def test_slow_licensing_is_not_mistaken_for_a_violation(variant):
+    # The Geneva pattern: a 9-week pipeline against a 2-week deadline, zero noise.  The US
+    # judges China's reports against China's own pipeline, not a straight line to the
+    # deadline, so a compliant slow pipeline raises no alarm (issue 14).
     override = merge(QUIET, {"framework": {"commitments": [
         {"actor": "china", "instrument": "rare_earths", "deadline_weeks": 2},
         {"actor": "china", "instrument": "magnets", "deadline_weeks": 2}]},
-        "monitoring": {"us": {"tolerance": 0.1}}})
+        "monitoring": {"us": {"threshold": 1.0}}})
     model = run(variant(override), 5)
-    assert np.all(model.milestones["first_escalation"] == 2)  # one week after approval
-    assert np.all(model.actions[0, 2] == RETALIATE)
-    assert np.all(model.actions[1, 2] == EASE)  # China was still easing
+    assert np.all(model.milestones["first_escalation"] == -1)
+    assert np.all(model.governments[0].monitor.first_alarm == -1)
 
 
 def test_fast_licensing_inside_the_deadline_never_escalates(variant):
@@ -140,7 +146,9 @@ def test_levels_stay_in_bounds_and_above_floors(variant):
     override = {"actors": {"us": {"strategy": {"name": "random", "p": 0.6},
                                   "domestic": {"hawkishness": 0.5}},
                            "china": {"strategy": {"name": "random", "p": 0.6}}},
-                "monitoring": {"us": {"noise_sd": 0.5}, "china": {"noise_sd": 0.5}},
+                "monitoring": {"us": {"channels": {"magnets": {"noise_sd": 0.5},
+                                                    "rare_earths": {"noise_sd": 0.5}}},
+                               "china": {"default_kind": "licences"}},
                 "economy": {"truce_hazard": 0.5}}
     scenario = variant(override)
     model = run(scenario, 500, seed=3)

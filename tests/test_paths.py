@@ -112,8 +112,8 @@ def test_set_path_stores_numpy_scalars_as_python_numbers(london):
     import numpy as np
 
     data = london.model_dump(mode="json")
-    set_path(data, "monitoring.us.noise_sd", np.float64(0.125))
-    assert type(data["monitoring"]["us"]["noise_sd"]) is float
+    set_path(data, "monitoring.us.channels.magnets.noise_sd", np.float64(0.125))
+    assert type(data["monitoring"]["us"]["channels"]["magnets"]["noise_sd"]) is float
 
 
 def test_settable_paths_cover_the_parameters_and_every_strategy_field(london):

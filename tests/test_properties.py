@@ -151,8 +151,11 @@ def scenario_data(draw) -> dict:
             "rejection_hazard": draw(probability()),
             "approved_at_start": draw(st.booleans()),
         }
-        override["monitoring"][actor] = {"noise_sd": draw(non_negative(0.5)),
-                                         "tolerance": draw(probability())}
+        override["monitoring"][actor] = {
+            "default_kind": draw(st.sampled_from(["customs", "licences", "rule"])),
+            "threshold": draw(st.floats(0.5, 10.0, allow_nan=False)),
+            "withheld_share": draw(st.floats(0.05, 1.0, allow_nan=False)),
+            "review_weeks": draw(st.sampled_from([1.0, 52.0 / 12.0]))}
     commitments = []
     for c in LONDON_DATA["framework"]["commitments"]:
         floor = floors[c["actor"], c["instrument"]]
@@ -191,7 +194,8 @@ def test_levels_stay_in_unit_interval_and_never_cross_floors(scenario, seed):
         for g in model.governments:
             assert np.all(g.level >= g.floor), "a restriction level went below its floor"
             assert np.all((g.level >= 0.0) & (g.level <= 1.0))
-            assert np.all((g.perceived >= 0.0) & (g.perceived <= 1.0))
+            belief = g.monitor.belief
+            assert np.all(np.isfinite(belief)) and np.all(g.monitor.evidence >= 0.0)
     series = model.series
     assert np.all(np.isfinite(series))
     # Shares and levels stay in [0, 1]; flows, prices and losses within their own bounds.

@@ -224,7 +224,7 @@ def test_the_dask_local_cluster_listens_on_loopback_only(tmp_path, monkeypatch):
     monkeypatch.setattr(distributed, "LocalCluster", Recording)
     sweep = read_sweep({"name": "loopback", "base": str(LONDON),
                         "scenario": {"horizon_weeks": 8}, "runs": 5, "seed": 1,
-                        "grid": {"monitoring.us.noise_sd": [0.05, 0.1]}})
+                        "grid": {"monitoring.us.drift_sd": [0.05, 0.1]}})
     ds = run_sweep(sweep, executor="dask", workers=1, progress=False)
     assert bool(ds["finished"].all())
     assert str(seen["scheduler"]).startswith("tcp://127.0.0.1:")

@@ -172,9 +172,9 @@ def test_strategy_parameter_out_of_range(london_data):
 
 
 def test_unknown_distribution_suggests(london_data):
-    data = merge(london_data, {"monitoring": {"china": {"noise_sd": {"dist": "unifrom"}}}})
+    data = merge(london_data, {"monitoring": {"china": {"prior_sd": {"dist": "unifrom"}}}})
     message = errors_of(data)
-    assert "monitoring.china.noise_sd" in message
+    assert "monitoring.china.prior_sd" in message
     assert "did you mean 'uniform'?" in message
 
 
@@ -188,7 +188,7 @@ def test_unbounded_distribution_on_a_probability_is_refused(london_data):
 
 def test_bad_distribution_parameters(london_data):
     data = merge(london_data, {
-        "monitoring": {"china": {"tolerance": {"dist": "uniform", "low": 0.5, "high": 0.1}}}})
+        "monitoring": {"china": {"drift_sd": {"dist": "uniform", "low": 0.5, "high": 0.1}}}})
     assert "uniform needs low < high" in errors_of(data)
 
 

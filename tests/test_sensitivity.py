@@ -36,9 +36,9 @@ def test_sobol_sees_interactions_in_total_but_not_first_order_indices(synthetic_
     ds = synthetic_sweep({"method": "sobol", "n": 1024},
                          lambda a, b, c: 0.5 + (a - 0.5) * (c - 0.5))
     table = sa.sobol(ds, ["breakdown"], n_resamples=50).loc["breakdown"]
-    assert abs(table.loc["monitoring.us.noise_sd", "S1"]) < 0.1
-    assert table.loc["monitoring.us.noise_sd", "ST"] > 0.3
-    assert table.loc["monitoring.us.tolerance", "ST"] < 0.05
+    assert abs(table.loc["monitoring.us.drift_sd", "S1"]) < 0.1
+    assert table.loc["monitoring.us.drift_sd", "ST"] > 0.3
+    assert table.loc["monitoring.us.prior_sd", "ST"] < 0.05
 
 
 def test_morris_effects_of_a_linear_function_are_its_slopes(synthetic_sweep):
@@ -63,12 +63,12 @@ def test_sensitivity_needs_the_matching_design(synthetic_sweep):
 def test_prim_rule_reads_like_a_sentence_with_labels(synthetic_sweep):
     ds = synthetic_sweep({"method": "lhs", "points": 200},
                          lambda a, b, c: np.where((a > 0.6) & (b < 0.5), 0.8, 0.05),
-                         labels={"monitoring.us.noise_sd": "US monitoring noise"})
+                         labels={"monitoring.us.drift_sd": "US monitoring noise"})
     result = discovery.prim(ds, "breakdown")
     rule = result.rule()
     assert rule.startswith("breakdown in 80% of runs when ")
     low = float(re.search(r"US monitoring noise >= ([0-9.]+)", rule).group(1))
-    high = float(re.search(r"monitoring.us.tolerance <= ([0-9.]+)", rule).group(1))
+    high = float(re.search(r"monitoring.us.prior_sd <= ([0-9.]+)", rule).group(1))
     assert 0.6 <= low < 0.65 and 0.45 < high <= 0.5
     assert "approval" not in rule  # the third parameter does not matter
     assert "coverage" in rule and "of 200 points" in rule
@@ -82,7 +82,7 @@ def test_prim_rule_reads_like_a_sentence_with_labels(synthetic_sweep):
 def test_sobol_and_prim_come_out_of_a_real_sweep():
     sweep = read_sweep({"name": "real", "base": LONDON, "scenario": {"horizon_weeks": 26},
                         "runs": 50, "seed": 3, "design": {"method": "sobol", "n": 8},
-                        "parameters": {"monitoring.us.noise_sd": {"low": 0.02, "high": 0.4},
+                        "parameters": {"monitoring.us.drift_sd": {"low": 0.02, "high": 0.4},
                                        "actors.us.strategy.forgiveness": {"low": 0.0,
                                                                           "high": 0.5}}})
     ds = run_sweep(sweep, executor="processes", workers=2, progress=False)

@@ -51,7 +51,7 @@ def test_action_names_and_codes_are_inverse():
 
 @pytest.mark.parametrize(("kind", "parts", "name"), [
     ("level", ("china", "magnets"), "china.magnets"),
-    ("perceived", ("us", "chips"), "perceived.us.chips"),
+    ("belief", ("us",), "belief.us"),
     ("supply", ("magnets",), "supply.magnets"),
     ("halted", ("autos_ev",), "halted.autos_ev"),
     ("pressure", ("china",), "pressure.china"),
@@ -63,7 +63,7 @@ def test_series_names_round_trip(kind, parts, name):
 
 
 def test_a_two_part_key_may_be_one_argument():
-    assert series_name("perceived", "us.chips") == series_name("perceived", "us", "chips")
+    assert series_name("level", "us.chips") == series_name("level", "us", "chips")
 
 
 @pytest.mark.parametrize(("kind", "parts"), [
@@ -86,7 +86,8 @@ def test_every_recorded_series_parses_to_a_known_kind(london):
     goods = [g.id for g in london.economy.goods]
     assert series_keys(names, "supply") == goods
     assert series_keys(names, "level") == london.instrument_ids()
-    assert series_keys(names, "perceived") == london.instrument_ids()
+    assert series_keys(names, "belief") == list(london.actor_ids)
+    assert series_keys(names, "evidence") == list(london.actor_ids)
     assert series_keys(names, "pressure") == list(london.actor_ids)
 
 

@@ -17,6 +17,7 @@ from .vocab import ACTION_NAMES, BREAKDOWN, EASE, HOLD, RETALIATE
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import TradeModel
+    from .monitoring import Monitor
 
 # The action codes (EASE, HOLD, RETALIATE, ACTION_NAMES) are defined in tradesim.vocab.
 __all__ = ["EASE", "HOLD", "RETALIATE", "ACTION_NAMES", "Government", "Sector"]
@@ -24,7 +25,7 @@ __all__ = ["EASE", "HOLD", "RETALIATE", "ACTION_NAMES", "Government", "Sector"]
 
 
 class Government(mesa.Agent):
-    """A government: its instruments, its decision rule and its domestic side.
+    """A government: its instruments, decision rule, monitoring and domestic side.
 
     State (arrays over the actor's n instruments and R replications)
     ----------------------------------------------------------------
@@ -35,13 +36,20 @@ class Government(mesa.Agent):
     goal : (n, R)
         Post-framework level: the commitment target, or the reference level
         for instruments not committed.
-    perceived : (n, R)
-        The levels as the partner perceives them this week.
+    compliant : (n, R)
+        The levels this government would have if it had complied exactly
+        since the framework started: its own easing rule, sized by what the
+        partner truly delivered.  The partner computes the same path from
+        public facts and its own levels; it is what the partner's
+        observations are judged against.
+    monitor : Monitor
+        Channels, belief and evidence about the partner
+        (:class:`tradesim.monitoring.Monitor`).
     pressure : (R,)
         Industry pressure in [0, 1]: weighted share of the actor's sectors'
         output lost for lack of imported inputs.
     action : (R,) int8
-        This week's action: EASE, HOLD or RETALIATE.
+        This week's action as taken: EASE, HOLD or RETALIATE.
     """
 
     def __init__(
@@ -59,10 +67,13 @@ class Government(mesa.Agent):
         strategy: Strategy,
         industry_weight: np.ndarray,
         hawkishness: np.ndarray,
+        delay_weight: np.ndarray,
         retaliation_scale: np.ndarray,
         minimum_share: np.ndarray,
-        noise_sd: np.ndarray,
-        tolerance: np.ndarray,
+        retaliation_order: np.ndarray | None,
+        reciprocity_scale: np.ndarray,
+        reciprocity_lead: np.ndarray,
+        implementation_error: np.ndarray,
     ) -> None:
         super().__init__(model)
         self.actor_id = actor_id
@@ -79,32 +90,47 @@ class Government(mesa.Agent):
         self.strategy = strategy
         self.industry_weight = industry_weight
         self.hawkishness = hawkishness
+        self.delay_weight = delay_weight
         self.retaliation_scale = retaliation_scale
         self.minimum_share = minimum_share
-        self.noise_sd = noise_sd  # how this government sees its partner
-        self.tolerance = tolerance
+        # Row order in which a response fills the instruments (None: same share of headroom).
+        self.retaliation_order = retaliation_order
+        self.reciprocity_scale = reciprocity_scale
+        self.reciprocity_lead = reciprocity_lead
+        self.implementation_error = implementation_error
 
         r = model.replications
         self.total_impact = impact.sum(axis=0)
         self.reference = self.level.copy()
         self.goal = self.level.copy()
+        self.compliant = self.level.copy()
         self.promised = np.zeros(r)
         self.breakdown_threshold = np.full(r, np.inf)
-        self.perceived = self.level.copy()
         self.pressure = np.zeros(r)
         self.action = np.zeros(r, dtype=np.int8)
         self.cooperated = np.ones(r, dtype=bool)
+        self.intended = np.ones(r, dtype=bool)
+        self.error = np.zeros(r, dtype=bool)
+        self.slipped = np.zeros(r, dtype=bool)
         self.partner_degree = np.zeros(r)
         self.partner_violation = np.zeros(r, dtype=bool)
         self.seen_shortfall_impact = np.zeros(r)
+        self.ease_cap = np.full(r, np.inf)
+        self.compliant_cap = np.full(r, np.inf)
         self.strategy_state = strategy.initial_state(r)
+        # Diagnostics (tradesim.monitoring.detection): follow the compliant path exactly,
+        # less a share ``withheld`` of the promised easing.
+        self.follows_compliant_path = False
+        self.withheld = np.zeros(r)
         self.partner: Government
+        self.monitor: Monitor
 
     # -- lifecycle ------------------------------------------------------------------
 
     def start_framework(self, mask: np.ndarray) -> None:
         """Take the framework (or a new truce) as the reference where ``mask``."""
         self.reference[:, mask] = self.level[:, mask]
+        self.compliant[:, mask] = self.level[:, mask]
         goal = np.where(self.committed[:, np.newaxis], np.minimum(self.level, self.target),
                         self.level)
         self.goal[:, mask] = goal[:, mask]
@@ -117,46 +143,83 @@ class Government(mesa.Agent):
         self.breakdown_threshold[mask] = threshold[mask]
         self.cooperated[mask] = True
         self.strategy.reset_state(self.strategy_state, mask)
-
-    def expected_levels(self) -> np.ndarray:
-        """Levels the partner expects now: a straight path to the goal by the deadline."""
-        weeks = self.model.weeks_since_start
-        remaining = np.clip(1.0 - weeks / np.maximum(self.deadline_weeks, 1e-9), 0.0, 1.0)
-        return self.goal + (self.reference - self.goal) * remaining
+        self.monitor.reset(mask)
 
     def restriction_impact(self, levels: np.ndarray | None = None) -> np.ndarray:
         """Impact-weighted restriction, USD billion a year of partner output at risk."""
         return (self.impact * (self.level if levels is None else levels)).sum(axis=0)
 
+    def eased_impact(self, levels: np.ndarray | None = None) -> np.ndarray:
+        """Impact eased since the framework started, USD billion a year (at least 0)."""
+        levels = self.level if levels is None else levels
+        return np.maximum((self.impact * (self.reference - levels)).sum(axis=0), 0.0)
+
+    def ease_step(self, levels: np.ndarray, goal: np.ndarray, cap: np.ndarray) -> np.ndarray:
+        """One week of easing: the one rule for actual and compliant paths.
+
+        Each instrument moves toward ``goal`` by at most ``1 / lag_weeks``;
+        the whole move is scaled back so that the impact eased since the
+        framework started does not exceed ``cap`` (reciprocity); a government
+        already above its cap holds.
+
+        Parameters
+        ----------
+        levels, goal : ndarray, shape (n, R)
+        cap : ndarray, shape (R,)
+            Most impact eased allowed, USD billion a year.
+
+        Returns
+        -------
+        ndarray, shape (n, R)
+        """
+        step = np.where(levels > goal, np.maximum(goal, levels - self.ease_per_week), levels)
+        now = (self.impact * (self.reference - levels)).sum(axis=0)
+        after = (self.impact * (self.reference - step)).sum(axis=0)
+        gain = after - now
+        with np.errstate(invalid="ignore"):
+            share = np.clip(np.divide(cap - now, gain, out=np.ones_like(gain), where=gain > 0),
+                            0.0, 1.0)
+        return levels - share * (levels - step)
+
+    def _caps(self, believed: np.ndarray, true: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        lead = self.reciprocity_lead * self.promised
+        scale = self.reciprocity_scale
+        # A full lead needs no reciprocity (0 x inf is avoided).
+        full = self.reciprocity_lead >= 1.0
+        cap = np.where(full, np.inf, lead + scale * believed)
+        cap_true = np.where(full, np.inf, lead + scale * true)
+        return cap, cap_true
+
     # -- the week: observe, decide, act ---------------------------------------------
 
     def observe(self) -> None:
-        """Perceive the partner's levels through noise and judge its compliance.
+        """Take in the partner's published reports and judge its compliance.
 
-        The perceived degree of defection is the impact-weighted share of the
-        partner's promised easing that appears undelivered (or reversed);
-        below the tolerance it counts as compliance.
+        The monitor updates the belief and the CUSUM from the reports alone;
+        an alarm is a judged violation, whose degree (the believed share of
+        promised easing withheld) the strategy sees as the partner's
+        defection.  The easing cap (reciprocity) is sized here from the
+        believed impact the partner has delivered.
         """
         partner = self.partner
-        z = self.model.monitoring_noise(partner.actor_id)
-        perceived = partner.level + self.noise_sd * z
-        np.clip(perceived, 0.0, 1.0, out=perceived)
-        partner.perceived = perceived
-        gap = perceived - partner.expected_levels()
-        np.maximum(gap, 0.0, out=gap)
-        gap *= partner.impact
-        shortfall = gap.sum(axis=0)
-        denominator = np.maximum(partner.promised, 0.05 * partner.total_impact)
-        share = shortfall / np.maximum(denominator, 1e-12)
-        active = self.model.active
-        violation = active & (share > self.tolerance)
-        self.partner_violation = violation
-        self.partner_degree = np.where(violation, np.minimum(share, 1.0), 0.0)
-        self.seen_shortfall_impact = np.where(violation, shortfall, 0.0)
+        monitor = self.monitor
+        monitor.update(self.model.monitoring_noise(partner.actor_id))
+        degree = monitor.degree()
+        self.partner_violation = monitor.alarm
+        self.partner_degree = degree
+        expected = partner.eased_impact(partner.compliant)
+        self.seen_shortfall_impact = degree * expected
+        believed = np.clip(monitor.belief, 0.0, 1.0) * expected
+        self.ease_cap, self.compliant_cap = self._caps(believed, partner.eased_impact())
 
     def decide(self) -> None:
-        """Choose ease or retaliate by the strategy, then let domestic politics bend it."""
-        u_strategy, u_domestic = self.model.decision_uniforms(self.actor_id)
+        """Choose ease or retaliate by the strategy, let domestic politics bend it, then err.
+
+        With probability ``implementation_error`` the action taken is the
+        opposite of the one decided (the two-player game's convention,
+        :mod:`tradesim.game`).
+        """
+        u_strategy, u_domestic, u_error = self.model.decision_uniforms(self.actor_id)
         first = self.model.weeks_since_start == 0
         cooperate = np.where(
             first,
@@ -164,44 +227,90 @@ class Government(mesa.Agent):
             self.strategy.cooperate(self.cooperated, self.partner_degree, self.strategy_state,
                                     u_strategy),
         )
-        # Halted firms lobby for easing; hawks push for a response to a seen violation.
+        # Halted firms lobby for easing; hawks push for a response to a judged violation.
         cooperate = np.where(
             cooperate,
             ~(self.partner_violation & (u_domestic < self.hawkishness)),
             u_domestic < self.industry_weight * self.pressure,
         )
         active = self.model.active
-        self.cooperated = np.where(active, cooperate, self.cooperated)
-        self.action = np.where(active, np.where(cooperate, EASE, RETALIATE), HOLD).astype(np.int8)
+        self.intended = cooperate
+        self.error = active & (u_error < self.implementation_error)
+        taken = cooperate ^ self.error
+        self.action = np.where(active, np.where(taken, EASE, RETALIATE), HOLD).astype(np.int8)
 
     def act(self) -> None:
         """Move the instruments: ease toward the goal at the pipeline's pace, or retaliate.
 
-        Easing lowers each level by at most ``1 / lag_weeks`` a week and never
-        below the goal (during a breakdown, cooperating only holds).
-        Retaliation raises every instrument by the same share of its headroom,
-        to impose the perceived violation's impact times the retaliation
-        scale, plus a minimum response.  No level ever goes below its floor.
+        Easing follows :meth:`ease_step` (during a breakdown, cooperating only
+        holds).  An intended easing that is not carried out holds the levels,
+        or, with nothing left to ease, slips into a minimum tightening.
+        Retaliation imposes the believed violation's impact times the
+        retaliation scale plus a minimum response, filling the instruments by
+        the retaliation rule.  No level ever goes below its floor.  The
+        compliant path moves by the same easing rule, sized by what the
+        partner truly delivered.
         """
         level = self.level
         in_breakdown = self.model.phase == BREAKDOWN
+        active = self.model.active
         goal = np.where(in_breakdown, level, self.goal)
-        eased = np.where(level > goal, np.maximum(goal, level - self.ease_per_week), level)
+        if self.follows_compliant_path:
+            goal = self.goal + self.withheld * (self.reference - self.goal)
+            self.action = np.where(active, EASE, HOLD).astype(np.int8)
+            self.error[:] = False
+        eased = self.ease_step(level, goal, self.ease_cap)
+        self.compliant = np.where(active, self.ease_step(self.compliant, self.goal,
+                                                         self.compliant_cap), self.compliant)
+        if self.follows_compliant_path:
+            eased = self.ease_step(level, goal, self.compliant_cap)
 
-        new = np.where(self.action == EASE, eased, level)
-        retaliating = self.action == RETALIATE
-        if retaliating.any():
-            wanted = self.retaliation_scale * self.seen_shortfall_impact + \
-                self.minimum_share * self.total_impact
-            headroom = (self.impact * (1.0 - level)).sum(axis=0)
-            with np.errstate(over="ignore"):  # a vanishing headroom: raise to the full 1.0
-                share = np.minimum(np.divide(wanted, headroom, out=np.zeros_like(wanted),
-                                             where=headroom > 0), 1.0)
-            np.copyto(new, level + share * (1.0 - level), where=retaliating)
+        action = self.action
+        failed = self.error & self.intended          # meant to ease, did not
+        moves = (eased < level - 1e-12).any(axis=0)
+        slipped = failed & ~moves                    # a hold slipping into a tightening
+        self.slipped = slipped
+        action = np.where(failed & moves, HOLD, action)
+        action = np.where(slipped, RETALIATE, action).astype(np.int8)
+
+        new = np.where(action == EASE, eased, level)
+        retaliating = np.flatnonzero(action == RETALIATE)
+        if retaliating.size:
+            # Only the replications that retaliate (usually few) are worked on.
+            minimum = (self.minimum_share * self.total_impact)[retaliating]
+            wanted = np.where(slipped[retaliating], minimum,
+                              (self.retaliation_scale * self.seen_shortfall_impact)[retaliating]
+                              + minimum)
+            new[:, retaliating] = self._tighten(level[:, retaliating], wanted,
+                                                self.impact[:, retaliating])
         np.clip(new, self.floor, 1.0, out=new)
         moved = (new < level).any(axis=0)
-        self.action = np.where((self.action == EASE) & ~moved, HOLD, self.action).astype(np.int8)
+        # The move taken, in the game's terms: a failed easing is a defection.
+        taken = (action != RETALIATE) & ~(failed & moves)
+        self.cooperated = np.where(active, taken, self.cooperated)
+        self.action = np.where((action == EASE) & ~moved, HOLD, action).astype(np.int8)
         self.level = new
+
+    def _tighten(self, level: np.ndarray, wanted: np.ndarray, impact: np.ndarray) -> np.ndarray:
+        """Levels after a response imposing ``wanted`` impact (USD bn a year), by the rule.
+
+        ``level``, ``wanted`` and ``impact`` are those of the retaliating replications.
+        """
+        headroom = impact * (1.0 - level)
+        if self.retaliation_order is None:  # the same share of every instrument's headroom
+            total = headroom.sum(axis=0)
+            with np.errstate(over="ignore"):  # a vanishing headroom: raise to the full 1.0
+                share = np.minimum(np.divide(wanted, total, out=np.zeros_like(wanted),
+                                             where=total > 0), 1.0)
+            return level + share * (1.0 - level)
+        order = self.retaliation_order
+        ordered = headroom[order]
+        before = np.cumsum(ordered, axis=0) - ordered
+        fill = np.clip(wanted - before, 0.0, ordered)
+        raise_by = np.zeros_like(level)
+        raise_by[order] = np.divide(fill, impact[order], out=np.zeros_like(fill),
+                                    where=impact[order] > 0)
+        return np.minimum(level + raise_by, 1.0)
 
 
 class Sector(mesa.Agent):

@@ -128,6 +128,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--check-runs", type=int, default=1000,
                    help="runs of the posterior predictive check (1,000; 0: none)")
 
+    p = sub.add_parser("detection", help="false alarms and detection delay of each side's "
+                                         "monitoring, by running the model")
+    p.add_argument("scenario", help="scenario file (YAML or TOML)")
+    p.add_argument("--runs", type=_positive_int, default=2000,
+                   help="replications per figure (2,000)")
+    p.add_argument("--seed", type=int, default=0, help="master seed (0)")
+    p.add_argument("--withheld", type=_probability, default=None,
+                   help="share of its promised easing the partner withholds in the detection "
+                        "runs (default: each observer's withheld_share)")
+
     p = sub.add_parser("exact", help="exact results of the repeated game for two strategies")
     p.add_argument("a", help="strategy of player A (a registered name)")
     p.add_argument("b", help="strategy of player B")
@@ -270,6 +280,16 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     from .scenario import json_schema
 
     print(json.dumps(json_schema(), indent=2))
+    return EXIT_OK
+
+
+def _cmd_detection(args: argparse.Namespace) -> int:
+    from .io import load_scenario
+    from .monitoring import detection, format_detection
+
+    scenario = load_scenario(args.scenario)
+    results = detection(scenario, runs=args.runs, seed=args.seed, withheld=args.withheld)
+    print(format_detection(results, scenario))
     return EXIT_OK
 
 
@@ -427,6 +447,7 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "score": _cmd_score,
+    "detection": _cmd_detection,
     "calibrate": _cmd_calibrate,
     "run": _cmd_run,
     "validate": _cmd_validate,

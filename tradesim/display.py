@@ -171,10 +171,15 @@ def scenario_html(scenario: Scenario) -> str:
     parts.append("<h4>Approval and monitoring</h4>")
     parts.append(_table(
         ["actor", "weekly approval hazard", "weekly rejection hazard", "approved at start",
-         "monitoring noise (sd)", "tolerance"],
+         "alarm threshold (nats)", "withheld share tested"],
         ([a, s.approval[a].weekly_hazard, s.approval[a].rejection_hazard,
           "yes" if s.approval[a].approved_at_start else "no",
-          s.monitoring[a].noise_sd, s.monitoring[a].tolerance] for a in s.actors)))
+          s.monitoring[a].threshold, s.monitoring[a].withheld_share] for a in s.actors)))
+    parts.append(_table(
+        ["observer", "partner instrument", "channel", "period (weeks)", "delay (weeks)",
+         "noise (sd)", "sources"],
+        ([a, f"{s.partner(a)}.{i}", c.kind, c.period_weeks, c.delay_weeks, c.noise_sd,
+          _sources(c.source)] for a in s.actors for i, c in s.monitoring[a].channels.items())))
 
     uncertain = s.uncertain_parameters()
     parts.append(f"<h4>Uncertain parameters ({len(uncertain)})</h4>")

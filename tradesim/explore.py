@@ -11,7 +11,7 @@ In a notebook::
 From a shell, ``tradesim explore scenarios/london-2025.yaml`` serves the same
 app on http://127.0.0.1:8765.
 
-Controls change the key parameters (each actor's strategy, monitoring noise
+Controls change the key parameters (each actor's strategy, monitoring threshold
 and weekly approval hazard, and the inventory cover of every sector); each
 change reruns a short ensemble with :func:`tradesim.run` (a few hundred runs,
 a fraction of a second) and redraws the charts of restriction levels, phase
@@ -173,10 +173,11 @@ def controls(scenario: Scenario) -> list[Control]:
                            current, choices=choices, scenario_value=current))
     for a in scenario.actor_ids:
         word = _actor_word(scenario, a)
-        noise = scenario.monitoring[a].noise_sd
-        out.append(Control(join("monitoring", a, "noise_sd"), f"{word} monitoring noise (sd)",
-                           "slider", round(_median(noise), 2), 0.0, 0.5, 0.01,
-                           scenario_value=_shown(noise)))
+        threshold = scenario.monitoring[a].threshold
+        out.append(Control(join("monitoring", a, "threshold"),
+                           f"{word} alarm threshold (nats)", "slider",
+                           round(_median(threshold), 1), 0.5, 20.0, 0.5,
+                           scenario_value=_shown(threshold)))
         hazard = scenario.approval[a].weekly_hazard
         out.append(Control(join("approval", a, "weekly_hazard"), f"{word} weekly approval chance",
                            "slider", round(_median(hazard), 2), 0.0, 1.0, 0.01,

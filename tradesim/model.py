@@ -36,6 +36,7 @@ from scipy import special
 
 from . import streams
 from .agents import Government, Sector
+from .monitoring import Monitor
 from .paths import join
 from .scenario import Scenario
 from .strategies import make_strategy
@@ -69,8 +70,10 @@ __all__ = [
 # PHASES, OUTCOMES, MILESTONES and MAX_EVENTS are defined in tradesim.vocab and
 # re-exported here, where users have always imported them from.
 
-_U_APPROVE, _U_STRATEGY, _U_DOMESTIC, _U_TRUCE = 0, 2, 4, 6
-_UNIFORMS_PER_WEEK = 7
+# The week's uniforms, by slot: approval (one per actor), strategy, domestic politics,
+# truce, implementation error (one per actor).
+_U_APPROVE, _U_STRATEGY, _U_DOMESTIC, _U_TRUCE, _U_ERROR = 0, 2, 4, 6, 7
+_UNIFORMS_PER_WEEK = 9
 
 
 @dataclasses.dataclass(frozen=True)
@@ -129,6 +132,11 @@ def sample_parameters(scenario: Scenario, u: np.ndarray,
         for j, path in enumerate(sample.paths):
             values[path] = rows[index, j]
     return values
+
+
+def _median(value: Any) -> float:
+    """A parameter's median: the number itself, or its distribution's median."""
+    return float(value) if isinstance(value, float | int) else float(value.ppf(0.5))
 
 
 class TradeModel(mesa.Model):
@@ -206,8 +214,8 @@ class TradeModel(mesa.Model):
         self.draws = streams.draw(master, self.first_replication,
                                   self.first_replication + r, self.layout)
         # The row of a joint parameter sample is drawn last, after the firms' slots.
-        self.params = sample_parameters(scenario, self.draws.setup[:, :len(uncertain)],
-                                        self.draws.setup[:, -1])
+        row = self.draws.setup[:, -1] if scenario.parameter_sample is not None else None
+        self.params = sample_parameters(scenario, self.draws.setup[:, :len(uncertain)], row)
         for path, value in (overrides or {}).items():
             if path not in self.params:
                 raise KeyError(f"unknown parameter path {path!r}")
@@ -217,6 +225,10 @@ class TradeModel(mesa.Model):
         self.breakdown_share = self._value("economy.breakdown_share")
         self.governments = [self._make_government(a) for a in self.actor_ids]
         self.governments[0].partner, self.governments[1].partner = self.governments[::-1]
+        for g, a in zip(self.governments, self.actor_ids, strict=True):
+            partner = scenario.partner(a)
+            g.monitor = Monitor(self, g, g.partner,
+                                [i.id for i in scenario.actors[partner].instruments])
         self._noise_columns = {}
         start = 0
         for g in self.governments:
@@ -296,6 +308,15 @@ class TradeModel(mesa.Model):
 
         strategy_params = {k: self.params[join("actors", a, "strategy", k)]
                            for k in actor.strategy.params}
+        rule = actor.retaliation.rule
+        order = None
+        if rule != "uniform":
+            # By each instrument's median impact in the scenario (not by the draws, so the
+            # order never depends on the replications beside it).
+            median_impact = np.array([_median(i.impact) for i in actor.instruments])
+            by_impact = [int(j) for j in np.argsort(-median_impact, kind="stable")]
+            first = [ids.index(i) for i in actor.retaliation.priority] if rule == "priority" else []
+            order = np.array(first + [j for j in by_impact if j not in first], dtype=np.intp)
         impact = field("impact")
         if s.economy.impact_from_value_added:
             impact = self._impact_at_risk(a, impact)
@@ -309,10 +330,13 @@ class TradeModel(mesa.Model):
             strategy=make_strategy(actor.strategy.name, **strategy_params),
             industry_weight=self._value(join("actors", a, "domestic", "industry_weight")),
             hawkishness=self._value(join("actors", a, "domestic", "hawkishness")),
+            delay_weight=self._value(join("actors", a, "domestic", "delay_weight")),
             retaliation_scale=self._value(join("actors", a, "retaliation", "scale")),
             minimum_share=self._value(join("actors", a, "retaliation", "minimum_share")),
-            noise_sd=self._value(join("monitoring", a, "noise_sd")),
-            tolerance=self._value(join("monitoring", a, "tolerance")),
+            retaliation_order=order,
+            reciprocity_scale=self._value(join("actors", a, "reciprocity", "scale")),
+            reciprocity_lead=self._value(join("actors", a, "reciprocity", "lead")),
+            implementation_error=self._value(join("actors", a, "implementation", "error")),
         )
 
     def _impact_at_risk(self, a: str, declared: np.ndarray) -> np.ndarray:
@@ -399,7 +423,8 @@ class TradeModel(mesa.Model):
                        for i in actor.instruments]
         return [
             *(series_name("level", a, i) for a, i in instruments),
-            *(series_name("perceived", a, i) for a, i in instruments),
+            *(series_name("belief", a) for a in scenario.actors),
+            *(series_name("evidence", a) for a in scenario.actors),
             *(series_name("supply", good.id) for good in scenario.economy.goods),
             *(series_name("halted", sector.id) for sector in scenario.economy.sectors),
             *(series_name("pressure", a) for a in scenario.actors),
@@ -458,10 +483,16 @@ class TradeModel(mesa.Model):
         """Standard-normal errors this week on ``observed_actor``'s levels, (n, R)."""
         return self._normals[self._noise_columns[observed_actor]]
 
-    def decision_uniforms(self, actor: str) -> tuple[np.ndarray, np.ndarray]:
-        """Uniforms this week for ``actor``'s strategy and its domestic politics."""
+    def decision_uniforms(self, actor: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Uniforms this week for ``actor``'s strategy, domestic politics and implementation."""
         k = self.actor_ids.index(actor)
-        return self._uniforms[_U_STRATEGY + k], self._uniforms[_U_DOMESTIC + k]
+        u = self._uniforms
+        return u[_U_STRATEGY + k], u[_U_DOMESTIC + k], u[_U_ERROR + k]
+
+    def hawk_delay(self, k: int) -> np.ndarray:
+        """Factor by which actor ``k``'s hawks scale its approval and truce hazards."""
+        g = self.governments[k]
+        return 1.0 - g.delay_weight * g.hawkishness
 
     # -- the week ------------------------------------------------------------------------
 
@@ -523,8 +554,8 @@ class TradeModel(mesa.Model):
                 waiting = pending & ~self.approved[:, k]
                 pressure = self.governments[k].pressure
                 hazard = np.minimum(
-                    self._value(f"approval.{a}.weekly_hazard") * (1.0 + sensitivity * pressure),
-                    1.0)
+                    self._value(f"approval.{a}.weekly_hazard") * (1.0 + sensitivity * pressure)
+                    * self.hawk_delay(k), 1.0)
                 draw = u[_U_APPROVE + k]
                 self.approved[:, k] |= waiting & (draw < hazard)
                 rejected |= waiting & (draw >= hazard) & (
@@ -538,7 +569,8 @@ class TradeModel(mesa.Model):
         if broken.any():
             pressure = 0.5 * (self.governments[0].pressure + self.governments[1].pressure)
             hazard = np.minimum(
-                self._value("economy.truce_hazard") * (1.0 + sensitivity * pressure), 1.0)
+                self._value("economy.truce_hazard") * (1.0 + sensitivity * pressure)
+                * self.hawk_delay(0) * self.hawk_delay(1), 1.0)
             truce = broken & (u[_U_TRUCE] < hazard)
             self.truces[truce] += 1
             self._mark_event("truce", truce, self.truces)
@@ -572,6 +604,8 @@ class TradeModel(mesa.Model):
         for k, g in enumerate(self.governments):
             g.action[:] = logged.get(k, HOLD)
             g.cooperated[:] = g.action != RETALIATE
+            g.intended[:] = g.cooperated
+            g.error[:] = False
 
     def _forced_levels(self) -> None:
         for k, j, level in self.forcing.levels.get(self.week, ()):
@@ -591,7 +625,9 @@ class TradeModel(mesa.Model):
             self._logged_breakdown = False
         retaliated = [g.action == RETALIATE for g in self.governments]
         first = self.milestones["first_escalation"]
-        first[in_framework & (retaliated[0] | retaliated[1]) & (first < 0)] = self.week
+        # A hold that slipped into a tightening (implementation error) is no escalation.
+        decided = [did & ~g.slipped for g, did in zip(self.governments, retaliated, strict=True)]
+        first[in_framework & (decided[0] | decided[1]) & (first < 0)] = self.week
         broke = np.zeros(self.replications, dtype=bool)
         for g, did in zip(self.governments, retaliated, strict=True):
             if breakdowns and did.any():
@@ -665,7 +701,9 @@ class TradeModel(mesa.Model):
     def _record(self) -> None:
         t = self.week
         rows = [g.level for g in self.governments]
-        rows += [g.perceived for g in self.governments]
+        rows += [np.stack([np.clip(g.monitor.belief, 0.0, 1.0) for g in self.governments])]
+        rows += [np.stack([np.minimum(g.monitor.evidence / g.monitor.threshold, 1.0)
+                           for g in self.governments])]
         rows += [self.supply]
         if self.sectors:
             rows += [np.stack([s.halted for s in self.sectors])]

@@ -10,7 +10,7 @@ Grammar
 A path is field names and keys joined by dots:
 
 - a field of an object, or a key of a mapping (an actor id), is one part:
-  ``monitoring.us.noise_sd``;
+  ``monitoring.us.channels.magnets.noise_sd``;
 - an item of a list is named by its ``id``, one part:
   ``actors.china.instruments.magnets.lag_weeks``,
   ``economy.goods.magnets.baseline_flow_per_week``;

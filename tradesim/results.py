@@ -412,8 +412,8 @@ class Results:
         Dimensions: ``replication``, ``week``, ``instrument``
         (``<actor>.<instrument>``), ``good``, ``sector``, ``actor``,
         ``outcome``, ``milestone``, ``stat``, ``phase``, ``series``, ``bin``,
-        ``action``.  Trajectory variables (``level``, ``perceived``,
-        ``supply``, ``halted``, ``pressure``, ``phase_code``, ``action_code``)
+        ``action``.  Trajectory variables (``level``, ``belief``,
+        ``evidence``, ``supply``, ``halted``, ``pressure``, ``phase_code``, ``action_code``)
         cover the kept replications only (``kept_replication``).  The exact
         aggregates (``histogram``, ``sums``, ``phase_counts``,
         ``action_counts``) make the Dataset complete: :meth:`from_xarray`
@@ -424,7 +424,9 @@ class Results:
         s = self.summary()
         names = self.series_names
         groups = _series_groups(names)
-        instruments, goods, sectors = (groups[k][2] for k in (0, 2, 3))
+        labels = {var: keys for var, _, keys, _ in groups}
+        instruments, goods, sectors, actors = (
+            labels[k] for k in ("level", "supply", "halted", "belief"))
         week = np.arange(self.horizon_weeks + 1)
         quantiles = list(QUANTILES)
 
@@ -447,7 +449,7 @@ class Results:
             "outcome_probability": (("outcome",), s.outcomes["probability"].to_numpy()),
             "milestone_cdf": (("week", "milestone"), s.milestones.to_numpy()),
             "level_stats": (("instrument", "week", "stat"), band("level", instruments)),
-            "perceived_stats": (("instrument", "week", "stat"), band("perceived", instruments)),
+            "belief_stats": (("actor", "week", "stat"), band("belief", actors)),
             "supply_stats": (("good", "week", "stat"), band("supply", goods)),
             "halted_stats": (("sector", "week", "stat"), band("halted", sectors)),
             **{f"{kind}_stats": (("good", "week", "stat"), band(kind, goods))
@@ -548,7 +550,7 @@ def _series_groups(names: list[str]) -> list[tuple[str, str, list[str], list[str
     The Dataset stores trajectories by kind (``level`` by instrument, ...);
     this is the one map between the two.
     """
-    dims = {"level": "instrument", "perceived": "instrument", "supply": "good",
+    dims = {"level": "instrument", "belief": "actor", "evidence": "actor", "supply": "good",
             "halted": "sector", "pressure": "actor", "available": "good", "price": "good",
             "output": "sector", "loss": "sector", "country_loss": "actor"}
     out = []

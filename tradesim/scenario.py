@@ -21,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -53,15 +53,19 @@ __all__ = [
     "ACTOR_IDS",
     "Actor",
     "Approval",
+    "CHANNEL_DEFAULTS",
+    "Channel",
     "Commitment",
     "Domestic",
     "Economy",
     "Framework",
     "Good",
+    "Implementation",
     "Instrument",
     "Monitoring",
     "ParameterSample",
     "Problem",
+    "Reciprocity",
     "Retaliation",
     "Scenario",
     "ScenarioError",
@@ -109,14 +113,50 @@ class Instrument(Frozen):
 
 
 class Retaliation(Frozen):
-    """How an actor sizes a retaliation, in the partner's economic impact."""
+    """How an actor sizes a retaliation, in the partner's economic impact, and where."""
 
     scale: NonNegative = Field(  # type: ignore[valid-type]
-        1.0, description="Impact of a response per unit of perceived violation impact "
+        1.0, description="Impact of a response per unit of the violation's believed impact "
         "(1 = 'in scope and impact')."
     )
     minimum_share: Probability = Field(  # type: ignore[valid-type]
         0.05, description="Smallest response, as a share of the actor's total impact."
+    )
+    rule: Literal["uniform", "priority", "most_impact"] = Field(
+        "most_impact", description="Which instruments a response tightens: 'uniform' raises "
+        "every instrument by the same share of its headroom; 'priority' fills the "
+        "instruments of `priority` in that order (the rest after, most impact first); "
+        "'most_impact' fills the instrument with the most impact on the partner first."
+    )
+    priority: tuple[Identifier, ...] = Field(
+        (), description="Instrument ids in the order a 'priority' response tightens them."
+    )
+    source: Sources = ()
+
+
+class Reciprocity(Frozen):
+    """How an actor sizes its easing to what it believes the partner delivered."""
+
+    scale: NonNegative = Field(  # type: ignore[valid-type]
+        1.0, description="Impact eased per unit of impact the actor believes the partner "
+        "has eased (1 = 'matching in scope and impact')."
+    )
+    lead: Probability = Field(  # type: ignore[valid-type]
+        1.0, description="Share of its own promised easing (in impact) the actor delivers "
+        "whatever the partner does; 1 = eases everything promised at once, 0 = only "
+        "follows the partner."
+    )
+    source: Sources = ()
+
+
+class Implementation(Frozen):
+    """Implementation error: a decision that is not carried out as intended."""
+
+    error: Probability = Field(  # type: ignore[valid-type]
+        0.0, description="Chance per week that the action taken is the opposite of the one "
+        "decided (the game's convention): an intended easing is not carried out (or, "
+        "with nothing left to ease, a hold slips into a minimum tightening), and an "
+        "intended retaliation is not carried out (the actor eases instead)."
     )
     source: Sources = ()
 
@@ -130,7 +170,12 @@ class Domestic(Frozen):
     )
     hawkishness: Probability = Field(  # type: ignore[valid-type]
         0.1, description="Chance per week that hawks force a retaliation when a violation is "
-        "perceived but the strategy would ease."
+        "judged but the strategy would ease."
+    )
+    delay_weight: Probability = Field(  # type: ignore[valid-type]
+        0.0, description="Relative cut in the actor's weekly approval hazard, and in the "
+        "truce hazard, per unit of hawkishness (hazard x (1 - delay_weight x "
+        "hawkishness)): hawks delay approval and a new truce."
     )
     source: Sources = ()
 
@@ -187,6 +232,8 @@ class Actor(Frozen):
     strategy: StrategySpec
     domestic: Domestic = Domestic()
     retaliation: Retaliation = Retaliation()
+    reciprocity: Reciprocity = Reciprocity()
+    implementation: Implementation = Implementation()
 
 
 class Commitment(Frozen):
@@ -224,15 +271,106 @@ class Approval(Frozen):
     source: Sources = ()
 
 
-class Monitoring(Frozen):
-    """How one actor observes its partner's compliance."""
+#: Defaults of each observation channel kind: reporting period (weeks),
+#: publication delay (weeks after the period ends) and noise (sd of one report of
+#: the licensed share).  See docs/explanation/odd.md and tradesim.monitoring.
+CHANNEL_DEFAULTS: dict[str, dict[str, float]] = {
+    # China's customs publish exports by product and destination around the 20th of
+    # the following month: a calendar month (52/12 weeks), about 3 weeks late.
+    "customs": {"period_weeks": 52.0 / 12.0, "delay_weeks": 3.0, "noise_sd": 0.08},
+    # Licence approvals as counted by firms and trade associations: weekly, a week late.
+    "licences": {"period_weeks": 1.0, "delay_weeks": 1.0, "noise_sd": 0.15},
+    # A published rule or agency letter: seen at the next weekly decision, nearly exactly.
+    "rule": {"period_weeks": 1.0, "delay_weeks": 0.0, "noise_sd": 0.01},
+}
 
-    noise_sd: NonNegative = Field(  # type: ignore[valid-type]
-        description="Standard deviation of the error in each perceived restriction level."
+ChannelWeeks = Annotated[float, Field(ge=1.0, le=52.0)]
+DelayWeeks = Annotated[float, Field(ge=0.0, le=52.0)]
+
+
+class Channel(Frozen):
+    """How an observer sees one of the partner's instruments: a report of its licensed share.
+
+    Each report is the average, over its period, of the share of normal demand
+    the instrument lets through (1 - level), published ``delay_weeks`` after
+    the period ends, with a Gaussian error of sd ``noise_sd``.  Fields left out
+    take the defaults of the channel's ``kind`` (:data:`CHANNEL_DEFAULTS`).
+    """
+
+    kind: Literal["customs", "licences", "rule"] = Field(
+        "rule", description="'customs' (monthly trade data), 'licences' (weekly approval "
+        "counts) or 'rule' (a published rule or agency letter)."
     )
-    tolerance: Probability = Field(  # type: ignore[valid-type]
-        description="Share of the partner's promised easing that may appear undelivered "
-        "before it counts as a violation."
+    period_weeks: ChannelWeeks = Field(  # type: ignore[valid-type]
+        None, description="Weeks each report covers (1 to 52; the same in every "
+        "replication). Default by kind: customs 4.33, licences 1, rule 1."
+    )
+    delay_weeks: DelayWeeks = Field(  # type: ignore[valid-type]
+        None, description="Weeks from the end of a report's period to its publication "
+        "(0 = seen at the next weekly decision; the same in every replication). Default by "
+        "kind: customs 3, licences 1, rule 0."
+    )
+    noise_sd: NonNegative = Field(  # type: ignore[valid-type]
+        None, description="Standard deviation of a report's error, in licensed share of "
+        "normal demand (0 = exact). Default by kind: customs 0.08, licences 0.15, rule 0.01."
+    )
+    source: Sources = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _kind_defaults(cls, data: Any) -> Any:
+        if not isinstance(data, Mapping):
+            return data
+        kind = data.get("kind", "rule")
+        defaults = CHANNEL_DEFAULTS.get(kind) if isinstance(kind, str) else None
+        if defaults is None:
+            return data
+        out = dict(data)
+        for key, value in defaults.items():
+            if out.get(key) is None:
+                out[key] = value
+        return out
+
+
+class Monitoring(Frozen):
+    """How one actor observes its partner and judges its compliance.
+
+    The observer sees each partner instrument only through its channel's
+    reports, keeps a belief (a Kalman estimate of the share of the promised
+    easing delivered) and a CUSUM of the log-likelihood ratio of "the partner
+    withholds ``withheld_share`` of its promised easing" against compliance,
+    and judges a violation when the CUSUM exceeds ``threshold``
+    (:mod:`tradesim.monitoring`).
+    """
+
+    channels: dict[Identifier, Channel] = Field(
+        default_factory=dict, description="Channel by partner instrument id; instruments "
+        "not listed are seen through a channel of kind `default_kind`."
+    )
+    default_kind: Literal["customs", "licences", "rule"] = Field(
+        "rule", description="Channel kind of partner instruments not listed in `channels`."
+    )
+    threshold: parameter(0.0, 100.0, lo_open=True) = Field(  # type: ignore[valid-type]
+        4.0, description="Alarm threshold h of the CUSUM, nats (log-likelihood ratio): "
+        "higher means fewer false alarms and slower detection."
+    )
+    withheld_share: parameter(0.0, 1.0, lo_open=True) = Field(  # type: ignore[valid-type]
+        0.25, description="Share s* of its promised easing the partner withholds under the "
+        "alternative the CUSUM tests against compliance."
+    )
+    review_weeks: ChannelWeeks = Field(  # type: ignore[valid-type]
+        1.0, description="Weeks between reviews of the CUSUM (1 to 52; the same in every "
+        "replication): each review adds the LLR of the reports since the last one. Every "
+        "review is a chance of a false alarm, so reviewing more often than reports arrive "
+        "costs false alarms for speed."
+    )
+    prior_sd: NonNegative = Field(  # type: ignore[valid-type]
+        0.3, description="Prior sd of the belief (share of promised easing delivered, prior "
+        "mean 1: the framework is trusted) when a framework or truce starts."
+    )
+    drift_sd: NonNegative = Field(  # type: ignore[valid-type]
+        0.05, description="Weekly sd of the random walk the belief allows for the partner's "
+        "compliance (how fast the observer forgets old reports)."
     )
     source: Sources = ()
 
@@ -390,6 +528,38 @@ class Scenario(Frozen):
     parameter_sample: ParameterSample | None = None
     source: Sources = ()
 
+    @model_validator(mode="before")
+    @classmethod
+    def _fill_channels(cls, data: Any) -> Any:
+        # Every partner instrument gets a channel, so that each channel's parameters
+        # have a path (monitoring.<observer>.channels.<instrument>.noise_sd) to sweep.
+        if not isinstance(data, Mapping):
+            return data
+        actors, monitoring = data.get("actors"), data.get("monitoring")
+        if not (isinstance(actors, Mapping) and isinstance(monitoring, Mapping)
+                and len(actors) == 2):
+            return data
+        ids = list(actors)
+        out_monitoring = dict(monitoring)
+        for observer, spec in monitoring.items():
+            if observer not in ids or not isinstance(spec, Mapping):
+                continue
+            partner = actors[ids[1 - ids.index(observer)]]
+            instruments = partner.get("instruments") if isinstance(partner, Mapping) else None
+            if not isinstance(instruments, list | tuple):
+                continue
+            channels = spec.get("channels", {})
+            if not isinstance(channels, Mapping):
+                continue
+            channels = dict(channels)
+            kind = spec.get("default_kind", "rule")
+            for inst in instruments:
+                key = inst.get("id") if isinstance(inst, Mapping) else None
+                if isinstance(key, str) and key not in channels:
+                    channels[key] = {"kind": kind}
+            out_monitoring[observer] = {**spec, "channels": channels}
+        return {**data, "monitoring": out_monitoring}
+
     # -- navigation ---------------------------------------------------------------
 
     @property
@@ -486,6 +656,18 @@ def _reference_problems(s: Scenario) -> list[Problem]:
             if _fixed(inst.level) and _fixed(inst.floor) and inst.level < inst.floor:
                 out.append(Problem(f"{where}.level", f"is below the floor {inst.floor:g}",
                                    inst.level, True))
+        for key in actor.retaliation.priority:
+            if key not in ids:
+                out.append(Problem(f"actors.{a}.retaliation.priority",
+                                   f"not an instrument of {a}{suggest(key, ids)} "
+                                   f"(instruments: {', '.join(ids)})", key, True))
+        partner = s.partner(a)
+        partner_ids = [i.id for i in s.actors[partner].instruments]
+        for key in (s.monitoring[a].channels if a in s.monitoring else {}):
+            if key not in partner_ids:
+                out.append(Problem(f"monitoring.{a}.channels.{key}",
+                                   f"not an instrument of {partner}{suggest(key, partner_ids)}"
+                                   f" (instruments: {', '.join(partner_ids)})"))
         params = actor.strategy.params
         cls = get_strategy(actor.strategy.name)
         fields = [f.name for f in dataclasses.fields(cls)]

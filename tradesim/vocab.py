@@ -32,7 +32,12 @@ The weekly series a model records are named ``<kind>.<parts>``:
 kind              name                                  value
 ================  ====================================  ============================
 ``level``         ``<actor>.<instrument>`` (no prefix)  restriction level, [0, 1]
-``perceived``     ``perceived.<actor>.<instrument>``    level as the partner sees it
+``belief``        ``belief.<observer>``                 share of the partner's promised
+                                                        easing the observer believes
+                                                        delivered (1 = full compliance)
+``evidence``      ``evidence.<observer>``               the observer's CUSUM statistic
+                                                        as a share of its alarm
+                                                        threshold, [0, 1]
 ``supply``        ``supply.<good>``                     exporter's flow, 1 = 2024
 ``halted``        ``halted.<sector>``                   share of firms halted
 ``pressure``      ``pressure.<actor>``                  industry pressure, [0, 1]
@@ -111,15 +116,16 @@ ACTION_NAMES = {-1: "retaliate", 0: "hold", 1: "ease"}
 ACTION_CODES = {"ease": EASE, "hold": HOLD, "retaliate": RETALIATE}
 
 #: Kinds of weekly series, in the order a model records them.
-SERIES_KINDS = ("level", "perceived", "supply", "halted", "pressure",
+SERIES_KINDS = ("level", "belief", "evidence", "supply", "halted", "pressure",
                 "available", "price", "output", "loss", "country_loss")
-_PARTS = {"level": 2, "perceived": 2, "supply": 1, "halted": 1, "pressure": 1,
+_PARTS = {"level": 2, "belief": 1, "evidence": 1, "supply": 1, "halted": 1, "pressure": 1,
           "available": 1, "price": 1, "output": 1, "loss": 1, "country_loss": 1}
 #: Upper end of each kind's values: 1.0 for shares, levels and indices capped at
 #: normal; None where the scenario sets it (flows above normal, prices, USD losses).
 SERIES_SCALES: dict[str, float | None] = {
-    "level": 1.0, "perceived": 1.0, "supply": None, "halted": 1.0, "pressure": 1.0,
-    "available": None, "price": None, "output": 1.0, "loss": None, "country_loss": None,
+    "level": 1.0, "belief": 1.0, "evidence": 1.0, "supply": None, "halted": 1.0,
+    "pressure": 1.0, "available": None, "price": None, "output": 1.0, "loss": None,
+    "country_loss": None,
 }
 _PREFIXED = SERIES_KINDS[1:]
 
@@ -132,9 +138,10 @@ def series_name(kind: str, *parts: str) -> str:
     kind : str
         One of :data:`SERIES_KINDS`.
     *parts : str
-        Actor and instrument ids (``level``, ``perceived``), a good id
-        (``supply``, ``available``, ``price``), a sector id (``halted``,
-        ``output``, ``loss``) or an actor id (``pressure``, ``country_loss``).
+        Actor and instrument ids (``level``), a good id (``supply``,
+        ``available``, ``price``), a sector id (``halted``, ``output``,
+        ``loss``) or an actor id (``belief``, ``evidence``, ``pressure``,
+        ``country_loss``; for ``belief`` and ``evidence`` the observer).
         An ``"<actor>.<instrument>"`` may be given as one part.
 
     Examples
@@ -143,8 +150,8 @@ def series_name(kind: str, *parts: str) -> str:
     'supply.magnets'
     >>> series_name("level", "china", "magnets")
     'china.magnets'
-    >>> series_name("perceived", "china.magnets")
-    'perceived.china.magnets'
+    >>> series_name("belief", "us")
+    'belief.us'
     """
     if kind not in _PARTS:
         raise ValueError(f"unknown series kind {kind!r} (kinds: {', '.join(SERIES_KINDS)})")
@@ -161,8 +168,8 @@ def parse_series(name: str) -> tuple[str, tuple[str, ...]]:
 
     Examples
     --------
-    >>> parse_series("perceived.us.chips")
-    ('perceived', ('us', 'chips'))
+    >>> parse_series("belief.us")
+    ('belief', ('us',))
     >>> parse_series("us.chips")
     ('level', ('us', 'chips'))
     """

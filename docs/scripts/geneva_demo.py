@@ -39,7 +39,7 @@ GENEVA, SPLIT, LONDON = dt.date(2025, 5, 12), dt.date(2025, 6, 2), dt.date(2025,
 SEED = 20250512
 #: Fixed judgement parameters of geneva-2025 given vague priors for the calibration.
 WIDENED = {
-    "monitoring.us.tolerance": {"dist": "uniform", "low": 0.05, "high": 0.5},
+    "monitoring.us.threshold": {"dist": "uniform", "low": 1.0, "high": 8.0},
     "economy.truce_hazard": {"dist": "uniform", "low": 0.02, "high": 0.5},
 }
 HORIZON_WEEKS = 26
@@ -54,7 +54,7 @@ def calibration_scenario() -> tradesim.Scenario:
     data = io.merge(base, raw)
     data = io.merge(data, {
         "name": "geneva-2025-calibration", "horizon_weeks": HORIZON_WEEKS,
-        "monitoring": {"us": {"tolerance": WIDENED["monitoring.us.tolerance"]}},
+        "monitoring": {"us": {"threshold": WIDENED["monitoring.us.threshold"]}},
         "economy": {"truce_hazard": WIDENED["economy.truce_hazard"]},
     })
     return tradesim.validate_scenario(data)
@@ -133,8 +133,8 @@ def compute(runs: int = 20_000, abc_runs: int = 40_000, accept: float = 0.05,
 @styled
 def figure_posterior(posterior: calibrate.Posterior) -> Any:
     """Prior and posterior densities of four parameters (histograms)."""
-    paths = ["monitoring.us.tolerance", "economy.truce_hazard",
-             "actors.us.strategy.forgiveness", "monitoring.us.noise_sd"]
+    paths = ["monitoring.us.threshold", "economy.truce_hazard",
+             "actors.us.strategy.forgiveness", "monitoring.us.channels.magnets.noise_sd"]
     fig, axes = new_figure("page", 4.2, nrows=2, ncols=2)
     for ax, path in zip(axes.ravel(), paths, strict=True):
         prior = posterior.prior[path].to_numpy()

@@ -51,7 +51,8 @@ def test_date_axis_shows_months_and_years(results):
 @pytest.mark.parametrize("name, ylabel", [
     ("halted.autos_ev", "Firms halted (% of sector)"),
     ("pressure.us", "Industry pressure (0 to 1)"),
-    ("perceived.china.magnets", "Perceived restriction (1 = stopped)"),
+    ("belief.us", "Believed share delivered (1 = complies)"),
+    ("evidence.china", "CUSUM statistic (nats)"),
 ])
 def test_series_labels_carry_units(results, name, ylabel):
     assert plots.series_label(results, name)[1] == ylabel

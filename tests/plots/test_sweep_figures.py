@@ -24,9 +24,9 @@ LONDON = str(Path(__file__).resolve().parents[2] / "scenarios" / "london-2025.ya
 def grid():
     sweep = read_sweep({"name": "g", "base": LONDON, "scenario": {"horizon_weeks": 4},
                         "runs": 10, "seed": 1, "series": "none",
-                        "grid": {"monitoring.us.noise_sd": [0.1, 0.3],
+                        "grid": {"monitoring.us.drift_sd": [0.1, 0.3],
                                  "actors.us.strategy.name": ["tit_for_tat", "grim_trigger"]},
-                        "labels": {"monitoring.us.noise_sd": "US noise"}})
+                        "labels": {"monitoring.us.drift_sd": "US noise"}})
     return run_sweep(sweep, executor="serial", progress=False)
 
 

@@ -35,7 +35,7 @@ def test_assumptions_table(scenario, facts):
     assert row["value"] == "triangular(0.75, 0.9, 0.97)" and row["uncertain"]
     assert "mofcom-licence-limit" in row["sources"]
     assert "45 working days" in row["statements"]
-    assert not table.loc["monitoring.china.tolerance", "uncertain"]
+    assert not table.loc["monitoring.china.threshold", "uncertain"]
     bare = report.assumptions_table(scenario)
     assert (bare["statements"] == "").all()
 

@@ -21,11 +21,11 @@ def small(**extra) -> dict:
 
 
 GRID = small(grid={"actors.us.strategy.forgiveness": [0.0, 0.4],
-                   "monitoring.us.noise_sd": {"start": 0.05, "stop": 0.35, "num": 3}},
+                   "monitoring.us.drift_sd": {"start": 0.05, "stop": 0.35, "num": 3}},
              zip={"speed": {"approval.us.weekly_hazard": [0.3, 0.9],
                             "approval.china.weekly_hazard": [0.2, 0.8]}})
 LHS = small(design={"method": "lhs", "points": 5},
-            parameters={"monitoring.us.noise_sd": {"low": 0.02, "high": 0.4},
+            parameters={"monitoring.us.drift_sd": {"low": 0.02, "high": 0.4},
                         "actors.us.strategy.name": {"choices": ["tit_for_tat",
                                                                 "generous_tit_for_tat"]},
                         "framework.commitments.china.magnets.deadline_weeks":

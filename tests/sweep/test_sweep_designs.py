@@ -14,19 +14,19 @@ from tradesim.sweep import morris_trajectories, read_sweep
 @given(points=st.integers(2, 40), seed=st.integers(0, 2**32))
 def test_lhs_puts_one_point_in_every_stratum_of_every_parameter(points, seed):
     sweep = read_sweep(small(seed=seed, design={"method": "lhs", "points": points},
-                             parameters={"monitoring.us.noise_sd": {"low": 0.0, "high": 0.5},
-                                         "monitoring.us.tolerance": {"low": 0.0,
+                             parameters={"monitoring.us.drift_sd": {"low": 0.0, "high": 0.5},
+                                         "monitoring.us.prior_sd": {"low": 0.0,
                                                                      "high": 1.0}}))
     strata = np.floor(sweep.unit * points).astype(int)
     for column in strata.T:
         assert sorted(column) == list(range(points))
-    assert np.all((sweep.values["monitoring.us.noise_sd"] >= 0) &
-                  (sweep.values["monitoring.us.noise_sd"] <= 0.5))
+    assert np.all((sweep.values["monitoring.us.drift_sd"] >= 0) &
+                  (sweep.values["monitoring.us.drift_sd"] <= 0.5))
 
 
 def test_sobol_design_is_the_saltelli_layout():
-    params = {"monitoring.us.noise_sd": {"low": 0.0, "high": 0.5},
-              "monitoring.us.tolerance": {"low": 0.1, "high": 0.3},
+    params = {"monitoring.us.drift_sd": {"low": 0.0, "high": 0.5},
+              "monitoring.us.prior_sd": {"low": 0.1, "high": 0.3},
               "approval.us.weekly_hazard": {"low": 0.1, "high": 0.9}}
     sweep = read_sweep(small(design={"method": "sobol", "n": 8}, parameters=params))
     n, d = 8, 3

@@ -24,23 +24,23 @@ def test_example_sweep_files_read(name, kind, n):
 
 def test_grid_points_are_the_cartesian_product_with_zipped_groups():
     sweep = read_sweep(GRID)
-    assert sweep.dims == ("actors.us.strategy.forgiveness", "monitoring.us.noise_sd", "speed")
+    assert sweep.dims == ("actors.us.strategy.forgiveness", "monitoring.us.drift_sd", "speed")
     assert sweep.shape == (2, 3, 2) and sweep.n_points == 12
     points = sweep.points()
     # C order: the last dimension varies fastest; zipped values move together.
     assert list(points["approval.us.weekly_hazard"][:4]) == [0.3, 0.9, 0.3, 0.9]
     assert list(points["approval.china.weekly_hazard"][:2]) == [0.2, 0.8]
-    assert np.allclose(points["monitoring.us.noise_sd"][:6], [0.05, 0.05, 0.2, 0.2, 0.35, 0.35])
+    assert np.allclose(points["monitoring.us.drift_sd"][:6], [0.05, 0.05, 0.2, 0.2, 0.35, 0.35])
     s = sweep.scenario(11)
     assert s.horizon_weeks == 26
-    assert s.monitoring["us"].noise_sd == pytest.approx(0.35)
+    assert s.monitoring["us"].drift_sd == pytest.approx(0.35)
     assert s.actors["us"].strategy.params["forgiveness"] == 0.4
 
 
 def test_toml_sweep_file(tmp_path):
     path = tmp_path / "s.toml"
     path.write_text(f'name = "t"\nbase = "{LONDON}"\nruns = 10\nseed = 1\n'
-                    '[grid]\n"monitoring.us.noise_sd" = [0.1, 0.2]\n')
+                    '[grid]\n"monitoring.us.drift_sd" = [0.1, 0.2]\n')
     assert read_sweep(path).shape == (2,)
 
 
@@ -65,23 +65,23 @@ def test_bad_value_names_its_position_value_and_the_rule():
 @pytest.mark.parametrize("change, expected", [
     ({"runs": 0}, "runs: 0 is not allowed"),
     ({"colour": "red"}, "colour: unknown field"),
-    ({"design": {"method": "sobol", "n": 50}, "parameters": {"monitoring.us.noise_sd":
+    ({"design": {"method": "sobol", "n": 50}, "parameters": {"monitoring.us.drift_sd":
                                                           {"low": 0, "high": 1}}},
      "must be a power of 2"),
     ({"design": {"method": "latin"}}, "unknown design method"),
     ({"design": {"method": "morris", "trajectories": 4, "levels": 5}}, "must be even"),
     ({"zip": {"g": {"approval.us.weekly_hazard": [0.1, 0.2],
                     "approval.china.weekly_hazard": [0.1]}}}, "same length"),
-    ({"grid": {"monitoring.us.noise_sd": [0.1]},
+    ({"grid": {"monitoring.us.drift_sd": [0.1]},
       "design": {"method": "lhs", "points": 4},
-      "parameters": {"monitoring.us.tolerance": {"low": 0.1, "high": 0.2}}},
+      "parameters": {"monitoring.us.prior_sd": {"low": 0.1, "high": 0.2}}},
      "either 'grid'/'zip' or 'design'"),
-    ({"parameters": {"monitoring.us.noise_sd": {"low": 0.3, "high": 0.1}},
+    ({"parameters": {"monitoring.us.drift_sd": {"low": 0.3, "high": 0.1}},
       "design": {"method": "lhs", "points": 4}}, "low must be less than high"),
     ({"grid": {"horizon_weeks": [10, 20]}}, "unknown parameter path"),
-    ({"grid": {"monitoring.us.noise_sd": [0.1, 0.1]}}, "must not repeat"),
+    ({"grid": {"monitoring.us.drift_sd": [0.1, 0.1]}}, "must not repeat"),
     ({}, "a sweep needs 'grid'"),
-    ({"grid": {"monitoring.us.noise_sd": [0.1]}, "series": ["supply.magnet"]},
+    ({"grid": {"monitoring.us.drift_sd": [0.1]}, "series": ["supply.magnet"]},
      "did you mean 'supply.magnets'"),
 ])
 def test_invalid_sweeps_are_refused_clearly(change, expected):

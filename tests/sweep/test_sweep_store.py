@@ -22,7 +22,7 @@ from tradesim.sweep import load_points, load_sweep, read_sweep, run_sweep
 def test_saved_results_carry_the_sweep_file_and_versions(tmp_path):
     path = tmp_path / "s.yaml"
     path.write_text(f"name: s\nbase: {LONDON}\nscenario: {{horizon_weeks: 8}}\nruns: 20\n"
-                    "seed: 3\ngrid:\n  monitoring.us.noise_sd: [0.1, 0.2]\n")
+                    "seed: 3\ngrid:\n  monitoring.us.drift_sd: [0.1, 0.2]\n")
     assert main(["sweep", str(path), "--out", str(tmp_path / "o"), "--executor", "serial",
                  "--progress", "off"]) == 0
     ds = load_sweep(tmp_path / "o")
@@ -38,10 +38,10 @@ def test_saved_results_carry_the_sweep_file_and_versions(tmp_path):
 
 
 def test_resume_refuses_a_folder_of_another_sweep(tmp_path):
-    run_sweep(read_sweep(small(grid={"monitoring.us.noise_sd": [0.1]}, runs=20)), tmp_path,
+    run_sweep(read_sweep(small(grid={"monitoring.us.drift_sd": [0.1]}, runs=20)), tmp_path,
               executor="serial", progress=False)
     with pytest.raises(ScenarioError, match="different sweep"):
-        run_sweep(read_sweep(small(grid={"monitoring.us.noise_sd": [0.1]}, runs=21)),
+        run_sweep(read_sweep(small(grid={"monitoring.us.drift_sd": [0.1]}, runs=21)),
                   tmp_path, executor="serial", resume=True, progress=False)
 
 
@@ -55,7 +55,7 @@ def test_a_killed_sweep_resumes_without_losing_or_changing_finished_points(tmp_p
     path = tmp_path / "kill.yaml"
     path.write_text(f"name: kill\nbase: {LONDON}\nscenario: {{horizon_weeks: 26}}\n"
                     "runs: 150\nseed: 99\ngrid:\n"
-                    "  monitoring.us.noise_sd: [0.02, 0.1, 0.2, 0.3]\n"
+                    "  monitoring.us.drift_sd: [0.02, 0.1, 0.2, 0.3]\n"
                     "  actors.us.strategy.forgiveness: [0.0, 0.2, 0.4]\n")
     out = tmp_path / "killed"
     command = [sys.executable, "-m", "tradesim", "sweep", str(path), "--out", str(out),

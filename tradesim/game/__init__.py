@@ -18,7 +18,8 @@ per concept, and re-exports their public names here:
   *implementation error* (the action taken is the opposite of the one
   intended) and *monitoring error* (a player perceives the partner's action
   flipped) -- and :func:`play`, one match, which is :func:`play_batch` with
-  ``n=1``;
+  ``n=1``; :func:`play_uniforms` plays the generic engine's rounds from
+  uniforms the caller supplies (how the full model is checked against it);
 * :mod:`tradesim.game.exact` -- exact results for any pair of memory-one
   strategies (Nowak & Sigmund 1993; Press & Dyson 2012):
   :class:`MemoryOneChain`, the four-state Markov chain, its long-run (Cesaro)
@@ -63,7 +64,7 @@ Press, W. H. & Dyson, F. J. (2012). Iterated Prisoner's Dilemma contains
 strategies that dominate any evolutionary opponent. *PNAS* 109(26):10409-10413.
 """
 
-from tradesim.game.engines import MatchBatch, play, play_batch
+from tradesim.game.engines import MatchBatch, play, play_batch, play_uniforms
 from tradesim.game.exact import (
     MemoryOneChain,
     discounted_payoffs,
@@ -102,6 +103,7 @@ __all__ = [
     "nash_equilibria",
     "play",
     "play_batch",
+    "play_uniforms",
     "press_dyson_payoffs",
     "resolve_strategy",
     "stationary_distribution",

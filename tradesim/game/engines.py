@@ -43,7 +43,8 @@ from tradesim.game.rules import (
 from tradesim.game.stage import STATES, SWAP_VIEW, StageGame
 from tradesim.strategies import Strategy
 
-__all__ = ["BLOCK_SIZE", "TURN_CHUNK", "MatchBatch", "SeedLike", "play", "play_batch"]
+__all__ = ["BLOCK_SIZE", "TURN_CHUNK", "MatchBatch", "SeedLike", "play", "play_batch",
+           "play_uniforms"]
 
 #: A seed: an int (or sequence of ints), a SeedSequence, a Generator, or None (fresh entropy).
 SeedLike = int | Sequence[int] | np.random.SeedSequence | np.random.Generator | None
@@ -369,6 +370,30 @@ def _run_table(a: Strategy, b: Strategy, turns: int, n: int, e: float, m: float,
     return counts, hist_a, hist_b
 
 
+def _generic_round(a: Strategy, b: Strategy, t: int, u: np.ndarray, e: float, m: float,
+                   act_a: np.ndarray | None, act_b: np.ndarray | None,
+                   state_a: np.ndarray | None, state_b: np.ndarray | None
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """One round of the generic engine from its six rows of uniforms ``u`` (6, w).
+
+    Rows: rule A, rule B, implementation A, implementation B, monitoring by A,
+    monitoring by B (the last two unused in round 0).  Returns the actions
+    taken (True = ease).
+    """
+    if t == 0:
+        new_a = np.asarray(a.opening(u[0]), dtype=bool) ^ (u[2] < e)
+        new_b = np.asarray(b.opening(u[1]), dtype=bool) ^ (u[3] < e)
+        return new_a, new_b
+    assert act_a is not None and act_b is not None
+    seen_b = act_b ^ (u[4] < m)     # A's perception of B's cooperation
+    seen_a = act_a ^ (u[5] < m)
+    new_a = np.asarray(a.cooperate(act_a.copy(), (~seen_b).astype(float),
+                                   state_a, u[0]), dtype=bool) ^ (u[2] < e)
+    new_b = np.asarray(b.cooperate(act_b.copy(), (~seen_a).astype(float),
+                                   state_b, u[1]), dtype=bool) ^ (u[3] < e)
+    return new_a, new_b
+
+
 def _run_generic(a: Strategy, b: Strategy, turns: int, n: int, e: float, m: float,
                  key: np.ndarray, record: bool):
     """Run the generic engine: call each rule's ``cooperate``, apply both errors explicitly."""
@@ -384,19 +409,10 @@ def _run_generic(a: Strategy, b: Strategy, turns: int, n: int, e: float, m: floa
         n_a = np.zeros(w, dtype=np.int32)
         n_b = np.zeros(w, dtype=np.int32)
         n_cc = np.zeros(w, dtype=np.int32)
-        u = streams.float64(0, start, w)
-        act_a = np.asarray(a.opening(u[0]), dtype=bool) ^ (u[2] < e)
-        act_b = np.asarray(b.opening(u[1]), dtype=bool) ^ (u[3] < e)
+        act_a = act_b = None
         for t in range(turns):
-            if t > 0:
-                u = streams.float64(t, start, w)
-                seen_b = act_b ^ (u[4] < m)     # A's perception of B's cooperation
-                seen_a = act_a ^ (u[5] < m)
-                new_a = np.asarray(a.cooperate(act_a.copy(), (~seen_b).astype(float),
-                                               state_a, u[0]), dtype=bool) ^ (u[2] < e)
-                new_b = np.asarray(b.cooperate(act_b.copy(), (~seen_a).astype(float),
-                                               state_b, u[1]), dtype=bool) ^ (u[3] < e)
-                act_a, act_b = new_a, new_b
+            act_a, act_b = _generic_round(a, b, t, streams.float64(t, start, w), e, m,
+                                          act_a, act_b, state_a, state_b)
             n_a += act_a
             n_b += act_b
             n_cc += act_a & act_b
@@ -405,6 +421,52 @@ def _run_generic(a: Strategy, b: Strategy, turns: int, n: int, e: float, m: floa
                 hist_b[start:start + w, t] = act_b
         _counts_from_sums(n_a, n_b, n_cc, turns, counts[start:start + w])
     return counts, hist_a, hist_b
+
+
+def play_uniforms(
+    strategy_a: StrategyLike,
+    strategy_b: StrategyLike,
+    uniforms: np.ndarray,
+    noise: float = 0.0,
+    monitoring_noise: float = 0.0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Play matches of the generic engine from given uniforms instead of its own streams.
+
+    The same round rule as :func:`play_batch` with ``engine="generic"``; only
+    the source of the random numbers differs.  It lets another model that
+    draws its own uniforms (the full model, :class:`tradesim.model.TradeModel`,
+    reduced to one instrument a side) be checked move for move against the
+    game.
+
+    Parameters
+    ----------
+    strategy_a, strategy_b : Strategy, str or Strategy subclass
+    uniforms : ndarray, shape (turns, 6, n)
+        Per round: rule A, rule B, implementation A, implementation B,
+        monitoring by A, monitoring by B (see :mod:`tradesim.game.engines`).
+    noise, monitoring_noise : float
+        Implementation and monitoring error probabilities.
+
+    Returns
+    -------
+    actions_a, actions_b : ndarray of bool, shape (n, turns)
+        Actions taken, True = ease.
+    """
+    a, b = resolve_strategy(strategy_a), resolve_strategy(strategy_b)
+    e = check_probability("noise", noise)
+    m = check_probability("monitoring_noise", monitoring_noise)
+    u = np.asarray(uniforms, dtype=float)
+    if u.ndim != 3 or u.shape[1] != 6:
+        raise ValueError(f"uniforms must have shape (turns, 6, n), got {u.shape}")
+    turns, _, n = u.shape
+    state_a, state_b = a.initial_state(n), b.initial_state(n)
+    hist_a = np.empty((n, turns), dtype=bool)
+    hist_b = np.empty((n, turns), dtype=bool)
+    act_a = act_b = None
+    for t in range(turns):
+        act_a, act_b = _generic_round(a, b, t, u[t], e, m, act_a, act_b, state_a, state_b)
+        hist_a[:, t], hist_b[:, t] = act_a, act_b
+    return hist_a, hist_b
 
 
 def play(

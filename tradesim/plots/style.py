@@ -429,10 +429,14 @@ def series_label(results: Results, name: str) -> tuple[str, str]:
     if kind == "pressure":
         return (f"Industry pressure on {short(actors[rest].name)}",
                 "Industry pressure (0 to 1)")
-    if kind == "perceived":
-        actor, instrument = parts
-        return (f"{words(instrument)} ({short(actors[actor].name)}), as the partner sees it",
-                "Perceived restriction (1 = stopped)")
+    if kind == "belief":
+        partner = actors[scenario.partner(rest)].name
+        return (f"{short(actors[rest].name)}'s belief: share of {short(partner)}'s promised "
+                "easing delivered", "Believed share delivered (1 = complies)")
+    if kind == "evidence":
+        partner = actors[scenario.partner(rest)].name
+        return (f"{short(actors[rest].name)}'s evidence of a {short(partner)} violation",
+                "CUSUM statistic (share of threshold)")
     if kind == "level" and parts[0] in actors:
         return (f"{words(parts[1])} ({short(actors[parts[0]].name)})",
                 "Restriction level (1 = stopped)")

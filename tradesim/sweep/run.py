@@ -166,9 +166,9 @@ def run_sweep(
     >>> from tradesim.sweep import read_sweep, run_sweep
     >>> sweep = read_sweep({"name": "tiny", "base": "scenarios/london-2025.yaml",
     ...                     "scenario": {"horizon_weeks": 8}, "runs": 20, "seed": 1,
-    ...                     "grid": {"monitoring.us.noise_sd": [0.05, 0.3]}})
+    ...                     "grid": {"monitoring.us.channels.magnets.noise_sd": [0.05, 0.3]}})
     >>> ds = run_sweep(sweep, executor="serial", progress=False)
-    >>> ds["probability"].sizes["monitoring.us.noise_sd"]
+    >>> ds["probability"].sizes["monitoring.us.channels.magnets.noise_sd"]
     2
     """
     if format not in FORMATS:

@@ -294,7 +294,7 @@ def read_sweep(source: str | Path | Mapping[str, Any], *, base_dir: str | Path |
     ------
     ScenarioError
         Naming the sweep file, each bad field's path (e.g.
-        ``grid.monitoring.us.noise_sd[2]``), the bad value and what is allowed.
+        ``grid.monitoring.us.channels.magnets.noise_sd[2]``), the bad value and what is allowed.
 
     Examples
     --------
