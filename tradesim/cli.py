@@ -190,7 +190,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_BAD_INPUT
     handler: Callable[[argparse.Namespace], int] = _COMMANDS[args.command]
-    from .scenario import ScenarioError
+    from .errors import ScenarioError
 
     try:
         return handler(args)
