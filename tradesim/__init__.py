@@ -21,6 +21,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from ._version import __version__
+
 #: The distribution (the name on the package index); the import name is ``tradesim``.
 DISTRIBUTION = "tradesim-policy"
 
@@ -79,24 +81,11 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .strategies import STRATEGIES, Strategy, register
     from .vocab import MILESTONES, OUTCOMES, PHASES
 
-    __version__: str
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version(DISTRIBUTION)
-    except PackageNotFoundError:  # pragma: no cover - running from a source tree
-        return "0.0.0+unknown"
-
 
 def __getattr__(name: str) -> Any:
     """Import a public name from its module on first access (then cache it here)."""
-    if name == "__version__":
-        value: Any = _version()
-    elif name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+    if name in _LAZY:
+        value: Any = getattr(importlib.import_module(_LAZY[name], __name__), name)
     elif name in _SUBMODULES:
         value = importlib.import_module(f".{name}", __name__)
     else:

@@ -119,14 +119,9 @@ def write_sweep_files(out: Path, sweep: Sweep) -> None:
 
 
 def _versions() -> dict[str, str]:
-    import mesa
-    import scipy
-    import xarray as xr
+    from ..cf import versions
 
-    from .. import __version__
-
-    return {"tradesim": __version__, "numpy": np.__version__, "scipy": scipy.__version__,
-            "mesa": mesa.__version__, "xarray": xr.__version__}
+    return versions()
 
 
 # ------------------------------------------------------------------ the whole sweep
