@@ -88,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="worker processes (default: all cores for large runs)")
     p.add_argument("--chunk-size", type=_positive_int, default=None,
                    help="replications stepped together (does not change results)")
+    _add_executor_arguments(p)
     p.add_argument("--no-figures", action="store_true", help="with --out, skip the figures")
     p.add_argument("--progress", choices=("auto", "on", "off"), default="auto",
                    help="progress bar on stderr (default: for long runs on a terminal)")
@@ -212,16 +213,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
 
 
+def _add_executor_arguments(p: argparse.ArgumentParser) -> None:
+    """``--executor`` and ``--scheduler`` of ``tradesim run``."""
+    p.add_argument("--executor", choices=("processes", "serial", "dask"), default="processes",
+                   help="where replications run (results are identical for all; "
+                        "default processes)")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="with --executor dask: a running scheduler, e.g. tcp://host:8786 "
+                        "(default: a LocalCluster on 127.0.0.1)")
+
+
+def _executor_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The executor keywords of :func:`tradesim.run` from ``--executor``/``--scheduler``."""
+    if args.scheduler is not None and args.executor != "dask":
+        raise ValueError("--scheduler needs --executor dask")
+    return {"executor": args.executor, "scheduler": args.scheduler}
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     from . import ensemble, io
 
+    executor = _executor_options(args)
     scenario = io.load_scenario(args.scenario)
     progress = {"on": True, "off": False}.get(args.progress)
     if progress is None:
         progress = sys.stderr.isatty() and args.runs >= ensemble.PARALLEL_FROM
     results = ensemble.run(
         scenario, runs=args.runs, seed=args.seed, workers=args.workers,
-        chunk_size=args.chunk_size or ensemble.DEFAULT_CHUNK, progress=progress,
+        chunk_size=args.chunk_size or ensemble.DEFAULT_CHUNK, progress=progress, **executor,
     )
     summary = results.summary()
     if args.out is not None:

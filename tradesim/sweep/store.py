@@ -216,7 +216,7 @@ def save_sweep(ds: Any, out: Path, fmt: str) -> Path:
         import zarr  # noqa: F401
     except ImportError:
         raise ImportError("Zarr output needs the optional 'zarr' extra: "
-                          "pip install 'tradesim[zarr]'") from None
+                          "pip install 'tradesim-policy[zarr]'") from None
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=out))
     try:
         ds.to_zarr(tmp / "store.zarr", mode="w")
