@@ -38,6 +38,8 @@ _LAZY: dict[str, str] = {
     "Strategy": ".strategies",
     "Summary": ".results",
     "TradeModel": ".model",
+    "compare": ".comparison",
+    "scenario_diff": ".comparison",
     "load_scenario": ".io",
     "register": ".strategies",
     "run": ".ensemble",
@@ -46,7 +48,7 @@ _LAZY: dict[str, str] = {
 
 #: Submodules reachable as attributes (``tradesim.store``) without importing them first.
 _SUBMODULES = frozenset({
-    "calibrate", "cli", "discovery", "display", "distributions",
+    "calibrate", "cf", "cli", "comparison", "discovery", "display", "distributions", "ema",
     "ensemble", "errors", "executors", "explore", "game", "history", "io", "model",
     "parameters", "paths", "plots", "reduction", "report", "results", "scenario",
     "sensitivity", "store", "strategies", "streams", "sweep", "vocab",
@@ -65,13 +67,16 @@ __all__ = [
     "Summary",
     "TradeModel",
     "__version__",
+    "compare",
     "load_scenario",
     "register",
     "run",
+    "scenario_diff",
     "validate_scenario",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from .comparison import compare, scenario_diff
     from .ensemble import run
     from .errors import ScenarioError
     from .io import load_scenario

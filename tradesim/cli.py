@@ -168,6 +168,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--compare", type=Path, nargs="+", default=[], metavar="OTHER",
                    help="other scenario files to compare with")
 
+    _add_decision_commands(sub)
+
     p = sub.add_parser("explore", help="serve the interactive app (Solara) on 127.0.0.1")
     p.add_argument("scenario", type=Path, nargs="?", default=Path("scenarios/london-2025.yaml"),
                    help="scenario file (default scenarios/london-2025.yaml)")
@@ -444,6 +446,83 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _add_decision_commands(sub: Any) -> None:
+    """The ``compare`` and ``robust`` sub-commands."""
+    p = sub.add_parser("compare", help="paired comparison of two scenarios (common random "
+                                       "numbers), with what differs between them")
+    p.add_argument("a", type=Path, help="scenario A (.yaml or .toml)")
+    p.add_argument("b", type=Path, help="scenario B; differences are B minus A")
+    p.add_argument("--runs", type=_positive_int, default=2000,
+                   help="replications of each (default 2,000)")
+    p.add_argument("--seed", type=_seed, default=REPORT_SEED,
+                   help=f"master seed shared by both (default {REPORT_SEED})")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+
+    p = sub.add_parser("robust", help="evaluate each setting of a sweep file's levers over "
+                                      "its worlds: expected, worst case, regret, satisficing")
+    p.add_argument("file", type=Path, help="sweep file (.yaml or .toml) that declares levers")
+    p.add_argument("--out", type=Path, default=None,
+                   help="folder for robust.csv, robust.json and the figure robust.png/.pdf")
+    p.add_argument("--executor", choices=("serial", "processes", "dask"), default="processes",
+                   help="where the runs go (results are identical for all)")
+    p.add_argument("--workers", type=_positive_int, default=None,
+                   help="worker processes (default: all cores)")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="with --executor dask: a running scheduler")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from . import io
+    from .comparison import compare, scenario_diff
+
+    a, b = io.load_scenario(args.a), io.load_scenario(args.b)
+    diff = scenario_diff(a, b)
+    result = compare(a, b, runs=args.runs, seed=args.seed)
+    if args.format == "json":
+        payload = result.to_dict()
+        payload["scenario_diff"] = json.loads(diff.to_json(orient="records"))
+        print(json.dumps(payload, separators=(",", ":"), allow_nan=False))
+        return EXIT_OK
+    print(f"what differs ({len(diff)} parameters), A = {args.a}, B = {args.b}:")
+    for row in diff.itertuples():
+        print(f"  {row.path}: {row.a} -> {row.b}   [sources: {row.source_a or '-'} -> "
+              f"{row.source_b or '-'}]")
+    print()
+    print(result.table())
+    print("\nintervals: normal, on the mean of per-replication differences; McNemar p: "
+          "exact test on the discordant pairs")
+    return EXIT_OK
+
+
+def _cmd_robust(args: argparse.Namespace) -> int:
+    from .robust import evaluate_levers
+    from .sweep import read_sweep
+
+    if args.scheduler is not None and args.executor != "dask":
+        raise ValueError("--scheduler needs --executor dask")
+    sweep = read_sweep(args.file)
+    result = evaluate_levers(sweep, executor=args.executor, workers=args.workers,
+                             scheduler=args.scheduler)
+    if args.out is not None:
+        from . import store
+        from .plots.saving import save_figure
+
+        table = result.table()
+        store.write_text(args.out / "robust.csv", table.to_csv())
+        store.write_text(args.out / "robust.json", json.dumps(result.to_dict(), indent=1))
+        fig = result.figure()
+        save_figure(fig, args.out / "robust.png")
+        save_figure(fig, args.out / "robust.pdf")
+    if args.format == "json":
+        print(json.dumps(result.to_dict(), separators=(",", ":"), allow_nan=False))
+    else:
+        print(result.text())
+        if args.out is not None:
+            print(f"\nresults written to {args.out}/")
+    return EXIT_OK
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "score": _cmd_score,
     "calibrate": _cmd_calibrate,
@@ -454,6 +533,8 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "report": _cmd_report,
     "sweep": _cmd_sweep,
     "explore": _cmd_explore,
+    "compare": _cmd_compare,
+    "robust": _cmd_robust,
 }
 
 
