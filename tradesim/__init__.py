@@ -48,9 +48,9 @@ _LAZY: dict[str, str] = {
 
 #: Submodules reachable as attributes (``tradesim.store``) without importing them first.
 _SUBMODULES = frozenset({
-    "calibrate", "cf", "cli", "comparison", "discovery", "display", "distributions", "ema",
+    "batch", "calibrate", "cf", "cli", "comparison", "discovery", "display", "distributions", "ema",
     "ensemble", "errors", "executors", "explore", "game", "history", "io", "model",
-    "parameters", "paths", "plots", "reduction", "report", "results", "scenario",
+    "parameters", "paths", "plots", "reduction", "report", "results", "robust", "scenario",
     "sensitivity", "store", "strategies", "streams", "sweep", "vocab",
 })
 
