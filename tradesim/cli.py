@@ -95,6 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="check scenario files; exit 2 with the problems")
     p.add_argument("files", type=Path, nargs="+")
+    p.add_argument("--format", choices=("table", "json"), default="table",
+                   help="json: one record per file, problems included, on stdout")
 
     sub.add_parser("schema", help="print the JSON Schema of scenario files")
 
@@ -128,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "(first_escalation,breakdown_1,truce_1)")
     p.add_argument("--check-runs", type=int, default=1000,
                    help="runs of the posterior predictive check (1,000; 0: none)")
+    p.add_argument("--format", choices=("table", "json"), default="table")
 
     p = sub.add_parser("exact", help="exact results of the repeated game for two strategies")
     p.add_argument("a", help="strategy of player A (a registered name)")
@@ -136,6 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="implementation error: chance each action is flipped")
     p.add_argument("--turns", type=_positive_int, default=None,
                    help="also give finite-horizon expectations over this many turns")
+    p.add_argument("--format", choices=("table", "json"), default="table")
 
     p = sub.add_parser("sweep", help="run a parameter sweep (grid, LHS, Sobol, Morris) "
                                      "from a sweep file")
@@ -155,6 +159,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="format of the assembled results (default netcdf)")
     p.add_argument("--progress", choices=("auto", "on", "off"), default="auto",
                    help="progress bar on stderr (default: on a terminal)")
+    p.add_argument("--stdout", choices=("table", "json"), default="table",
+                   help="summary on stdout (--format is the format of the files)")
 
     p = sub.add_parser("report", help="run a scenario and write an HTML and PDF report")
     p.add_argument("scenario", type=Path, help="scenario file (.yaml or .toml)")
@@ -273,6 +279,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from .io import load_scenario
     from .scenario import ScenarioError
 
+    if args.format == "json":
+        return _validate_json(args.files)
     status = EXIT_OK
     for path in args.files:
         try:
@@ -285,6 +293,52 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             print(f"{path}: valid scenario {scenario.name!r} ({scenario.horizon_weeks} weeks, "
                   f"{uncertain} uncertain parameters)")
     return status
+
+
+def _validate_json(files: Sequence[Path]) -> int:
+    """``validate --format json``: one record per file, with its problems; exit 2 if any."""
+    from .io import load_scenario
+    from .scenario import ScenarioError
+
+    records, status = [], EXIT_OK
+    for path in files:
+        try:
+            scenario = load_scenario(path)
+        except ScenarioError as exc:
+            status = EXIT_BAD_INPUT
+            records.append({"file": str(path), "valid": False, "problems": [
+                {"path": p.path, "message": p.message,
+                 "value": _json_value(p.value) if p.has_value else None}
+                for p in exc.problems]})
+        else:
+            records.append({"file": str(path), "valid": True, "scenario": scenario.name,
+                            "horizon_weeks": scenario.horizon_weeks,
+                            "uncertain_parameters": list(scenario.uncertain_parameters()),
+                            "problems": []})
+    _print_json({"files": records})
+    return status
+
+
+def _json_value(value: Any) -> Any:
+    """A value as JSON-ready data: NaN and infinities as None, others via ``str``."""
+    import math
+
+    if isinstance(value, float):
+        return None if not math.isfinite(value) else value
+    if isinstance(value, dict):
+        return {str(k): _json_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_value(v) for v in value]
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if hasattr(value, "tolist"):  # numpy scalars and arrays
+        return _json_value(value.tolist())
+    return str(value)
+
+
+def _print_json(payload: Any) -> None:
+    """Print valid JSON (no NaN: null) on one line."""
+    print(json.dumps(_json_value(payload), separators=(",", ":"), allow_nan=False))
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
@@ -300,7 +354,19 @@ def _cmd_exact(args: argparse.Namespace) -> int:
 
     for name in (args.a, args.b):
         get_strategy(name)  # a clear "did you mean" for a misspelt name
+    if args.format == "json":
+        return _exact_json(args)
     print(format_exact_table(args.a, args.b, noise=args.noise, turns=args.turns))
+    return EXIT_OK
+
+
+def _exact_json(args: argparse.Namespace) -> int:
+    """``exact --format json``: the table by row and column, with its inputs."""
+    from .game import exact_table
+
+    table = exact_table(args.a, args.b, args.noise, args.turns)
+    _print_json({"inputs": dict(table.attrs),
+                 "table": {row: dict(table.loc[row].items()) for row in table.index}})
     return EXIT_OK
 
 
@@ -327,6 +393,17 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
               "rerun with --resume to finish the sweep", file=sys.stderr)
         return EXIT_INTERRUPTED
     probability = ds["probability"].stack(all_points=sweep.dims)
+    if args.stdout == "json":
+        name = "sweep.nc" if args.format == "netcdf" else "sweep.zarr"
+        _print_json({"sweep": sweep.spec.name, "points": sweep.n_points,
+                     "runs": sweep.spec.runs, "seed": sweep.spec.seed,
+                     "paths": list(sweep.paths), "results": str(args.out / name),
+                     "probability": {
+                         str(o): {"min": float(v.min()), "median": _median(v),
+                                  "max": float(v.max())}
+                         for o in probability["outcome"].values
+                         for v in [probability.sel(outcome=o).values]}})
+        return EXIT_OK
     print(f"{'outcome':<16}{'min':>8}{'median':>8}{'max':>8}   (probability across "
           f"{sweep.n_points:,} points)")
     for outcome in probability["outcome"].values:
@@ -440,6 +517,17 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
         scenario, log, args.until, statistics=statistics, runs=args.runs,
         accept=args.accept, seed=args.seed, check_runs=args.check_runs)
     posterior.to_file(args.out)
+    if args.format == "json":
+        summary = posterior.summary()
+        _print_json({"scenario": scenario.name, "until": args.until.isoformat(),
+                     "runs": args.runs, "seed": args.seed, "accepted": int(posterior.accepted
+                                                                           .sum()),
+                     "acceptance_rate": posterior.acceptance_rate,
+                     "epsilon": posterior.epsilon, "observed": posterior.observed,
+                     "sample_file": str(args.out),
+                     "parameters": {str(k): dict(row.items())
+                                    for k, row in summary.iterrows()}})
+        return EXIT_OK
     print(posterior.report())
     print(f"\nposterior sample ({len(posterior.samples):,} draws) written to {args.out}; "
           f"use it with 'parameter_sample: {{file: {args.out.name}}}'")

@@ -279,6 +279,11 @@ class Sweep:
     def label(self, path: str) -> str:
         return self.spec.labels.get(path, path)
 
+    def _repr_html_(self) -> str:
+        from ..display import sweep_html
+
+        return sweep_html(self)
+
     def __repr__(self) -> str:
         return (f"<Sweep {self.spec.name!r}: {self.kind}, {self.n_points:,} points x "
                 f"{self.spec.runs:,} runs over {', '.join(self.paths)}>")
