@@ -72,3 +72,12 @@ def test_parameters_identical(scenario, local) -> None:
     again = tradesim.run(scenario, runs=300, seed=5, chunk_size=300, executor="serial")
     for path, values in local.parameters.items():
         np.testing.assert_array_equal(values, again.parameters[path])
+
+
+def test_cli_run_on_dask_without_the_extra_is_a_clear_error(monkeypatch, capsys) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    argv = ["run", SCENARIO, "--runs", "10", "--seed", "1", "--executor", "dask"]
+    assert cli.main(argv) == 2
+    assert "tradesim-policy[dask]" in capsys.readouterr().err

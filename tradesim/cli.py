@@ -233,8 +233,14 @@ def _add_executor_arguments(p: argparse.ArgumentParser) -> None:
 
 def _executor_options(args: argparse.Namespace) -> dict[str, Any]:
     """The executor keywords of :func:`tradesim.run` from ``--executor``/``--scheduler``."""
+    from .executors import check
+
     if args.scheduler is not None and args.executor != "dask":
         raise ValueError("--scheduler needs --executor dask")
+    try:
+        check(args.executor, args.scheduler)
+    except ImportError as exc:  # a missing extra is bad input: a message, exit 2
+        raise ValueError(str(exc)) from None
     return {"executor": args.executor, "scheduler": args.scheduler}
 
 
@@ -587,11 +593,9 @@ def _cmd_robust(args: argparse.Namespace) -> int:
     from .robust import evaluate_levers
     from .sweep import read_sweep
 
-    if args.scheduler is not None and args.executor != "dask":
-        raise ValueError("--scheduler needs --executor dask")
+    options = _executor_options(args)
     sweep = read_sweep(args.file)
-    result = evaluate_levers(sweep, executor=args.executor, workers=args.workers,
-                             scheduler=args.scheduler)
+    result = evaluate_levers(sweep, workers=args.workers, **options)
     if args.out is not None:
         from . import store
         from .plots.saving import save_figure
