@@ -178,7 +178,10 @@ class RobustResult:
         return int(min(t.index, key=lambda k: (round(t["max_regret"][k], 12), expected[k])))
 
     def setting_label(self, k: int) -> str:
-        return ", ".join(f"{name}={value}" for name, value in self.settings[k].items())
+        """Setting ``k`` in words: each lever's label (or name) and value."""
+        levers = self.sweep.spec.levers
+        return ", ".join(f"{levers[name].label or name} {value}"
+                         for name, value in self.settings[k].items())
 
     def finding(self) -> str:
         """One sentence: the minimax-regret setting and its figures."""
