@@ -82,3 +82,19 @@ def test_py_typed_is_shipped() -> None:
     from importlib.resources import files
 
     assert files("tradesim").joinpath("py.typed").is_file()
+
+
+def test_sweep_files_are_self_describing_too(tmp_path) -> None:
+    from tradesim.sweep import read_sweep, run_sweep
+
+    spec = {"name": "t", "base": "scenarios/london-2025.yaml", "runs": 5, "seed": 1,
+            "scenario": {"horizon_weeks": 6}, "series": "none",
+            "grid": {"monitoring.us.noise_sd": [0.05, 0.2]}}
+    run_sweep(read_sweep(spec), tmp_path, executor="serial", progress=False)
+    with xr.open_dataset(tmp_path / "sweep.nc") as ds:
+        assert ds.attrs["Conventions"] == "CF-1.10"
+        for key in VERSION_KEYS:
+            assert ds.attrs[f"{key}_version"]
+        assert ds["median_week"].attrs["units"] == "weeks"
+        for name in ("probability", "count", "milestone_cdf", "median_week"):
+            assert ds[name].attrs["long_name"] and ds[name].attrs["units"]
