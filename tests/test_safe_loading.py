@@ -97,7 +97,10 @@ FORBIDDEN = {
     "shell": re.compile(r"\bos\s*\.\s*(system|popen)\b|shell\s*=\s*True"),
 }
 #: (file, pattern name) pairs that are allowed, each with the reason.  Empty: none needed.
-ALLOWED: dict[tuple[str, str], str] = {}
+ALLOWED: dict[tuple[str, str], str] = {
+    ("__init__.py", "dynamic import"): "lazy public names: the module names come from the "
+                                       "fixed tables _LAZY and _SUBMODULES, never from data",
+}
 
 
 def _code_lines(source: str) -> dict[int, str]:

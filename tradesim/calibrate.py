@@ -287,6 +287,11 @@ class Posterior:
         """The scenario drawing its uncertain parameters from the posterior sample."""
         return with_parameter_sample(self.scenario, self.samples)
 
+    def _repr_html_(self) -> str:
+        from .display import posterior_html
+
+        return posterior_html(self)
+
     def report(self) -> str:
         """Plain-text account: what was fitted, to what, and how well."""
         s = self.scenario

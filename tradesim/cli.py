@@ -88,12 +88,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help="worker processes (default: all cores for large runs)")
     p.add_argument("--chunk-size", type=_positive_int, default=None,
                    help="replications stepped together (does not change results)")
+    _add_executor_arguments(p)
     p.add_argument("--no-figures", action="store_true", help="with --out, skip the figures")
     p.add_argument("--progress", choices=("auto", "on", "off"), default="auto",
                    help="progress bar on stderr (default: for long runs on a terminal)")
 
     p = sub.add_parser("validate", help="check scenario files; exit 2 with the problems")
     p.add_argument("files", type=Path, nargs="+")
+    p.add_argument("--format", choices=("table", "json"), default="table",
+                   help="json: one record per file, problems included, on stdout")
 
     sub.add_parser("schema", help="print the JSON Schema of scenario files")
 
@@ -127,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "(first_escalation,breakdown_1,truce_1)")
     p.add_argument("--check-runs", type=int, default=1000,
                    help="runs of the posterior predictive check (1,000; 0: none)")
+    p.add_argument("--format", choices=("table", "json"), default="table")
 
     p = sub.add_parser("detection", help="false alarms and detection delay of each side's "
                                          "monitoring, by running the model")
@@ -145,6 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="implementation error: chance each action is flipped")
     p.add_argument("--turns", type=_positive_int, default=None,
                    help="also give finite-horizon expectations over this many turns")
+    p.add_argument("--format", choices=("table", "json"), default="table")
 
     p = sub.add_parser("sweep", help="run a parameter sweep (grid, LHS, Sobol, Morris) "
                                      "from a sweep file")
@@ -164,6 +169,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="format of the assembled results (default netcdf)")
     p.add_argument("--progress", choices=("auto", "on", "off"), default="auto",
                    help="progress bar on stderr (default: on a terminal)")
+    p.add_argument("--stdout", choices=("table", "json"), default="table",
+                   help="summary on stdout (--format is the format of the files)")
 
     p = sub.add_parser("report", help="run a scenario and write an HTML and PDF report")
     p.add_argument("scenario", type=Path, help="scenario file (.yaml or .toml)")
@@ -176,6 +183,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "so a report is reproducible)")
     p.add_argument("--compare", type=Path, nargs="+", default=[], metavar="OTHER",
                    help="other scenario files to compare with")
+
+    _add_decision_commands(sub)
 
     p = sub.add_parser("explore", help="serve the interactive app (Solara) on 127.0.0.1")
     p.add_argument("scenario", type=Path, nargs="?", default=Path("scenarios/london-2025.yaml"),
@@ -200,7 +209,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_BAD_INPUT
     handler: Callable[[argparse.Namespace], int] = _COMMANDS[args.command]
-    from .scenario import ScenarioError
+    from .errors import ScenarioError
 
     try:
         return handler(args)
@@ -222,16 +231,40 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
 
 
+def _add_executor_arguments(p: argparse.ArgumentParser) -> None:
+    """``--executor`` and ``--scheduler`` of ``tradesim run``."""
+    p.add_argument("--executor", choices=("processes", "serial", "dask"), default="processes",
+                   help="where replications run (results are identical for all; "
+                        "default processes)")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="with --executor dask: a running scheduler, e.g. tcp://host:8786 "
+                        "(default: a LocalCluster on 127.0.0.1)")
+
+
+def _executor_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The executor keywords of :func:`tradesim.run` from ``--executor``/``--scheduler``."""
+    from .executors import check
+
+    if args.scheduler is not None and args.executor != "dask":
+        raise ValueError("--scheduler needs --executor dask")
+    try:
+        check(args.executor, args.scheduler)
+    except ImportError as exc:  # a missing extra is bad input: a message, exit 2
+        raise ValueError(str(exc)) from None
+    return {"executor": args.executor, "scheduler": args.scheduler}
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     from . import ensemble, io
 
+    executor = _executor_options(args)
     scenario = io.load_scenario(args.scenario)
     progress = {"on": True, "off": False}.get(args.progress)
     if progress is None:
         progress = sys.stderr.isatty() and args.runs >= ensemble.PARALLEL_FROM
     results = ensemble.run(
         scenario, runs=args.runs, seed=args.seed, workers=args.workers,
-        chunk_size=args.chunk_size or ensemble.DEFAULT_CHUNK, progress=progress,
+        chunk_size=args.chunk_size or ensemble.DEFAULT_CHUNK, progress=progress, **executor,
     )
     summary = results.summary()
     if args.out is not None:
@@ -262,6 +295,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from .io import load_scenario
     from .scenario import ScenarioError
 
+    if args.format == "json":
+        return _validate_json(args.files)
     status = EXIT_OK
     for path in args.files:
         try:
@@ -274,6 +309,52 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             print(f"{path}: valid scenario {scenario.name!r} ({scenario.horizon_weeks} weeks, "
                   f"{uncertain} uncertain parameters)")
     return status
+
+
+def _validate_json(files: Sequence[Path]) -> int:
+    """``validate --format json``: one record per file, with its problems; exit 2 if any."""
+    from .io import load_scenario
+    from .scenario import ScenarioError
+
+    records, status = [], EXIT_OK
+    for path in files:
+        try:
+            scenario = load_scenario(path)
+        except ScenarioError as exc:
+            status = EXIT_BAD_INPUT
+            records.append({"file": str(path), "valid": False, "problems": [
+                {"path": p.path, "message": p.message,
+                 "value": _json_value(p.value) if p.has_value else None}
+                for p in exc.problems]})
+        else:
+            records.append({"file": str(path), "valid": True, "scenario": scenario.name,
+                            "horizon_weeks": scenario.horizon_weeks,
+                            "uncertain_parameters": list(scenario.uncertain_parameters()),
+                            "problems": []})
+    _print_json({"files": records})
+    return status
+
+
+def _json_value(value: Any) -> Any:
+    """A value as JSON-ready data: NaN and infinities as None, others via ``str``."""
+    import math
+
+    if isinstance(value, float):
+        return None if not math.isfinite(value) else value
+    if isinstance(value, dict):
+        return {str(k): _json_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_value(v) for v in value]
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if hasattr(value, "tolist"):  # numpy scalars and arrays
+        return _json_value(value.tolist())
+    return str(value)
+
+
+def _print_json(payload: Any) -> None:
+    """Print valid JSON (no NaN: null) on one line."""
+    print(json.dumps(_json_value(payload), separators=(",", ":"), allow_nan=False))
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
@@ -299,7 +380,19 @@ def _cmd_exact(args: argparse.Namespace) -> int:
 
     for name in (args.a, args.b):
         get_strategy(name)  # a clear "did you mean" for a misspelt name
+    if args.format == "json":
+        return _exact_json(args)
     print(format_exact_table(args.a, args.b, noise=args.noise, turns=args.turns))
+    return EXIT_OK
+
+
+def _exact_json(args: argparse.Namespace) -> int:
+    """``exact --format json``: the table by row and column, with its inputs."""
+    from .game import exact_table
+
+    table = exact_table(args.a, args.b, args.noise, args.turns)
+    _print_json({"inputs": dict(table.attrs),
+                 "table": {row: dict(table.loc[row].items()) for row in table.index}})
     return EXIT_OK
 
 
@@ -326,6 +419,17 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
               "rerun with --resume to finish the sweep", file=sys.stderr)
         return EXIT_INTERRUPTED
     probability = ds["probability"].stack(all_points=sweep.dims)
+    if args.stdout == "json":
+        name = "sweep.nc" if args.format == "netcdf" else "sweep.zarr"
+        _print_json({"sweep": sweep.spec.name, "points": sweep.n_points,
+                     "runs": sweep.spec.runs, "seed": sweep.spec.seed,
+                     "paths": list(sweep.paths), "results": str(args.out / name),
+                     "probability": {
+                         str(o): {"min": float(v.min()), "median": _median(v),
+                                  "max": float(v.max())}
+                         for o in probability["outcome"].values
+                         for v in [probability.sel(outcome=o).values]}})
+        return EXIT_OK
     print(f"{'outcome':<16}{'min':>8}{'median':>8}{'max':>8}   (probability across "
           f"{sweep.n_points:,} points)")
     for outcome in probability["outcome"].values:
@@ -439,9 +543,95 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
         scenario, log, args.until, statistics=statistics, runs=args.runs,
         accept=args.accept, seed=args.seed, check_runs=args.check_runs)
     posterior.to_file(args.out)
+    if args.format == "json":
+        summary = posterior.summary()
+        _print_json({"scenario": scenario.name, "until": args.until.isoformat(),
+                     "runs": args.runs, "seed": args.seed, "accepted": int(posterior.accepted
+                                                                           .sum()),
+                     "acceptance_rate": posterior.acceptance_rate,
+                     "epsilon": posterior.epsilon, "observed": posterior.observed,
+                     "sample_file": str(args.out),
+                     "parameters": {str(k): dict(row.items())
+                                    for k, row in summary.iterrows()}})
+        return EXIT_OK
     print(posterior.report())
     print(f"\nposterior sample ({len(posterior.samples):,} draws) written to {args.out}; "
           f"use it with 'parameter_sample: {{file: {args.out.name}}}'")
+    return EXIT_OK
+
+
+def _add_decision_commands(sub: Any) -> None:
+    """The ``compare`` and ``robust`` sub-commands."""
+    p = sub.add_parser("compare", help="paired comparison of two scenarios (common random "
+                                       "numbers), with what differs between them")
+    p.add_argument("a", type=Path, help="scenario A (.yaml or .toml)")
+    p.add_argument("b", type=Path, help="scenario B; differences are B minus A")
+    p.add_argument("--runs", type=_positive_int, default=2000,
+                   help="replications of each (default 2,000)")
+    p.add_argument("--seed", type=_seed, default=REPORT_SEED,
+                   help=f"master seed shared by both (default {REPORT_SEED})")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+
+    p = sub.add_parser("robust", help="evaluate each setting of a sweep file's levers over "
+                                      "its worlds: expected, worst case, regret, satisficing")
+    p.add_argument("file", type=Path, help="sweep file (.yaml or .toml) that declares levers")
+    p.add_argument("--out", type=Path, default=None,
+                   help="folder for robust.csv, robust.json and the figure robust.png/.pdf")
+    p.add_argument("--executor", choices=("serial", "processes", "dask"), default="processes",
+                   help="where the runs go (results are identical for all)")
+    p.add_argument("--workers", type=_positive_int, default=None,
+                   help="worker processes (default: all cores)")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="with --executor dask: a running scheduler")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from . import io
+    from .comparison import compare, scenario_diff
+
+    a, b = io.load_scenario(args.a), io.load_scenario(args.b)
+    diff = scenario_diff(a, b)
+    result = compare(a, b, runs=args.runs, seed=args.seed)
+    if args.format == "json":
+        payload = result.to_dict()
+        payload["scenario_diff"] = json.loads(diff.to_json(orient="records"))
+        print(json.dumps(payload, separators=(",", ":"), allow_nan=False))
+        return EXIT_OK
+    print(f"what differs ({len(diff)} parameters), A = {args.a}, B = {args.b}:")
+    for row in diff.itertuples():
+        print(f"  {row.path}: {row.a} -> {row.b}   [sources: {row.source_a or '-'} -> "
+              f"{row.source_b or '-'}]")
+    print()
+    print(result.table())
+    print("\nintervals: normal, on the mean of per-replication differences; McNemar p: "
+          "exact test on the discordant pairs")
+    return EXIT_OK
+
+
+def _cmd_robust(args: argparse.Namespace) -> int:
+    from .robust import evaluate_levers
+    from .sweep import read_sweep
+
+    options = _executor_options(args)
+    sweep = read_sweep(args.file)
+    result = evaluate_levers(sweep, workers=args.workers, **options)
+    if args.out is not None:
+        from . import store
+        from .plots.saving import save_figure
+
+        table = result.table()
+        store.write_text(args.out / "robust.csv", table.to_csv())
+        store.write_text(args.out / "robust.json", json.dumps(result.to_dict(), indent=1))
+        fig = result.figure()
+        save_figure(fig, args.out / "robust.png")
+        save_figure(fig, args.out / "robust.pdf")
+    if args.format == "json":
+        print(json.dumps(result.to_dict(), separators=(",", ":"), allow_nan=False))
+    else:
+        print(result.text())
+        if args.out is not None:
+            print(f"\nresults written to {args.out}/")
     return EXIT_OK
 
 
@@ -456,6 +646,8 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "report": _cmd_report,
     "sweep": _cmd_sweep,
     "explore": _cmd_explore,
+    "compare": _cmd_compare,
+    "robust": _cmd_robust,
 }
 
 

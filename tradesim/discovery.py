@@ -144,6 +144,11 @@ class PrimResult:
     def __str__(self) -> str:
         return self.rule()
 
+    def _repr_html_(self) -> str:
+        from .display import prim_html
+
+        return prim_html(self)
+
 
 def prim_boxes(x: pd.DataFrame, y: np.ndarray, *, alpha: float = 0.05,
                min_mass: float = 0.05, paste: bool = True) -> list[Box]:

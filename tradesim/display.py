@@ -26,9 +26,12 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "describe_value",
+    "posterior_html",
+    "prim_html",
     "results_html",
     "scenario_html",
     "summary_html",
+    "sweep_html",
 ]
 
 # Scoped to the fragment's own class, so a notebook's other output keeps its style.
@@ -282,3 +285,56 @@ def results_html(results: Results) -> str:
               f'<p class="muted">{names}</p></details>')
     return (f'{_STYLE}<div class="tradesim-display tradesim-results">{head}'
             f"{_summary_body(s)}{series}</div>")
+
+
+def _frame_html(frame: Any, digits: int = 3) -> str:
+    """A DataFrame as an HTML table in the fragment's style (values escaped)."""
+    return frame.to_html(float_format=lambda v: f"{v:.{digits}g}", na_rep="-", border=0,
+                         escape=True)
+
+
+def prim_html(result: Any) -> str:
+    """Notebook display of a :class:`~tradesim.discovery.PrimResult`."""
+    box = result.box
+    limits = [[result.labels.get(k, k), v] for k, v in box.limits.items()]
+    return (f'{_STYLE}<div class="tradesim-display"><h4>PRIM: {_e(result.outcome)}</h4>'
+            f"<p>{_e(result.rule())}</p>"
+            f"<p class=muted>box {result.selected} of {len(result.boxes)}: coverage "
+            f"{box.coverage:.0%}, density {box.density:.0%}, mass {box.mass:.0%} "
+            f"({box.n:,} points)</p>"
+            + _table(["parameter", "limits"], limits)
+            + "<details><summary>peeling trajectory</summary>"
+            + _frame_html(result.trajectory) + "</details></div>")
+
+
+def sweep_html(sweep: Any) -> str:
+    """Notebook display of a :class:`~tradesim.sweep.Sweep` (before it is run)."""
+    rows = []
+    for path in sweep.paths:
+        values = sweep.values[path]
+        kind = "values" if sweep.axes else "range"
+        shown = (", ".join(map(str, dict.fromkeys(values.tolist()))) if kind == "values"
+                 else f"{values.min():.4g} to {values.max():.4g}")
+        rows.append([sweep.label(path), path, shown])
+    levers = [[name, lever.path, ", ".join(map(str, lever.choices))]
+              for name, lever in sweep.spec.levers.items()]
+    text = (f'{_STYLE}<div class="tradesim-display"><h4>Sweep {_e(sweep.spec.name)}</h4>'
+            f"<p>{_e(sweep.spec.description)}</p>"
+            f"<p>{sweep.kind}: {sweep.n_points:,} points x {sweep.spec.runs:,} runs, seed "
+            f"{sweep.spec.seed}</p>"
+            + _table(["parameter", "path", "swept"], rows))
+    if levers:
+        text += "<h4>Levers</h4>" + _table(["lever", "path", "choices"], levers)
+    return text + "</div>"
+
+
+def posterior_html(posterior: Any) -> str:
+    """Notebook display of a :class:`~tradesim.calibrate.Posterior`."""
+    head = (f"Rejection ABC of {posterior.scenario.name!r} up to "
+            f"{posterior.until.isoformat()}: {posterior.runs:,} draws, seed {posterior.seed}, "
+            f"accepted {int(posterior.accepted.sum()):,} ({posterior.acceptance_rate:.1%})")
+    summary = posterior.summary()[["prior_mean", "posterior_mean", "posterior_q05",
+                                   "posterior_q95", "sd_ratio"]]
+    return (f'{_STYLE}<div class="tradesim-display"><h4>Posterior</h4><p>{_e(head)}</p>'
+            + _frame_html(posterior.predictive("prior")[["observed", "mean", "p_observed"]])
+            + _frame_html(summary) + "</div>")

@@ -15,7 +15,9 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from scipy import special, stats
+
+# scipy is imported where a quantile is computed, not here: validating a scenario
+# (``tradesim validate``) must not pay for importing scipy.
 
 __all__ = [
     "DISTRIBUTION_NAMES",
@@ -44,6 +46,25 @@ class _Dist(BaseModel):
         """Smallest and largest value the distribution can produce."""
         raise NotImplementedError
 
+    def frozen(self) -> Any:
+        """The same distribution as a frozen :mod:`scipy.stats` distribution.
+
+        Its ``ppf`` equals :meth:`ppf` (up to rounding), so it can be handed
+        to tools that take scipy distributions (EMA Workbench, SALib, ...).
+
+        Returns
+        -------
+        scipy.stats.rv_continuous or rv_discrete, frozen
+
+        Examples
+        --------
+        >>> from tradesim.distributions import Triangular
+        >>> d = Triangular(dist="triangular", low=4, mode=9, high=16)
+        >>> float(d.frozen().ppf(0.5)) == float(d.ppf(0.5))
+        True
+        """
+        raise NotImplementedError
+
     def describe(self) -> str:
         """Short human-readable form, e.g. ``triangular(4, 9, 16)``."""
         args = ", ".join(f"{v:g}" if isinstance(v, float) else str(v)
@@ -70,6 +91,11 @@ class Uniform(_Dist):
     def support(self) -> tuple[float, float]:
         return (self.low, self.high)
 
+    def frozen(self) -> Any:
+        from scipy import stats
+
+        return stats.uniform(loc=self.low, scale=self.high - self.low)
+
 
 class Triangular(_Dist):
     """Triangular on [low, high] with its peak at ``mode``."""
@@ -91,10 +117,18 @@ class Triangular(_Dist):
     def ppf(self, u: np.ndarray) -> np.ndarray:
         width = self.high - self.low
         c = (self.mode - self.low) / width
+        from scipy import stats
+
         return stats.triang.ppf(u, c, loc=self.low, scale=width)
 
     def support(self) -> tuple[float, float]:
         return (self.low, self.high)
+
+    def frozen(self) -> Any:
+        from scipy import stats
+
+        width = self.high - self.low
+        return stats.triang((self.mode - self.low) / width, loc=self.low, scale=width)
 
 
 class Normal(_Dist):
@@ -105,10 +139,17 @@ class Normal(_Dist):
     sd: float = Field(gt=0, **_finite)
 
     def ppf(self, u: np.ndarray) -> np.ndarray:
+        from scipy import special
+
         return self.mean + self.sd * special.ndtri(u)
 
     def support(self) -> tuple[float, float]:
         return (-math.inf, math.inf)
+
+    def frozen(self) -> Any:
+        from scipy import stats
+
+        return stats.norm(loc=self.mean, scale=self.sd)
 
 
 class TruncNormal(_Dist):
@@ -129,11 +170,20 @@ class TruncNormal(_Dist):
     def ppf(self, u: np.ndarray) -> np.ndarray:
         a = (self.low - self.mean) / self.sd
         b = (self.high - self.mean) / self.sd
+        from scipy import stats
+
         x = stats.truncnorm.ppf(u, a, b, loc=self.mean, scale=self.sd)
         return np.clip(x, self.low, self.high)
 
     def support(self) -> tuple[float, float]:
         return (self.low, self.high)
+
+    def frozen(self) -> Any:
+        from scipy import stats
+
+        a = (self.low - self.mean) / self.sd
+        b = (self.high - self.mean) / self.sd
+        return stats.truncnorm(a, b, loc=self.mean, scale=self.sd)
 
 
 class LogNormal(_Dist):
@@ -144,10 +194,17 @@ class LogNormal(_Dist):
     sigma: float = Field(gt=0, **_finite)
 
     def ppf(self, u: np.ndarray) -> np.ndarray:
+        from scipy import special
+
         return self.median * np.exp(self.sigma * special.ndtri(u))
 
     def support(self) -> tuple[float, float]:
         return (0.0, math.inf)
+
+    def frozen(self) -> Any:
+        from scipy import stats
+
+        return stats.lognorm(self.sigma, scale=self.median)
 
 
 class Beta(_Dist):
@@ -166,10 +223,17 @@ class Beta(_Dist):
         return self
 
     def ppf(self, u: np.ndarray) -> np.ndarray:
+        from scipy import stats
+
         return self.low + (self.high - self.low) * stats.beta.ppf(u, self.a, self.b)
 
     def support(self) -> tuple[float, float]:
         return (self.low, self.high)
+
+    def frozen(self) -> Any:
+        from scipy import stats
+
+        return stats.beta(self.a, self.b, loc=self.low, scale=self.high - self.low)
 
 
 class Choice(_Dist):
@@ -198,6 +262,16 @@ class Choice(_Dist):
 
     def support(self) -> tuple[float, float]:
         return (min(self.values), max(self.values))
+
+    def frozen(self) -> Any:
+        from scipy import stats
+
+        # Equal values are merged (scipy needs distinct support points).
+        w = np.ones(len(self.values)) if self.weights is None else np.asarray(self.weights)
+        values, inverse = np.unique(np.asarray(self.values, dtype=float), return_inverse=True)
+        weights = np.bincount(inverse, weights=w, minlength=len(values))
+        keep = weights > 0
+        return stats.rv_discrete(values=(values[keep], weights[keep] / weights.sum()))
 
 
 Distribution = Annotated[

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from . import streams
-from .executors import Executor, make_executor
+from .executors import Executor, check, make_executor
 from .model import Forcing, TradeModel
 from .reduction import BINS, Collector, Partial
 from .results import Results
@@ -78,6 +78,8 @@ def run(
     overrides: dict[str, Any] | None = None,
     progress: bool | None = None,
     forcing: Forcing | None = None,
+    executor: str | Executor = "processes",
+    scheduler: Any = None,
 ) -> Results:
     """Run a scenario ``runs`` times and collect the results.
 
@@ -94,8 +96,8 @@ def run(
         Replications stepped together; does not change the results.
     workers : int or None
         Worker processes.  ``None`` uses every core for runs of at least
-        50,000 replications and one process otherwise; does not change the
-        results.
+        50,000 replications (and on a Dask ``LocalCluster``) and one process
+        otherwise; does not change the results.
     keep_trajectories : int or None
         Keep full weekly trajectories of the first this-many replications.
         ``None`` keeps all for runs up to 10,000, else the first 1,000.
@@ -109,6 +111,15 @@ def run(
     forcing : Forcing, optional
         Logged history to replay before running free (see
         :func:`tradesim.history.replay`).
+    executor : {"processes", "serial", "dask"} or Executor
+        Where the batches of replications run (:mod:`tradesim.executors`):
+        local worker processes (the default; one process runs in this one),
+        this process, or a Dask cluster; an :class:`~tradesim.executors.Executor`
+        passed in is used and left open.  Does not change the results.
+    scheduler : str or distributed.Client, optional
+        With ``executor="dask"``: a running scheduler (``"tcp://host:8786"``)
+        or client; default a ``LocalCluster`` of ``workers`` processes on
+        127.0.0.1.
 
     Returns
     -------
@@ -137,14 +148,20 @@ def run(
         keep_trajectories = runs if runs <= KEEP_ALL_UP_TO else KEEP_SAMPLE
     keep = max(0, min(int(keep_trajectories), runs))
     _check_memory(scenario, keep)
+    if isinstance(executor, str):
+        check(executor, scheduler)
     if workers is None:
-        workers = (os.cpu_count() or 1) if runs >= PARALLEL_FROM else 1
+        many = runs >= PARALLEL_FROM or executor == "dask"
+        workers = (os.cpu_count() or 1) if many else 1
     workers = max(1, min(int(workers), -(-runs // chunk_size)))
     if progress is None:
         progress = runs >= PARALLEL_FROM
     bar = _progress_bar(runs, scenario.name, progress)
     try:
-        with make_executor("processes", workers) as pool:
+        if not isinstance(executor, str):  # the caller's executor: use it, leave it open
+            return _collect(executor, scenario, master, runs, chunk_size, keep, overrides,
+                            bar, forcing)
+        with make_executor(executor, workers, scheduler) as pool:
             return _collect(pool, scenario, master, runs, chunk_size, keep, overrides, bar,
                             forcing)
     finally:

@@ -210,7 +210,7 @@ def require(kind: str) -> Any:
         import distributed
     except ImportError:
         raise ImportError("the dask executor needs the optional 'dask' extra: "
-                          "pip install 'tradesim[dask]' (dask[distributed])") from None
+                          "pip install 'tradesim-policy[dask]' (dask[distributed])") from None
     return distributed
 
 

@@ -501,7 +501,9 @@ class Results:
                             "start_date",
                    "start_date": self.scenario.start_date.isoformat()},
         )
-        return ds
+        from .cf import describe
+
+        return describe(ds, self.scenario)  # CF units, long names, time coordinate, versions
 
     @classmethod
     def from_xarray(cls, ds: xr.Dataset, scenario: Scenario) -> Results:
@@ -528,7 +530,8 @@ class Results:
             milestones={m: ds[f"{m}_week"].values for m in MILESTONES},
             breakdowns=ds["breakdowns"].values, truces=ds["truces"].values,
             parameters={str(k).removeprefix("param:"): ds[k].values
-                        for k in ds.data_vars if str(k).startswith("param:")},
+                        for k in ds.data_vars if str(k).startswith("param:")
+                        or ds[k].attrs.get("tradesim_role") == "parameter"},
             histogram=ds["histogram"].values, sums=ds["sums"].values,
             phase_counts=ds["phase_counts"].values, action_counts=ds["action_counts"].values,
             trajectories=trajectories,

@@ -52,6 +52,7 @@ __all__ = [
     "sobol",
     "sweep_output",
     "swept_parameters",
+    "to_salib",
 ]
 
 
@@ -279,3 +280,44 @@ def morris(ds: Any, outputs: Sequence[str] | None = None, *, confidence: float =
                 "mu_star_high": np.quantile(boot[:, j], 1 - tail),
             })
     return pd.DataFrame(rows).set_index(["output", "parameter"])
+
+
+# --------------------------------------------------------------------------- SALib
+
+
+def to_salib(table: pd.DataFrame, output: str) -> list[pd.DataFrame] | pd.DataFrame:
+    """One output's indices in SALib's layout (what ``ResultDict.to_df()`` returns).
+
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`sobol` or :func:`morris`.
+    output : str
+        The output (first level of the table's index), e.g. ``"breakdown"``.
+
+    Returns
+    -------
+    list of DataFrame or DataFrame
+        For Sobol': ``[total, first]`` as SALib's ``sobol.analyze(...,
+        calc_second_order=False).to_df()``, frames indexed by parameter with
+        columns ``ST, ST_conf`` and ``S1, S1_conf``.  For Morris: one frame
+        with ``mu, mu_star, sigma, mu_star_conf``.  ``*_conf`` is the half
+        width of the interval (SALib's convention; here half the percentile
+        bootstrap interval).
+
+    Raises
+    ------
+    KeyError
+        For an output not in the table.
+    """
+    if output not in table.index.get_level_values("output"):
+        known = sorted(set(table.index.get_level_values("output")))
+        raise KeyError(f"output {output!r} is not in the table (outputs: {', '.join(known)})")
+    rows = table.xs(output, level="output")
+    rows.index.name = None
+    if "S1" in rows:
+        total = pd.DataFrame({"ST": rows["ST"], "ST_conf": (rows["ST_high"] - rows["ST_low"]) / 2})
+        first = pd.DataFrame({"S1": rows["S1"], "S1_conf": (rows["S1_high"] - rows["S1_low"]) / 2})
+        return [total, first]
+    return pd.DataFrame({"mu": rows["mu"], "mu_star": rows["mu_star"], "sigma": rows["sigma"],
+                         "mu_star_conf": (rows["mu_star_high"] - rows["mu_star_low"]) / 2})

@@ -97,11 +97,7 @@ def save_results(results: Results, directory: str | Path) -> Path:
     Path
         The directory.
     """
-    import mesa
-    import numpy as np
-    import xarray as xr
-
-    from . import __version__
+    from .cf import versions
 
     directory = Path(directory)
     ds = results.to_xarray()
@@ -119,8 +115,7 @@ def save_results(results: Results, directory: str | Path) -> Path:
         "runs": results.runs,
         "series_names": results.series_names,
         "parameter_names": list(results.parameters),
-        "versions": {"tradesim": __version__, "numpy": np.__version__,
-                     "mesa": mesa.__version__, "xarray": xr.__version__},
+        "versions": versions(),
         "scenario": results.scenario.model_dump(mode="json"),
     }
     write_text(directory / METADATA_FILE, json.dumps(metadata, indent=1))

@@ -124,6 +124,26 @@ Design = Annotated[LHSDesign | SobolDesign | MorrisDesign, Field(discriminator="
 DESIGNS = {"lhs": LHSDesign, "sobol": SobolDesign, "morris": MorrisDesign}
 
 
+class Lever(Frozen):
+    """A policy lever: a named choice the user controls, at a parameter path."""
+
+    path: str = Field(min_length=1, description="Parameter path the lever sets, e.g. "
+                                                "'actors.us.strategy.name'.")
+    choices: tuple[Scalar, ...] = Field(min_length=1, description="The settings to compare.")
+    label: str = Field("", description="Readable name of the lever.")
+
+
+class RobustGoal(Frozen):
+    """What ``tradesim robust`` scores: the probability of one outcome, and its direction."""
+
+    outcome: str = Field("breakdown", description="Outcome whose probability is scored.")
+    goal: Literal["minimise", "maximise"] = "minimise"
+    threshold: float = Field(0.2, ge=0, le=1, description="Satisficing bound on the "
+                                                          "probability (at most, when "
+                                                          "minimising; at least, when "
+                                                          "maximising).")
+
+
 class SweepSpec(Frozen):
     """The contents of a sweep file, checked for structure (see :func:`read_sweep`)."""
 
@@ -142,6 +162,11 @@ class SweepSpec(Frozen):
                                    description="Readable names of parameters, by path.")
     series: Literal["all", "none"] | tuple[str, ...] = Field(
         "all", description="Series whose quantiles are kept per point.")
+    levers: dict[str, Lever] = Field(
+        default_factory=dict, description="Policy levers (named choices), evaluated over the "
+                                          "swept uncertainties by `tradesim robust`.")
+    robust: RobustGoal = Field(default_factory=RobustGoal,
+                               description="What `tradesim robust` scores.")
 
 
 # ------------------------------------------------------------------------ the sweep
@@ -254,6 +279,11 @@ class Sweep:
     def label(self, path: str) -> str:
         return self.spec.labels.get(path, path)
 
+    def _repr_html_(self) -> str:
+        from ..display import sweep_html
+
+        return sweep_html(self)
+
     def __repr__(self) -> str:
         return (f"<Sweep {self.spec.name!r}: {self.kind}, {self.n_points:,} points x "
                 f"{self.spec.runs:,} runs over {', '.join(self.paths)}>")
@@ -312,6 +342,7 @@ def read_sweep(source: str | Path | Mapping[str, Any], *, base_dir: str | Path |
     axes = _grid_axes(spec, checker)
     ranges = _design_ranges(spec, checker)
     _check_labels(spec, checker)
+    _check_levers(spec, checker)
     if checker.problems:
         raise ScenarioError(name, checker.problems)
     kind, unit, values = _points(spec, axes, ranges, name)
@@ -416,6 +447,23 @@ class _Checker:
         self.problems.append(Problem(where, "expected a non-empty list of numbers or names, or "
                                             "{start, stop, num[, log]}", raw, True))
         return None
+
+
+def _check_levers(spec: SweepSpec, checker: _Checker) -> None:
+    """Each lever sets a settable path not swept as an uncertainty, to valid values."""
+    from ..vocab import OUTCOMES
+
+    for name, lever in spec.levers.items():
+        where = f"levers.{name}"
+        if not name.isidentifier():
+            checker.problems.append(Problem(where, "a lever's name must be an identifier "
+                                                   "(letters, digits, _)", name, True))
+        if checker.path(f"{where}.path", lever.path):
+            checker.values(f"{where}.choices", lever.path, list(lever.choices))
+    if spec.robust.outcome not in OUTCOMES:
+        checker.problems.append(Problem("robust.outcome", f"not an outcome"
+                                        f"{suggest(spec.robust.outcome, OUTCOMES)} (outcomes: "
+                                        f"{', '.join(OUTCOMES)})", spec.robust.outcome, True))
 
 
 def _check_layout(spec: SweepSpec, problems: list[Problem]) -> None:

@@ -45,16 +45,16 @@ POINT_DIMS = {
 }
 _ATTRS = {
     "probability": {"long_name": "share of runs ending in the outcome", "units": "1"},
-    "count": {"long_name": "runs ending in the outcome", "units": "runs"},
+    "count": {"long_name": "number of runs ending in the outcome", "units": "1"},
     "ci95_low": {"long_name": "Wilson 95% interval, low", "units": "1"},
     "ci95_high": {"long_name": "Wilson 95% interval, high", "units": "1"},
-    "median_week": {"long_name": "median week the milestone is reached "
-                                 "(NaN: reached by fewer than half by the horizon)",
-                    "units": "weeks from start_date"},
+    "median_week": {"long_name": "median week the milestone is reached, since the start "
+                                 "date (NaN: reached by fewer than half by the horizon)",
+                    "units": "weeks"},
     "milestone_cdf": {"long_name": "share of runs that reached the milestone by the week",
                       "units": "1"},
     "series_stats": {"long_name": "mean and quantiles across runs of each weekly series",
-                     "units": "levels and indices in [0, 1]"},
+                     "units": "1"},
 }
 
 
@@ -119,14 +119,9 @@ def write_sweep_files(out: Path, sweep: Sweep) -> None:
 
 
 def _versions() -> dict[str, str]:
-    import mesa
-    import scipy
-    import xarray as xr
+    from ..cf import versions
 
-    from .. import __version__
-
-    return {"tradesim": __version__, "numpy": np.__version__, "scipy": scipy.__version__,
-            "mesa": mesa.__version__, "xarray": xr.__version__}
+    return versions()
 
 
 # ------------------------------------------------------------------ the whole sweep
@@ -203,6 +198,8 @@ def assemble(sweep: Sweep, results: Mapping[int, dict[str, np.ndarray]]) -> Any:
         "base_scenario": json.dumps(sweep.base), "versions": json.dumps(_versions()),
         "seeding": "point i: SeedSequence(seed, spawn_key=(i,)); replication r of it: "
                    "spawn_key=(i, r)",
+        "Conventions": "CF-1.10",
+        **{f"{k}_version": v for k, v in _versions().items()},
     }
     if sweep.spec.design is not None:
         attrs["design"] = sweep.spec.design.model_dump_json()
@@ -221,7 +218,7 @@ def save_sweep(ds: Any, out: Path, fmt: str) -> Path:
         import zarr  # noqa: F401
     except ImportError:
         raise ImportError("Zarr output needs the optional 'zarr' extra: "
-                          "pip install 'tradesim[zarr]'") from None
+                          "pip install 'tradesim-policy[zarr]'") from None
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=out))
     try:
         ds.to_zarr(tmp / "store.zarr", mode="w")

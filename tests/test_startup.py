@@ -1,0 +1,55 @@
+"""Fast start: ``import tradesim`` and the command line load heavy packages only when used."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+HEAVY = ("mesa", "scipy", "xarray", "matplotlib", "pandas")
+
+
+def _loaded_after(code: str) -> list[str]:
+    """Heavy top-level packages in ``sys.modules`` after running ``code`` in a fresh Python."""
+    probe = (f"import sys\n{code}\nimport json\n"
+             f"print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))")
+    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         env=env, cwd=ROOT, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_import_tradesim_loads_no_heavy_package() -> None:
+    assert _loaded_after("import tradesim") == []
+
+
+def test_public_names_still_work_and_are_listed() -> None:
+    import tradesim
+
+    for name in tradesim.__all__:
+        assert name in dir(tradesim)
+        assert getattr(tradesim, name) is not None
+    assert callable(tradesim.run) and callable(tradesim.load_scenario)
+    assert tradesim.TradeModel.__name__ == "TradeModel"
+    assert tradesim.store.__name__ == "tradesim.store"  # submodules load on first access
+    with pytest.raises(AttributeError, match="no attribute 'nonsense'"):
+        _ = tradesim.nonsense
+
+
+def test_cli_help_and_validate_load_no_simulation_packages() -> None:
+    help_ = "from tradesim import cli\ntry:\n    cli.main(['--help'])\nexcept SystemExit:\n    pass"
+    assert _loaded_after(help_) == []
+    validate = ("from tradesim import cli\n"
+                "assert cli.main(['validate', 'scenarios/london-2025.yaml']) == 0")
+    assert _loaded_after(validate) == []
+
+
+def test_scenario_loading_needs_no_scipy() -> None:
+    # Distributions import scipy only when they compute a quantile.
+    code = "import tradesim\ns = tradesim.load_scenario('scenarios/london-2025.yaml')"
+    assert "scipy" not in _loaded_after(code)
