@@ -52,7 +52,7 @@ def test_date_axis_shows_months_and_years(results):
     ("halted.autos_ev", "Firms halted (% of sector)"),
     ("pressure.us", "Industry pressure (0 to 1)"),
     ("belief.us", "Believed share delivered (1 = complies)"),
-    ("evidence.china", "CUSUM statistic (nats)"),
+    ("evidence.china", "CUSUM statistic (share of threshold)"),
 ])
 def test_series_labels_carry_units(results, name, ylabel):
     assert plots.series_label(results, name)[1] == ylabel
