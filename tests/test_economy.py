@@ -16,7 +16,9 @@ from tradesim.model import TradeModel
 FROZEN = {  # no approval, no noise: levels move only when a test moves them
     "approval": {"us": {"weekly_hazard": 0.0, "rejection_hazard": 0.0},
                  "china": {"weekly_hazard": 0.0, "rejection_hazard": 0.0}},
-    "monitoring": {"us": {"noise_sd": 0.0}, "china": {"noise_sd": 0.0}},
+    "monitoring": {"us": {"channels": {"rare_earths": {"noise_sd": 0.0},
+                                       "magnets": {"noise_sd": 0.0}}},
+                   "china": {"default_kind": "rule"}},
     "actors": {"china": {"instruments": [{"id": "rare_earths", "level": 0.9, "lag_weeks": 9.0},
                                          {"id": "magnets", "level": 0.9, "lag_weeks": 9.0}]}},
 }

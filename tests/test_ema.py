@@ -85,7 +85,9 @@ def test_to_ema_and_emas_prim_on_a_tradesim_sweep(tmp_path) -> None:
     np.testing.assert_array_equal(outcomes["p_breakdown"],
                                   ds["probability"].sel(outcome="breakdown").values)
     assert outcomes["cdf_implemented"].shape == (12, ds.sizes["week"])
-    y = outcomes["p_breakdown"] >= np.median(outcomes["p_breakdown"])
+    # Breakdowns are rare at 30 runs a point; holding varies from point to point.
+    y = outcomes["p_holding"] < np.median(outcomes["p_holding"])
+    assert 0 < y.sum() < len(y)
     from ema_workbench.analysis import prim
 
     kwargs = {"threshold": 0.5} if "threshold" in inspect.signature(prim.Prim).parameters \

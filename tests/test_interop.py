@@ -79,7 +79,7 @@ def test_morris_in_salibs_layout(synthetic_sweep) -> None:
     table = sa.morris(ds, ["breakdown"], n_resamples=50)
     frame = sa.to_salib(table, "breakdown")
     assert list(frame.columns) == ["mu", "mu_star", "sigma", "mu_star_conf"]
-    assert frame.loc["monitoring.us.channels.magnets.noise_sd", "mu_star"] == pytest.approx(0.5)
+    assert frame.loc["monitoring.us.drift_sd", "mu_star"] == pytest.approx(0.5)
     assert (frame["mu_star_conf"] >= 0).all()
     with pytest.raises(KeyError, match="outputs: breakdown"):
         sa.to_salib(table, "holding")
