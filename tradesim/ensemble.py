@@ -68,7 +68,7 @@ def _run_batch(scenario: Scenario, master: Any, start: int, stop: int, chunk_siz
 
 
 def run(
-    scenario: Scenario,
+    scenario: Scenario | str | os.PathLike[str],
     runs: int = 1000,
     seed: int | None = None,
     *,
@@ -83,8 +83,9 @@ def run(
 
     Parameters
     ----------
-    scenario : Scenario
-        A validated scenario (see :func:`tradesim.load_scenario`).
+    scenario : Scenario or str or Path
+        A validated scenario (see :func:`tradesim.load_scenario`), or the path
+        of a scenario file, which is read and validated first.
     runs : int
         Number of replications.
     seed : int or None
@@ -128,6 +129,13 @@ def run(
     >>> round(float(results.summary().outcomes["probability"].sum()), 6)
     1.0
     """
+    if isinstance(scenario, str | os.PathLike):
+        from .io import load_scenario
+
+        scenario = load_scenario(scenario)
+    elif not isinstance(scenario, Scenario):
+        raise TypeError(f"scenario must be a Scenario (from tradesim.load_scenario) or the "
+                        f"path of a scenario file, got {type(scenario).__name__}")
     if isinstance(runs, bool) or not isinstance(runs, int) or not 1 <= runs <= MAX_RUNS:
         raise ValueError(f"runs must be an integer from 1 to {MAX_RUNS:,}, got {runs!r}")
     if chunk_size < 1:

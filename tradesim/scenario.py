@@ -479,6 +479,12 @@ def _sample_problems(s: Scenario) -> list[Problem]:
             out.append(Problem(f"{where}.rows[{i}]", f"has {len(row)} values for "
                                                      f"{len(sample.paths)} paths"))
             return out
+    if len(set(sample.paths)) != len(sample.paths):
+        twice = sorted({p for p in sample.paths if sample.paths.count(p) > 1})
+        out.append(Problem(f"{where}.paths", "each parameter may appear only once", twice[0],
+                           True))
+    if out:
+        return out
     for j, path in enumerate(sample.paths):
         base = known.get(path)
         if is_distribution(base):
@@ -487,6 +493,44 @@ def _sample_problems(s: Scenario) -> list[Problem]:
             if min(column) < low - 1e-9 or max(column) > high + 1e-9:
                 out.append(Problem(f"{where}.{path}", f"values outside the support "
                                                       f"[{low:g}, {high:g}] of {base.describe()}"))
+    return out or _sample_range_problems(s, where)
+
+
+def _sample_range_problems(s: Scenario, where: str) -> list[Problem]:
+    """Check a sample's values by the scenario's own rules.
+
+    The smallest and the largest value of each column are put in place of
+    the parameter in turn, and the scenario validated again: a value that a
+    scenario file could not give (a probability above 1, a negative lag, a
+    level below a fixed floor) is refused here, naming the column and row.
+    """
+    import copy
+
+    from .paths import set_path, settable_paths
+
+    sample = s.parameter_sample
+    assert sample is not None
+    data = s.model_dump(mode="json")
+    data.pop("parameter_sample")
+    allowed = settable_paths(data)
+    out: list[Problem] = []
+    for j, path in enumerate(sample.paths):
+        column = [row[j] for row in sample.rows]
+        for i in sorted({column.index(min(column)), column.index(max(column))}):
+            trial = copy.deepcopy(data)
+            try:
+                set_path(trial, path, column[i], allowed)
+            except KeyError as exc:
+                out.append(Problem(f"{where}.paths", str(exc.args[0]), path, True))
+                break
+            try:
+                problems = _reference_problems(Scenario.model_validate(trial))
+            except ValidationError as exc:
+                problems = problems_from(exc, trial, Scenario)
+            if problems:
+                out.append(Problem(f"{where}.{path}", f"row {i + 1}: {problems[0].message}",
+                                   column[i], True))
+                break
     return out
 
 
