@@ -371,7 +371,7 @@ def test_validate_a_folder_validates_its_files(capsys):
 
 
 def test_validate_an_empty_folder_is_refused(tmp_path, capsys):
-    assert "a folder with no scenario files" in _refused(["validate", tmp_path], capsys)
+    assert "is a directory with no scenario files" in _refused(["validate", tmp_path], capsys)
 
 
 def test_run_takes_a_path_as_well_as_a_scenario():

@@ -308,7 +308,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             found = sorted(p for p in path.iterdir() if p.is_file()
                            and p.suffix.lower() in (".yaml", ".yml", ".toml"))
             if not found:
-                print(f"error: {path}: a folder with no scenario files (.yaml, .yml, .toml)",
+                print(f"error: {path}: is a directory with no scenario files (.yaml, .yml, "
+                      ".toml) in it",
                       file=sys.stderr)
                 status = EXIT_BAD_INPUT
             files.extend(found)

@@ -77,6 +77,22 @@ MAX_FIRMS_PER_SECTOR = 1000
 
 ACTOR_IDS: tuple[str, str] = ("us", "china")
 
+#: Largest magnitudes of parameters whose size the model multiplies, sums or
+#: exponentiates, by field name: a fixed value, and the largest value a
+#: distribution can draw, must not exceed them (far beyond any real case, and
+#: far below where the arithmetic would overflow).
+MAGNITUDE_LIMITS: dict[str, float] = {
+    "impact": 1e9,            # USD billion a year: ten thousand times world output
+    "scale": 1e9,             # retaliation impact per unit of violation impact
+    "pressure_weight": 1e9,
+    "inventory_weeks": 1e6,   # weeks: about 19,000 years
+    "max_cover_weeks": 1e6,
+    "cover_spread": 50.0,     # lognormal sigma of cover across firms
+    "noise_sd": 1e6,          # sd of a perceived level in [0, 1]
+}
+#: The largest uniform a replication's stream can draw (``Generator.random``).
+_TOP_U = 1.0 - 2.0**-53
+
 
 # ---------------------------------------------------------------------- the schema
 
@@ -379,6 +395,7 @@ def _reference_problems(s: Scenario) -> list[Problem]:
         for key in actors:
             if key not in given:
                 out.append(Problem(f"{section}.{key}", "required entry for this actor is missing"))
+    out.extend(_magnitude_problems(s))
     goods = {g.id: g for g in s.economy.goods}
     sectors = {c.id: c for c in s.economy.sectors}
     if len(goods) != len(s.economy.goods):
@@ -461,6 +478,30 @@ def _reference_problems(s: Scenario) -> list[Problem]:
         if _fixed(c.target) and _fixed(floor) and c.target < floor:
             out.append(Problem(f"{where}.target", f"is below the instrument's national-security "
                                                   f"floor {floor:g}", c.target, True))
+    return out
+
+
+def _largest(value: Any) -> float:
+    """A fixed value, or the largest value a distribution can draw."""
+    if not is_distribution(value):
+        return float(value)
+    import numpy as np
+
+    return float(np.asarray(value.ppf(np.array([_TOP_U])), dtype=float)[0])
+
+
+def _magnitude_problems(s: Scenario) -> list[Problem]:
+    """Parameters above :data:`MAGNITUDE_LIMITS` (fixed, or as drawn at most)."""
+    out = []
+    for path, value in walk(s):
+        limit = MAGNITUDE_LIMITS.get(path.rsplit(".", 1)[-1])
+        if limit is None or ".strategy." in path:
+            continue
+        top = _largest(value)
+        if not top <= limit:
+            what = "" if _fixed(value) else f" ({value.describe()} can draw up to {top:.3g})"
+            out.append(Problem(path, f"must be at most {limit:g}{what}",
+                               value if _fixed(value) else value.describe(), True))
     return out
 
 
