@@ -384,3 +384,59 @@ def test_run_takes_a_path_as_well_as_a_scenario():
 def test_run_refuses_other_objects_clearly():
     with pytest.raises(TypeError, match=r"scenario must be a Scenario .* got dict"):
         tradesim.run({"name": "x"}, runs=5)
+
+
+# ------------------------------------------------------------------ CI and first use
+
+
+def test_ci_uses_its_own_environments_never_the_users():
+    """`.ci/run` recreates only .ci/venv-*: the README's .venv survives a CI run."""
+    import re
+
+    script = (ROOT / ".ci" / "run").read_text()
+    targets = re.findall(r'^\s*suite\s+\S+\s+(\S+)', script, re.MULTILINE)
+    assert targets and all(t.startswith(".ci/venv-") for t in targets), targets
+    for line in script.splitlines():
+        code = line.split("#", 1)[0]
+        assert not re.search(r"(^|[\s/\"'])\.venv\b", code), line
+    assert '-m venv --clear "$venv"' in script
+
+
+def test_dates_in_the_wrong_format_say_the_expected_format(tmp_path, capsys):
+    path = tmp_path / "s.yaml"
+    path.write_text(f"extends: {LONDON}\nstart_date: 11/06/2025\n")
+    err = _refused(["validate", path], capsys)
+    assert "start_date: '11/06/2025' is not allowed: expected a date as YYYY-MM-DD" in err
+    path.write_text(f"extends: {LONDON}\nstart_date: 2025-13-01\n")
+    assert "(dates are YYYY-MM-DD" in _refused(["validate", path], capsys)
+
+
+@pytest.mark.parametrize("name", ["Tit-For-Tat", "tit for tat", "TIT_FOR_TAT"])
+def test_a_strategy_name_written_differently_gets_a_suggestion(name, tmp_path, capsys):
+    path = tmp_path / "s.yaml"
+    path.write_text(f"extends: {LONDON}\nactors: {{us: {{strategy: {{name: {name}}}}}}}\n")
+    err = _refused(["validate", path], capsys)
+    assert f"unknown strategy '{name}'; did you mean 'tit_for_tat'?" in err
+    assert "did you mean 'tit_for_tat'?" in _refused(["exact", name, "tit_for_tat"], capsys)
+
+
+def test_weekly_says_when_it_covers_only_the_kept_replications(london):
+    from tradesim.results import TrajectorySampleWarning
+
+    sampled = tradesim.run(london, runs=30, seed=1, keep_trajectories=10)
+    with pytest.warns(TrajectorySampleWarning, match="covers the 10 replications whose "
+                                                     "trajectories were kept, of 30 run"):
+        table = sampled.weekly()
+    assert table.index.get_level_values("replication").nunique() == 10
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        full = tradesim.run(london, runs=12, seed=1).weekly()
+    assert full.index.get_level_values("replication").nunique() == 12
+
+
+def test_the_readme_lists_the_run_options():
+    readme = (ROOT / "README.md").read_text()
+    for option in ("--no-figures", "--workers", "--progress", "--overwrite"):
+        assert option in readme, option

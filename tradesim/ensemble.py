@@ -202,7 +202,29 @@ def _check_memory(scenario: Scenario, keep: int) -> None:
 
 
 def _progress_bar(total: int, name: str, enabled: bool) -> Any:
-    from tqdm.auto import tqdm
-
+    tqdm = progress_class() if enabled else _plain_tqdm()
     return tqdm(total=total, desc=name, unit="run", unit_scale=True, disable=not enabled,
                 leave=False)
+
+
+def _plain_tqdm() -> Any:
+    from tqdm.std import tqdm
+
+    return tqdm
+
+
+def progress_class() -> Any:
+    """The progress bar class: a widget in Jupyter with ipywidgets, else text on stderr.
+
+    Unlike ``tqdm.auto``, it never warns "IProgress not found" in a notebook
+    without ipywidgets (the ``notebook`` extra installs them): it falls back
+    to a text bar quietly.
+    """
+    import importlib.util
+    import sys
+
+    if "ipykernel" in sys.modules and importlib.util.find_spec("ipywidgets") is not None:
+        from tqdm.notebook import tqdm
+
+        return tqdm
+    return _plain_tqdm()

@@ -190,7 +190,10 @@ def read_data(path: str | Path) -> Any:
     except (yaml.YAMLError, RecursionError) as exc:
         raise fail(f"YAML error: {exc}") from None
     except (ValueError, TypeError) as exc:  # e.g. 2025-02-30, a 5,000-digit integer, a set key
-        raise fail(f"YAML error: {exc}") from None
+        text = str(exc)
+        if any(word in text for word in ("month must be", "day is out of range", "year ")):
+            text += " (dates are YYYY-MM-DD, a real calendar day, e.g. 2025-06-11)"
+        raise fail(f"YAML error: {text}") from None
 
 
 def merge(base: Any, override: Any) -> Any:

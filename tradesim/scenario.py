@@ -47,7 +47,7 @@ from .parameters import (
     with_distribution_schema,
 )
 from .paths import walk
-from .strategies import STRATEGIES, get_strategy
+from .strategies import STRATEGIES, get_strategy, strategy_hint
 
 __all__ = [
     "ACTOR_IDS",
@@ -165,7 +165,7 @@ class StrategySpec(Frozen):
             raise PydanticCustomError(
                 "strategy",
                 "unknown strategy '{name}'{hint} (known: {known})",
-                {"name": name, "hint": suggest(name, STRATEGIES),
+                {"name": name, "hint": strategy_hint(name),
                  "known": ", ".join(sorted(STRATEGIES))},
             )
         return name
