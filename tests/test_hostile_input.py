@@ -51,6 +51,7 @@ def no_work(monkeypatch):
     import tradesim.sweep
 
     monkeypatch.setattr(ensemble, "run", boom)
+    monkeypatch.setattr(os, "execve", boom)
     monkeypatch.setattr(tradesim.sweep, "run_sweep", boom)
     monkeypatch.setattr(tradesim.calibrate, "abc_rejection", boom)
 
