@@ -233,8 +233,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
 
 
-#: Files of ``tradesim run --out`` that mark earlier results (refused without --overwrite).
-RUN_OUTPUTS = ("metadata.json", "results.nc", "summary.json", "summary.txt")
+#: The file of ``tradesim run --out`` that marks earlier, complete results (refused
+#: without --overwrite).  A folder without it holds no complete save (a run killed while
+#: saving, see tradesim.store): running again into it needs no --overwrite.
+RUN_OUTPUTS = ("metadata.json",)
 #: Files of ``tradesim report --out`` that mark an earlier report.
 REPORT_OUTPUTS = ("report.html", "report.pdf")
 
