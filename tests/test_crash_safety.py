@@ -171,8 +171,10 @@ def test_kill_in_the_middle_of_writing_never_leaves_torn_results(tmp_path, targe
         candidates["old"] = _summary(tradesim.run(scenario, 200, seed=1))
         assert _summary(load_results(out)) == candidates["old"]
     marker = tmp_path / "stopped"
+    # Replacing the older results needs --overwrite; the re-run after the kill does not,
+    # since the folder then holds no complete save.
     proc = _start([sys.executable, "-c", STOP_AT_RENAME, target, str(marker),
-                   *_run_args(out, 300, 2)])
+                   *_run_args(out, 300, 2), *(["--overwrite"] if previous else [])])
     try:
         _wait_for(marker, proc)
     finally:

@@ -200,3 +200,49 @@ def test_site_builds_strict(tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert (tmp_path / "site" / "index.html").is_file()
     assert (tmp_path / "site" / "figures" / "london-outcomes.png").is_file()
+
+
+def test_committed_reference_pages_equal_what_the_code_generates():
+    """scenario-format.md reads in full without a build, and cannot drift from the code.
+
+    If this fails, run ``python docs/hooks/generate.py`` and commit the page.
+    """
+    hooks = _hooks()
+    assert "reference/scenario-format.md" in hooks.COMMITTED_PAGES
+    for name in hooks.COMMITTED_PAGES:
+        text = (DOCS / name).read_text(encoding="utf-8")
+        assert hooks.render(text, keep_markers=True) == text, name
+        blocks = re.findall(r"^<!-- generated: ([a-z-]+) -->$", text, re.MULTILINE)
+        ends = re.findall(r"^<!-- end generated: ([a-z-]+) -->$", text, re.MULTILINE)
+        assert blocks and blocks == ends, name  # no placeholder left empty
+    page = (DOCS / "reference" / "scenario-format.md").read_text(encoding="utf-8")
+    assert "| `horizon_weeks` |" in page and "| `economy.sectors[].firms` |" in page
+    # The site build shows the same tables, without the markers.
+    built = hooks.render(page)
+    assert "generated:" not in built and "| `horizon_weeks` |" in built
+
+
+def test_a_stale_committed_block_is_regenerated():
+    hooks = _hooks()
+    stale = ("x\n<!-- generated: strategies -->\nold table\n<!-- end generated: strategies -->"
+             "\ny\n")
+    fresh = hooks.render(stale, keep_markers=True)
+    assert "old table" not in fresh and fresh.startswith("x\n<!-- generated: strategies -->\n")
+    assert fresh.endswith("<!-- end generated: strategies -->\ny\n")
+    assert hooks.render(fresh, keep_markers=True) == fresh
+
+
+def test_every_test_named_in_the_guarantees_exists():
+    """docs/guarantees.md names tests as `file::test` (or `::test`, same file as before)."""
+    text = (DOCS / "guarantees.md").read_text(encoding="utf-8")
+    named = 0
+    for line in text.splitlines():
+        current = None
+        for ref in re.findall(r"`((?:tests/[\w/]+\.py)?::\w+)`", line):
+            file, _, name = ref.partition("::")
+            current = file or current
+            assert current, line
+            source = (ROOT / current).read_text(encoding="utf-8")
+            assert re.search(rf"^def {name}\(", source, re.MULTILINE), ref
+            named += 1
+    assert named > 60

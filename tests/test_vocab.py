@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -109,3 +111,21 @@ def test_summary_columns_are_the_quantile_columns(london):
     frame = results.series_frame("supply.magnets")
     assert list(frame.columns) == ["date", "mean",
                                    *(quantile_column(q) for q in tradesim.results.QUANTILES)]
+
+
+def test_readers_meet_one_name_per_milestone():
+    """Figures and tables name a milestone alike: labels live in vocab, are the id in words."""
+    from tradesim import plots, vocab
+    from tradesim.plots import results as result_figures
+
+    assert plots.MILESTONE_LABELS is vocab.MILESTONE_LABELS
+    assert plots.OUTCOME_LABELS is vocab.OUTCOME_LABELS
+    assert result_figures._MARKER_LABELS is vocab.MILESTONE_SHORT_LABELS
+    for name in vocab.MILESTONES:
+        assert name in vocab.MILESTONE_LABELS, name
+    for labels in (vocab.MILESTONE_LABELS, vocab.MILESTONE_SHORT_LABELS):
+        words = labels["first_escalation"].lower()
+        assert words == "first escalation"
+    package = Path(vocab.__file__).parent
+    for path in package.rglob("*.py"):
+        assert "first retaliation" not in path.read_text().lower(), path

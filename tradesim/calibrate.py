@@ -10,7 +10,7 @@ draws are a sample of the approximate posterior, written as a joint sample a
 scenario can draw from (``parameter_sample: {file: posterior.csv}``).
 
 Summary statistics are the weeks at which milestones were first reached
-(e.g. ``first_escalation``: the first retaliation, the perceived violation;
+(e.g. ``first_escalation``: the first escalation, a retaliation for a perceived violation;
 ``breakdown_1``; ``truce_1``), counted from the scenario's start date and
 *censored* at the calibration date: a milestone not reached by the week of
 ``until`` takes the value ``until_week + 1`` in the log and in every

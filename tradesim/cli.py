@@ -48,6 +48,18 @@ def _seed(text: str) -> int:
     return value
 
 
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number from 0 to 65535, got "
+                                         f"{text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"must be from 0 to 65535 (0: a free port), got "
+                                         f"{value}")
+    return value
+
+
 def _date(text: str) -> Any:
     import datetime as dt
 
@@ -89,12 +101,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--chunk-size", type=_positive_int, default=None,
                    help="replications stepped together (does not change results)")
     _add_executor_arguments(p)
-    p.add_argument("--no-figures", action="store_true", help="with --out, skip the figures")
+    p.add_argument("--no-figures", action="store_true",
+                   help="with --out, skip the figures (they take most of the time)")
+    p.add_argument("--overwrite", action="store_true",
+                   help="with --out, replace results already in the folder (default: refuse)")
     p.add_argument("--progress", choices=("auto", "on", "off"), default="auto",
                    help="progress bar on stderr (default: for long runs on a terminal)")
 
     p = sub.add_parser("validate", help="check scenario files; exit 2 with the problems")
-    p.add_argument("files", type=Path, nargs="+")
+    p.add_argument("files", type=Path, nargs="+",
+                   help="scenario files, or folders (every .yaml, .yml and .toml file in them)")
     p.add_argument("--format", choices=("table", "json"), default="table",
                    help="json: one record per file, problems included, on stdout")
 
@@ -130,6 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "(first_escalation,breakdown_1,truce_1)")
     p.add_argument("--check-runs", type=int, default=1000,
                    help="runs of the posterior predictive check (1,000; 0: none)")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace the --out file if it exists (default: refuse)")
     p.add_argument("--format", choices=("table", "json"), default="table")
 
     p = sub.add_parser("detection", help="false alarms and detection delay of each side's "
@@ -137,7 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("scenario", help="scenario file (YAML or TOML)")
     p.add_argument("--runs", type=_positive_int, default=2000,
                    help="replications per figure (2,000)")
-    p.add_argument("--seed", type=int, default=0, help="master seed (0)")
+    p.add_argument("--seed", type=_seed, default=0, help="master seed (0)")
     p.add_argument("--withheld", type=_probability, default=None,
                    help="share of its promised easing the partner withholds in the detection "
                         "runs (default: each observer's withheld_share)")
@@ -183,13 +201,16 @@ def build_parser() -> argparse.ArgumentParser:
                         "so a report is reproducible)")
     p.add_argument("--compare", type=Path, nargs="+", default=[], metavar="OTHER",
                    help="other scenario files to compare with")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace a report already in --out (default: refuse)")
 
     _add_decision_commands(sub)
 
     p = sub.add_parser("explore", help="serve the interactive app (Solara) on 127.0.0.1")
     p.add_argument("scenario", type=Path, nargs="?", default=Path("scenarios/london-2025.yaml"),
                    help="scenario file (default scenarios/london-2025.yaml)")
-    p.add_argument("--port", type=int, default=8765, help="port (default 8765; 0: a free one)")
+    p.add_argument("--port", type=_port, default=8765,
+                   help="port, 0 to 65535 (default 8765; 0: a free one)")
     p.add_argument("--runs", type=_positive_int, default=300,
                    help="replications per update (default 300)")
     p.add_argument("--open", action="store_true", help="open a browser tab")
@@ -254,11 +275,28 @@ def _executor_options(args: argparse.Namespace) -> dict[str, Any]:
     return {"executor": args.executor, "scheduler": args.scheduler}
 
 
+#: The file of ``tradesim run --out`` that marks earlier, complete results (refused
+#: without --overwrite).  A folder without it holds no complete save (a run killed while
+#: saving, see tradesim.store): running again into it needs no --overwrite.
+RUN_OUTPUTS = ("metadata.json",)
+#: Files of ``tradesim report --out`` that mark an earlier report.
+REPORT_OUTPUTS = ("report.html", "report.pdf")
+
+
+def _json(value: Any) -> str:
+    """Strict JSON on one line (no NaN or infinities, which JSON does not have: null)."""
+    return json.dumps(_json_value(value), separators=(",", ":"), allow_nan=False)
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
-    from . import ensemble, io
+    from . import ensemble, io, store
 
     executor = _executor_options(args)
     scenario = io.load_scenario(args.scenario)
+    if args.out is not None:
+        store.check_output_dir(args.out, results=RUN_OUTPUTS, overwrite=args.overwrite)
+    elif args.overwrite:
+        raise ValueError("--overwrite needs --out")
     progress = {"on": True, "off": False}.get(args.progress)
     if progress is None:
         progress = sys.stderr.isatty() and args.runs >= ensemble.PARALLEL_FROM
@@ -270,7 +308,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.out is not None:
         _write_outputs(results, args.out, figures=not args.no_figures)
     if args.format == "json":
-        print(json.dumps(summary.to_dict(), separators=(",", ":")))
+        print(_json(summary.to_dict()))
     else:
         print(summary.table())
         if args.out is not None:
@@ -283,7 +321,8 @@ def _write_outputs(results: Any, out: Path, figures: bool) -> None:
 
     summary = results.summary()
     store.save_results(results, out)
-    store.write_text(out / "summary.json", json.dumps(summary.to_dict(), indent=1))
+    store.write_text(out / "summary.json", json.dumps(_json_value(summary.to_dict()), indent=1,
+                                                      allow_nan=False))
     store.write_text(out / "summary.txt", summary.table() + "\n")
     if figures:
         from . import plots
@@ -298,7 +337,20 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     if args.format == "json":
         return _validate_json(args.files)
     status = EXIT_OK
+    files: list[Path] = []
     for path in args.files:
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.is_file()
+                           and p.suffix.lower() in (".yaml", ".yml", ".toml"))
+            if not found:
+                print(f"error: {path}: is a directory with no scenario files (.yaml, .yml, "
+                      ".toml) in it",
+                      file=sys.stderr)
+                status = EXIT_BAD_INPUT
+            files.extend(found)
+        else:
+            files.append(path)
+    for path in files:
         try:
             scenario = load_scenario(path)
         except ScenarioError as exc:
@@ -354,7 +406,7 @@ def _json_value(value: Any) -> Any:
 
 def _print_json(payload: Any) -> None:
     """Print valid JSON (no NaN: null) on one line."""
-    print(json.dumps(_json_value(payload), separators=(",", ":"), allow_nan=False))
+    print(_json(payload))
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
@@ -402,7 +454,11 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     if args.scheduler is not None and args.executor != "dask":
         print("error: --scheduler needs --executor dask", file=sys.stderr)
         return EXIT_BAD_INPUT
+    from .store import check_output_dir
+
     sweep = read_sweep(args.file)
+    # A sweep refuses a folder with another sweep's points itself (and offers --resume).
+    check_output_dir(args.out)
     progress = {"on": True, "off": False}.get(args.progress, sys.stderr.isatty())
     print(f"{sweep.spec.name}: {sweep.n_points:,} points x {sweep.spec.runs:,} runs "
           f"({sweep.kind} over {', '.join(sweep.paths)}), executor {args.executor}",
@@ -448,12 +504,13 @@ def _median(values: Any) -> float:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from . import ensemble, io
+    from . import ensemble, io, store
     from .report import write_report
 
-    # Read every input before running anything, so bad input fails fast.
+    # Read every input, and check the output folder, before running anything.
     scenario = io.load_scenario(args.scenario)
     others = [io.load_scenario(path) for path in args.compare]
+    store.check_output_dir(args.out, results=REPORT_OUTPUTS, overwrite=args.overwrite)
     facts_path = _find_facts(args.scenario)
     facts = io.read_data(facts_path) if facts_path is not None else None
     progress = sys.stderr.isatty() and args.runs >= ensemble.PARALLEL_FROM
@@ -505,33 +562,32 @@ def _cmd_score(args: argparse.Namespace) -> int:
 
     scenario = io.load_scenario(args.scenario)
     log = io.load_events(args.events, scenario)
-    after = args.after or scenario.start_date
+    after, until = history.scoring_window(log, scenario, args.after, args.until,
+                                          source=str(args.events))
     results = history.replay(scenario, log, after, runs=args.runs, seed=args.seed,
                              keep_trajectories=args.runs)
-    result = history.score(results, log, after=after, until=args.until)
+    result = history.score(results, log, after=after, until=until)
     if args.format == "json":
         payload = {
             "scenario": scenario.name, "events_file": str(args.events), "runs": args.runs,
-            "seed": args.seed, "after": after.isoformat(),
+            "seed": args.seed, "after": after.isoformat(), "until": until.isoformat(),
             "brier": result.brier, "log_score": result.log,
             "coverage50": result.coverage(50), "coverage90": result.coverage(90),
             "pit_histogram": result.pit_histogram().tolist(),
             "events": json.loads(result.events.to_json(orient="records", date_format="iso")),
         }
-        print(json.dumps(payload, separators=(",", ":")))
+        print(_json(payload))
     else:
         print(f"{scenario.name}: forecast from {after.isoformat()} ({args.runs:,} runs, seed "
-              f"{args.seed}), scored against {args.events}\n")
+              f"{args.seed}), scored against {args.events} up to {until.isoformat()}\n")
         print(result.table())
     return EXIT_OK
 
 
 def _cmd_calibrate(args: argparse.Namespace) -> int:
-    from . import calibrate, io
+    from . import calibrate, io, store
 
-    folder = args.out.resolve().parent
-    if not folder.is_dir():
-        raise ValueError(f"--out: folder {str(folder)!r} does not exist")
+    store.check_output_file(args.out, overwrite=args.overwrite)
     if args.accept <= 0.0:
         raise ValueError("--accept must be above 0 (a fraction of draws, e.g. 0.05)")
     if args.check_runs < 0:

@@ -252,6 +252,9 @@ class Choice(_Dist):
                 )
             if not sum(self.weights) > 0:
                 raise ValueError("choice weights must not all be zero")
+            if not math.isfinite(sum(self.weights)):
+                raise ValueError("choice weights are too large: their sum must be a finite "
+                                 "number (they are relative: scale them down)")
         return self
 
     def ppf(self, u: np.ndarray) -> np.ndarray:

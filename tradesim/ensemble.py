@@ -68,7 +68,7 @@ def _run_batch(scenario: Scenario, master: Any, start: int, stop: int, chunk_siz
 
 
 def run(
-    scenario: Scenario,
+    scenario: Scenario | str | os.PathLike[str],
     runs: int = 1000,
     seed: int | None = None,
     *,
@@ -85,8 +85,9 @@ def run(
 
     Parameters
     ----------
-    scenario : Scenario
-        A validated scenario (see :func:`tradesim.load_scenario`).
+    scenario : Scenario or str or Path
+        A validated scenario (see :func:`tradesim.load_scenario`), or the path
+        of a scenario file, which is read and validated first.
     runs : int
         Number of replications.
     seed : int or None
@@ -139,6 +140,13 @@ def run(
     >>> round(float(results.summary().outcomes["probability"].sum()), 6)
     1.0
     """
+    if isinstance(scenario, str | os.PathLike):
+        from .io import load_scenario
+
+        scenario = load_scenario(scenario)
+    elif not isinstance(scenario, Scenario):
+        raise TypeError(f"scenario must be a Scenario (from tradesim.load_scenario) or the "
+                        f"path of a scenario file, got {type(scenario).__name__}")
     if isinstance(runs, bool) or not isinstance(runs, int) or not 1 <= runs <= MAX_RUNS:
         raise ValueError(f"runs must be an integer from 1 to {MAX_RUNS:,}, got {runs!r}")
     if chunk_size < 1:
@@ -211,7 +219,29 @@ def _check_memory(scenario: Scenario, keep: int) -> None:
 
 
 def _progress_bar(total: int, name: str, enabled: bool) -> Any:
-    from tqdm.auto import tqdm
-
+    tqdm = progress_class() if enabled else _plain_tqdm()
     return tqdm(total=total, desc=name, unit="run", unit_scale=True, disable=not enabled,
                 leave=False)
+
+
+def _plain_tqdm() -> Any:
+    from tqdm.std import tqdm
+
+    return tqdm
+
+
+def progress_class() -> Any:
+    """The progress bar class: a widget in Jupyter with ipywidgets, else text on stderr.
+
+    Unlike ``tqdm.auto``, it never warns "IProgress not found" in a notebook
+    without ipywidgets (the ``notebook`` extra installs them): it falls back
+    to a text bar quietly.
+    """
+    import importlib.util
+    import sys
+
+    if "ipykernel" in sys.modules and importlib.util.find_spec("ipywidgets") is not None:
+        from tqdm.notebook import tqdm
+
+        return tqdm
+    return _plain_tqdm()

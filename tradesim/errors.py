@@ -252,6 +252,10 @@ def problems_from(exc: ValidationError, data: Any, root: type[BaseModel], *,
             field = [str(loc[-1])] if loc else []
             problems.append(Problem(path, f"{' '.join(['unknown', *field, what])} (known: {known})",
                                     error.get("input"), True))
+        elif kind.startswith(("date_", "datetime_")):
+            problems.append(Problem(path, "expected a date as YYYY-MM-DD (ISO 8601, e.g. "
+                                          "2025-06-11), a real calendar day",
+                                    error.get("input"), True))
         else:
             message = error["msg"].removeprefix("Value error, ")
             if lower_all or kind.startswith(_NUMBER_KINDS):

@@ -43,6 +43,7 @@ __all__ = [
     "raises_level",
     "replay",
     "score",
+    "scoring_window",
     "validate_events",
     "week_of",
 ]
@@ -120,8 +121,8 @@ def validate_events(data: Any, scenario: Scenario, source: str = "<dict>") -> Ev
             ids = [inst.id for inst in scenario.actors[e.actor].instruments]
             if e.instrument not in ids:
                 problems.append(Problem(f"{where}.instrument", f"not an instrument of {e.actor}"
-                                        f"{suggest(e.instrument or '', ids)}",
-                                        e.instrument, True))
+                                        f"{suggest(e.instrument or '', ids)} (instruments of "
+                                        f"{e.actor}: {', '.join(ids)})", e.instrument, True))
         if kinds[0] == "series":
             if e.series not in series:
                 problems.append(Problem(f"{where}.series", f"unknown series"
@@ -131,6 +132,61 @@ def validate_events(data: Any, scenario: Scenario, source: str = "<dict>") -> Ev
     if problems:
         raise ScenarioError(source, problems)
     return log
+
+
+def scoring_window(log: EventLog, scenario: Scenario, after: dt.date | None = None,
+                   until: dt.date | None = None, source: str = "<log>",
+                   what: str = "--until") -> tuple[dt.date, dt.date]:
+    """The window ``(after, until]`` that :func:`score` scores, checked before any run.
+
+    Parameters
+    ----------
+    log : EventLog
+    scenario : Scenario
+    after : date, optional
+        The forecast date; default the scenario's start date.
+    until : date, optional
+        The end of the window; default the last logged event.
+    source : str
+        The event log's file, for messages.
+    what : str
+        How ``until`` was given (``--until``), for messages.
+
+    Returns
+    -------
+    (date, date)
+        ``after`` and ``until``, defaults filled in.
+
+    Raises
+    ------
+    ScenarioError
+        If ``after`` is before the scenario's start date, ``until`` is not
+        after ``after``, or (``until`` not given) the log has no event after
+        ``after``: the window would be empty, and the scores meaningless.
+    """
+    start = scenario.start_date
+    after = start if after is None else after
+    if after < start:
+        name = "--after" if what.startswith("--") else "after"
+        raise ScenarioError(source, [Problem(name, f"is before the scenario's start date "
+                                                        f"{start.isoformat()}: the forecast "
+                                                        "starts on or after it",
+                                             after.isoformat(), True)])
+    last = max(e.date for e in log.events)
+    if until is None:
+        if last <= after:
+            raise ScenarioError(source, [Problem("events", (
+                f"no event after {after.isoformat()} (the last is on {last.isoformat()}): "
+                "nothing to score. Events on or before the forecast date are replayed, not "
+                f"scored: give a log that continues after {after.isoformat()}, or a later "
+                "start date or --after"))])
+        until = last
+    elif until <= after:
+        raise ScenarioError(source, [Problem(what, f"must be after {after.isoformat()} (the "
+                                                   "forecast date, --after or the scenario's "
+                                                   "start date): the scored window is empty",
+                                             until.isoformat(), True)])
+    return after, until
 
 
 def forcing(log: EventLog, scenario: Scenario, until: dt.date) -> Forcing:
@@ -308,16 +364,19 @@ def score(results: Results, log: EventLog, after: dt.date | None = None,
         End of the scored window; default: the last logged event (within the
         horizon).  Milestones not logged by then count as not happened.
 
+    Raises
+    ------
+    ScenarioError
+        For an empty window (see :func:`scoring_window`).
+
     Returns
     -------
     Score
     """
     scenario = results.scenario
     start = scenario.start_date
-    after = after or start
+    after, until = scoring_window(log, scenario, after, until, what="until")
     scored = [e for e in log.events if after < e.date]
-    last = max((e.date for e in log.events), default=start)
-    until = until or last
     scored = [e for e in scored if e.date <= until]
     end_week = min(week_of(until, start), results.horizon_weeks)
     after_week = week_of(after, start)

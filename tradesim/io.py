@@ -31,6 +31,7 @@ from .store import (  # results on disk moved to tradesim.store; still importabl
 
 __all__ = [
     "MAX_FILE_BYTES",
+    "MAX_SAMPLE_BYTES",
     "METADATA_FILE",
     "RESULTS_FILE",
     "load_events",
@@ -43,7 +44,70 @@ __all__ = [
 ]
 
 MAX_FILE_BYTES = 1_000_000
+#: Largest parameter-sample CSV file read (a file above it is refused, never cut).
+MAX_SAMPLE_BYTES = 50 * MAX_FILE_BYTES
 _MAX_EXTENDS_DEPTH = 8
+_CHUNK = 1 << 20
+
+
+class _Unreadable(Exception):
+    """A file that cannot be read as data: the message says why."""
+
+
+def _read_bounded(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes, read in chunks.
+
+    The file is opened without blocking and checked to be a regular file
+    (through a symbolic link, too) before anything is read, so a FIFO, a
+    socket or a device (``/dev/zero``) is refused at once instead of hanging
+    or filling memory.  A file above ``limit`` is refused, never cut.
+
+    Raises
+    ------
+    _Unreadable
+        With a message for the user.
+    """
+    import os
+    import stat
+
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise _Unreadable("no such file") from None
+    except IsADirectoryError:
+        raise _Unreadable("is a directory, not a file") from None
+    except OSError as exc:
+        raise _Unreadable(f"cannot be read: {exc.strerror}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise _Unreadable("is a directory, not a file")
+        if not stat.S_ISREG(mode):
+            raise _Unreadable("is not a regular file (a FIFO, socket or device)")
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
+            chunk = os.read(fd, min(_CHUNK, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        raise _Unreadable(f"cannot be read: {exc.strerror}") from None
+    finally:
+        os.close(fd)
+    if size > limit:
+        raise _Unreadable(f"file is larger than the {limit:,} bytes allowed")
+    return b"".join(chunks)
+
+
+def _decode(raw: bytes) -> str:
+    """UTF-8 text, a leading byte-order mark dropped (as editors on Windows write it)."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _Unreadable(f"not UTF-8 text: byte 0x{raw[exc.start]:02x} at offset "
+                          f"{exc.start}") from None
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -99,27 +163,15 @@ def read_data(path: str | Path) -> Any:
     def fail(message: str) -> ScenarioError:
         return ScenarioError(source, [Problem("", message)])
 
+    if path.is_dir():
+        raise fail("is a directory, not a file: give a scenario file (.yaml, .yml or .toml)")
     suffix = path.suffix.lower()
     if suffix not in (".yaml", ".yml", ".toml"):
         raise fail(f"unknown file type {suffix or '(none)'!r}: use .yaml, .yml or .toml")
-    if path.exists() and not (path.is_file() or path.is_dir()):
-        # A FIFO or device would block the read or never end.
-        raise fail("is not a regular file")
     try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        raise fail("no such file") from None
-    except IsADirectoryError:
-        raise fail("is a directory, not a file") from None
-    except OSError as exc:
-        raise fail(f"cannot be read: {exc.strerror}") from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise fail(f"file is larger than the {MAX_FILE_BYTES:,} bytes allowed")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise fail(f"not UTF-8 text: byte 0x{raw[exc.start]:02x} at offset {exc.start}") from None
+        text = _decode(_read_bounded(path, MAX_FILE_BYTES))
+    except _Unreadable as exc:
+        raise fail(str(exc)) from None
     if not text.strip():
         raise fail("the file is empty")
     if suffix == ".toml":
@@ -138,7 +190,10 @@ def read_data(path: str | Path) -> Any:
     except (yaml.YAMLError, RecursionError) as exc:
         raise fail(f"YAML error: {exc}") from None
     except (ValueError, TypeError) as exc:  # e.g. 2025-02-30, a 5,000-digit integer, a set key
-        raise fail(f"YAML error: {exc}") from None
+        text = str(exc)
+        if any(word in text for word in ("month must be", "day is out of range", "year ")):
+            text += " (dates are YYYY-MM-DD, a real calendar day, e.g. 2025-06-11)"
+        raise fail(f"YAML error: {text}") from None
 
 
 def merge(base: Any, override: Any) -> Any:
@@ -183,9 +238,16 @@ def _keyed_list(value: Any) -> bool:
 
 
 def _read_sample(spec: Mapping[str, Any], base: Path, source: str) -> dict[str, Any]:
-    """Read the CSV file a ``parameter_sample`` names (header: parameter paths)."""
+    """Read the CSV file a ``parameter_sample`` names (header: parameter paths).
+
+    Only a regular file of at most :data:`MAX_SAMPLE_BYTES` is read; every
+    problem names the CSV file, and the line and column of a bad value.  The
+    values are range-checked against the scenario's own rules later, in
+    :func:`tradesim.scenario.validate_scenario`.
+    """
     import csv
     import io as _io
+    import math
 
     name = spec.get("file")
     if not isinstance(name, str) or not name:
@@ -193,23 +255,54 @@ def _read_sample(spec: Mapping[str, Any], base: Path, source: str) -> dict[str, 
                                              name, has_value=True)])
     path = base / name
     where = f"parameter_sample.file ({path})"
+
+    def fail(message: str, at: str = "", value: Any = None, has_value: bool = False) -> \
+            ScenarioError:
+        return ScenarioError(source, [Problem(f"{where}{at}", message, value, has_value)])
+
     if path.suffix.lower() != ".csv":
-        raise ScenarioError(source, [Problem(where, "must be a .csv file")])
+        raise fail("must be a .csv file")
     try:
-        raw = path.read_bytes()[: MAX_FILE_BYTES * 50 + 1]
-        text = raw.decode("utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(source, [Problem(where, "no such file")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(source, [Problem(where, f"cannot be read: {exc}")]) from None
-    reader = csv.reader(_io.StringIO(text))
+        text = _decode(_read_bounded(path, MAX_SAMPLE_BYTES))
+    except _Unreadable as exc:
+        raise fail(str(exc)) from None
+    reader = csv.reader(_io.StringIO(text, newline=""))
     try:
-        header = next(reader)
-        rows = [tuple(float(x) for x in row) for row in reader if row]
+        header = [h.strip() for h in next(reader)]
+        rows: list[tuple[float, ...]] = []
+        for row in reader:
+            if not row:
+                continue
+            line = reader.line_num
+            if len(row) != len(header):
+                raise fail(f"has {len(row)} values for the {len(header)} columns of the "
+                           "header", f" line {line}")
+            values = []
+            for column, cell in zip(header, row, strict=True):
+                try:
+                    x = float(cell)
+                except ValueError:
+                    raise fail("not a number", f" line {line}, column {column}", cell,
+                               True) from None
+                if not math.isfinite(x):
+                    raise fail("must be a finite number", f" line {line}, column {column}",
+                               cell, True)
+                values.append(x)
+            rows.append(tuple(values))
     except StopIteration:
-        raise ScenarioError(source, [Problem(where, "the file is empty")]) from None
-    except ValueError as exc:
-        raise ScenarioError(source, [Problem(where, f"not numbers: {exc}")]) from None
+        raise fail("the file is empty") from None
+    except csv.Error as exc:
+        raise fail(f"CSV error at line {reader.line_num}: {exc}") from None
+    seen: dict[str, int] = {}
+    for j, column in enumerate(header):
+        if not column:
+            raise fail(f"column {j + 1} of the header has no name (a parameter path)")
+        if column in seen:
+            raise fail(f"the column appears twice in the header (columns {seen[column] + 1} "
+                       f"and {j + 1})", " header", column, True)
+        seen[column] = j
+    if not rows:
+        raise fail("has a header but no rows of values")
     return {**{k: v for k, v in spec.items() if k != "file"}, "file": name,
             "paths": header, "rows": rows}
 
@@ -233,7 +326,8 @@ def write_parameter_sample(path: str | Path, columns: Mapping[str, Any]) -> None
     write_text(path, buffer.getvalue())
 
 
-def _resolve(path: Path, depth: int = 0) -> Any:
+def _resolve(path: Path, chain: tuple[Path, ...] = ()) -> Any:
+    """Read ``path`` and the files it ``extends``, merged; ``chain``: the files below it."""
     data = read_data(path)
     if isinstance(data, Mapping) and isinstance(data.get("parameter_sample"), Mapping) and \
             "rows" not in data["parameter_sample"]:
@@ -241,21 +335,56 @@ def _resolve(path: Path, depth: int = 0) -> Any:
                                                          str(path))}
     if isinstance(data, Mapping) and "extends" in data:
         parent = data["extends"]
-        if not isinstance(parent, str):
+        if not isinstance(parent, str) or not parent:
             raise ScenarioError(str(path), [Problem("extends", "must be a file name",
                                                     parent, has_value=True)])
-        if depth >= _MAX_EXTENDS_DEPTH:
+        target = path.parent / parent
+        files = (*chain, path)
+        seen = [_identity(f) for f in files]
+        if _identity(target) in seen:
+            loop = [str(f) for f in files[seen.index(_identity(target)):]]
+            raise ScenarioError(str(path), [Problem("extends", "the files extend each other "
+                                                               f"in a cycle: "
+                                                               f"{' -> '.join([*loop, loop[0]])}",
+                                                    parent, has_value=True)])
+        if len(chain) >= _MAX_EXTENDS_DEPTH:
             raise ScenarioError(str(path), [Problem("extends", "too many levels of 'extends' "
                                                                f"(at most {_MAX_EXTENDS_DEPTH})")])
         try:
-            base = _resolve(path.parent / parent, depth + 1)
+            base = _resolve(target, files)
         except ScenarioError as exc:
             # Name the file the user passed first, then the file it extends.
             raise ScenarioError(str(path), [Problem("extends", f"{exc.source}: {p}")
                                             for p in exc.problems]) from None
+        if not isinstance(base, Mapping):
+            kind = "an empty file" if base is None else type(base).__name__
+            raise ScenarioError(str(path), [Problem(
+                "extends", f"the file it extends must be a mapping of scenario fields, got "
+                           f"{kind}", parent, has_value=True)])
         rest = {k: v for k, v in data.items() if k != "extends"}
         return merge(base, rest)
     return data
+
+
+def _identity(path: Path) -> Path:
+    """The file ``path`` names, symbolic links and ``..`` resolved, to find cycles."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symbolic-link loop
+        return path.absolute()
+
+
+_SWEEP_KEYS = ("grid", "zip", "design", "parameters")
+
+
+def _not_a_sweep(data: Any, source: str) -> None:
+    """Refuse a sweep file given where a scenario is expected, saying so."""
+    if isinstance(data, Mapping) and "base" in data and "actors" not in data and \
+            any(key in data for key in _SWEEP_KEYS):
+        keys = ", ".join(repr(k) for k in ("base", *_SWEEP_KEYS) if k in data)
+        raise ScenarioError(source, [Problem("", f"this is a sweep file (it has {keys}), not "
+                                                 "a scenario: run it with 'tradesim sweep "
+                                                 f"{source} --out FOLDER'")])
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -283,7 +412,9 @@ def load_scenario(path: str | Path) -> Scenario:
     >>> s.start_date.isoformat(), s.horizon_weeks
     ('2025-06-11', 104)
     """
-    return validate_scenario(_resolve(Path(path)), source=str(path))
+    data = _resolve(Path(path))
+    _not_a_sweep(data, str(path))
+    return validate_scenario(data, source=str(path))
 
 
 def load_events(path: str | Path, scenario: Scenario) -> Any:

@@ -45,6 +45,7 @@ __all__ = [
     "QUANTILES",
     "Results",
     "Summary",
+    "TrajectorySampleWarning",
     "wilson_interval",
 ]
 
@@ -196,6 +197,10 @@ class Summary:
         from .display import summary_html
 
         return summary_html(self)
+
+
+class TrajectorySampleWarning(UserWarning):
+    """Per-replication output covers the kept trajectories only, not every replication."""
 
 
 class Results:
@@ -385,12 +390,24 @@ class Results:
     def weekly(self) -> pd.DataFrame:
         """One row per (replication, week) for the replications with trajectories.
 
-        Columns: date, phase, each actor's action, and every series.
+        Columns: date, phase, each actor's action, and every series.  Runs of
+        up to 10,000 replications keep every trajectory; larger runs keep the
+        first 1,000 (pass ``keep_trajectories=N`` to :func:`tradesim.run` for
+        more), and then this table covers only those, with a
+        :class:`TrajectorySampleWarning` saying so: the summary, histograms
+        and quantiles always cover every replication.
         """
         if self.trajectories is None:
             raise ValueError("this run kept no trajectories; run with keep_trajectories=N")
         series = self.trajectories["series"]
         _, weeks, kept = series.shape
+        if kept < self.runs:
+            import warnings
+
+            warnings.warn(f"weekly() covers the {kept:,} replications whose trajectories were "
+                          f"kept, of {self.runs:,} run (runs above 10,000 keep the first "
+                          "1,000; pass keep_trajectories=N to tradesim.run for more)",
+                          TrajectorySampleWarning, stacklevel=2)
         index = pd.MultiIndex.from_product([range(kept), range(weeks)],
                                            names=["replication", "week"])
         data: dict[str, Any] = {

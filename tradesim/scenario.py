@@ -47,7 +47,7 @@ from .parameters import (
     with_distribution_schema,
 )
 from .paths import walk
-from .strategies import STRATEGIES, get_strategy
+from .strategies import STRATEGIES, get_strategy, strategy_hint
 
 __all__ = [
     "ACTOR_IDS",
@@ -80,6 +80,22 @@ MAX_HORIZON_WEEKS = 1040
 MAX_FIRMS_PER_SECTOR = 1000
 
 ACTOR_IDS: tuple[str, str] = ("us", "china")
+
+#: Largest magnitudes of parameters whose size the model multiplies, sums or
+#: exponentiates, by field name: a fixed value, and the largest value a
+#: distribution can draw, must not exceed them (far beyond any real case, and
+#: far below where the arithmetic would overflow).
+MAGNITUDE_LIMITS: dict[str, float] = {
+    "impact": 1e9,            # USD billion a year: ten thousand times world output
+    "scale": 1e9,             # retaliation impact per unit of violation impact
+    "pressure_weight": 1e9,
+    "inventory_weeks": 1e6,   # weeks: about 19,000 years
+    "max_cover_weeks": 1e6,
+    "cover_spread": 50.0,     # lognormal sigma of cover across firms
+    "noise_sd": 1e6,          # sd of a perceived level in [0, 1]
+}
+#: The largest uniform a replication's stream can draw (``Generator.random``).
+_TOP_U = 1.0 - 2.0**-53
 
 
 # ---------------------------------------------------------------------- the schema
@@ -194,7 +210,7 @@ class StrategySpec(Frozen):
             raise PydanticCustomError(
                 "strategy",
                 "unknown strategy '{name}'{hint} (known: {known})",
-                {"name": name, "hint": suggest(name, STRATEGIES),
+                {"name": name, "hint": strategy_hint(name),
                  "known": ", ".join(sorted(STRATEGIES))},
             )
         return name
@@ -611,6 +627,7 @@ def _reference_problems(s: Scenario) -> list[Problem]:
         for key in actors:
             if key not in given:
                 out.append(Problem(f"{section}.{key}", "required entry for this actor is missing"))
+    out.extend(_magnitude_problems(s))
     goods = {g.id: g for g in s.economy.goods}
     sectors = {c.id: c for c in s.economy.sectors}
     if len(goods) != len(s.economy.goods):
@@ -708,6 +725,30 @@ def _reference_problems(s: Scenario) -> list[Problem]:
     return out
 
 
+def _largest(value: Any) -> float:
+    """A fixed value, or the largest value a distribution can draw."""
+    if not is_distribution(value):
+        return float(value)
+    import numpy as np
+
+    return float(np.asarray(value.ppf(np.array([_TOP_U])), dtype=float)[0])
+
+
+def _magnitude_problems(s: Scenario) -> list[Problem]:
+    """Parameters above :data:`MAGNITUDE_LIMITS` (fixed, or as drawn at most)."""
+    out = []
+    for path, value in walk(s):
+        limit = MAGNITUDE_LIMITS.get(path.rsplit(".", 1)[-1])
+        if limit is None or ".strategy." in path:
+            continue
+        top = _largest(value)
+        if not top <= limit:
+            what = "" if _fixed(value) else f" ({value.describe()} can draw up to {top:.3g})"
+            out.append(Problem(path, f"must be at most {limit:g}{what}",
+                               value if _fixed(value) else value.describe(), True))
+    return out
+
+
 def _sample_problems(s: Scenario) -> list[Problem]:
     sample = s.parameter_sample
     assert sample is not None
@@ -723,6 +764,12 @@ def _sample_problems(s: Scenario) -> list[Problem]:
             out.append(Problem(f"{where}.rows[{i}]", f"has {len(row)} values for "
                                                      f"{len(sample.paths)} paths"))
             return out
+    if len(set(sample.paths)) != len(sample.paths):
+        twice = sorted({p for p in sample.paths if sample.paths.count(p) > 1})
+        out.append(Problem(f"{where}.paths", "each parameter may appear only once", twice[0],
+                           True))
+    if out:
+        return out
     for j, path in enumerate(sample.paths):
         base = known.get(path)
         if is_distribution(base):
@@ -731,6 +778,44 @@ def _sample_problems(s: Scenario) -> list[Problem]:
             if min(column) < low - 1e-9 or max(column) > high + 1e-9:
                 out.append(Problem(f"{where}.{path}", f"values outside the support "
                                                       f"[{low:g}, {high:g}] of {base.describe()}"))
+    return out or _sample_range_problems(s, where)
+
+
+def _sample_range_problems(s: Scenario, where: str) -> list[Problem]:
+    """Check a sample's values by the scenario's own rules.
+
+    The smallest and the largest value of each column are put in place of
+    the parameter in turn, and the scenario validated again: a value that a
+    scenario file could not give (a probability above 1, a negative lag, a
+    level below a fixed floor) is refused here, naming the column and row.
+    """
+    import copy
+
+    from .paths import set_path, settable_paths
+
+    sample = s.parameter_sample
+    assert sample is not None
+    data = s.model_dump(mode="json")
+    data.pop("parameter_sample")
+    allowed = settable_paths(data)
+    out: list[Problem] = []
+    for j, path in enumerate(sample.paths):
+        column = [row[j] for row in sample.rows]
+        for i in sorted({column.index(min(column)), column.index(max(column))}):
+            trial = copy.deepcopy(data)
+            try:
+                set_path(trial, path, column[i], allowed)
+            except KeyError as exc:
+                out.append(Problem(f"{where}.paths", str(exc.args[0]), path, True))
+                break
+            try:
+                problems = _reference_problems(Scenario.model_validate(trial))
+            except ValidationError as exc:
+                problems = problems_from(exc, trial, Scenario)
+            if problems:
+                out.append(Problem(f"{where}.{path}", f"row {i + 1}: {problems[0].message}",
+                                   column[i], True))
+                break
     return out
 
 

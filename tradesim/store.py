@@ -26,7 +26,10 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "METADATA_FILE",
     "RESULTS_FILE",
+    "OutputPathError",
     "atomic_write",
+    "check_output_dir",
+    "check_output_file",
     "load_results",
     "save_results",
     "scenario_hash",
@@ -37,6 +40,94 @@ __all__ = [
 RESULTS_FILE = "results.nc"
 #: Scenario, seed and versions of a run; written last, it marks a complete save.
 METADATA_FILE = "metadata.json"
+
+
+class OutputPathError(ValueError):
+    """An output path that cannot be used; the message names it and says why."""
+
+
+def _nearest_existing(path: Path) -> Path:
+    """``path`` or its closest ancestor that exists."""
+    path = path.absolute()
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
+
+
+def _check_writable_place(path: Path, option: str) -> None:
+    """Refuse ``path`` if it or a folder above it cannot be created and written."""
+    import tempfile
+
+    base = _nearest_existing(path)
+    if not base.is_dir():
+        raise OutputPathError(f"{option} {path}: cannot be created, {base} is a file, not a "
+                              "folder")
+    try:  # as root, os.access says yes to everything: try for real, and clean up
+        with tempfile.NamedTemporaryFile(dir=base, prefix=".tradesim-probe-"):
+            pass
+    except OSError as exc:
+        raise OutputPathError(f"{option} {path}: cannot write in {base}: "
+                              f"{exc.strerror or exc}") from None
+
+
+def check_output_dir(path: str | Path, *, option: str = "--out",
+                     results: tuple[str, ...] = (), overwrite: bool = False) -> None:
+    """Check, before any work starts, that a folder can take a command's output.
+
+    Parameters
+    ----------
+    path : str or Path
+        The output folder; it may not exist yet.
+    option : str
+        How the user gave it (``--out``), for the message.
+    results : tuple of str
+        File names that mark earlier results in the folder (``metadata.json``).
+        If one is there and ``overwrite`` is false the folder is refused:
+        results are never replaced silently.
+    overwrite : bool
+        Allow replacing earlier results.
+
+    Raises
+    ------
+    OutputPathError
+        If ``path`` is an existing file (or something else that is not a
+        folder), a folder above it is a file, it cannot be written, or it
+        holds earlier results and ``overwrite`` is false.  Nothing is created.
+    """
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise OutputPathError(f"{option} {path}: is an existing file, not a folder; give a "
+                              "folder for the results")
+    _check_writable_place(path, option)
+    found = [name for name in results if (path / name).exists()]
+    if found and not overwrite:
+        raise OutputPathError(f"{option} {path}: already holds results ({', '.join(found)}); "
+                              "pass --overwrite to replace them, or give another folder")
+
+
+def check_output_file(path: str | Path, *, option: str = "--out",
+                      overwrite: bool = False) -> None:
+    """Check, before any work starts, that a file can be written at ``path``.
+
+    Raises
+    ------
+    OutputPathError
+        If ``path`` is a folder (or a FIFO, device or socket), its folder does
+        not exist or cannot be written, or the file exists and ``overwrite``
+        is false.  Nothing is created.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise OutputPathError(f"{option} {path}: is a folder; give a file name")
+    if path.exists() and not path.is_file():
+        raise OutputPathError(f"{option} {path}: is not a regular file")
+    folder = path.absolute().parent
+    if not folder.is_dir():
+        raise OutputPathError(f"{option} {path}: the folder {folder} does not exist")
+    _check_writable_place(folder, option)
+    if path.exists() and not overwrite:
+        raise OutputPathError(f"{option} {path}: the file exists; pass --overwrite to "
+                              "replace it, or give another name")
 
 
 def atomic_write(path: Path, write: Callable[[Path], object]) -> None:

@@ -53,6 +53,7 @@ __all__ = [
     "get_strategy",
     "make_strategy",
     "register",
+    "strategy_hint",
 ]
 
 
@@ -217,6 +218,12 @@ def register(cls: type[Strategy]) -> type[Strategy]:
     return cls
 
 
+def strategy_hint(name: str) -> str:
+    """A "did you mean" for a strategy name, written as names are ("Tit-For-Tat")."""
+    key = "_".join(str(name).strip().lower().replace("-", " ").split())
+    return suggest(ALIASES.get(key, ALIASES.get(str(name).lower(), key)), STRATEGIES)
+
+
 def get_strategy(name: str) -> type[Strategy]:
     """Look up a registered strategy class by name, suggesting near misses.
 
@@ -229,7 +236,7 @@ def get_strategy(name: str) -> type[Strategy]:
         return STRATEGIES[name]
     except KeyError:
         # An alias names its strategy exactly, so it is always the suggestion.
-        hint = suggest(ALIASES.get(name.lower(), name), STRATEGIES)
+        hint = strategy_hint(name)
         known = ", ".join(sorted(STRATEGIES))
         raise KeyError(f"unknown strategy {name!r}{hint} (known: {known})") from None
 

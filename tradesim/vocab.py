@@ -79,7 +79,10 @@ __all__ = [
     "IMPLEMENTATION",
     "MAX_EVENTS",
     "MILESTONES",
+    "MILESTONE_LABELS",
+    "MILESTONE_SHORT_LABELS",
     "OUTCOMES",
+    "OUTCOME_LABELS",
     "PHASES",
     "PRINCIPLE",
     "REJECTED",
@@ -107,6 +110,32 @@ MILESTONES = (
     "approved", "rejected", "implemented", "first_escalation",
     *(f"{kind}_{k}" for k in range(1, MAX_EVENTS + 1) for kind in ("breakdown", "truce")),
 )
+
+#: What readers see for each outcome, in figures and reports: the one place for them.
+OUTCOME_LABELS = {
+    "pending": "Still awaiting approval",
+    "rejected": "Rejected by a leader",
+    "holding": "Framework holding",
+    "breakdown": "In breakdown",
+    "renewed_truce": "Renewed truce",
+}
+
+#: What readers see for each milestone, in figures and reports.  Each label is
+#: the milestone's id in words (tables and files use the id, e.g.
+#: ``first_escalation``, the week either side first retaliates, which figures
+#: call "First escalation"), so a reader meets one name for one thing.
+MILESTONE_LABELS = {
+    "approved": "Approved by both leaders",
+    "rejected": "Rejected",
+    "implemented": "Fully implemented",
+    "first_escalation": "First escalation",
+    **{f"breakdown_{k}": f"Breakdown {k}" for k in range(1, 10)},
+    **{f"truce_{k}": f"New truce {k}" for k in range(1, 10)},
+}
+
+#: Shorter milestone labels, for markers on fan charts.
+MILESTONE_SHORT_LABELS = {"approved": "Approved", "implemented": "Implemented",
+                          "first_escalation": "First escalation"}
 
 #: Action codes, per replication and week.
 RETALIATE, HOLD, EASE = np.int8(-1), np.int8(0), np.int8(1)

@@ -20,10 +20,13 @@ the London baseline, and adds to the navigation any page under ``docs/``
 that ``mkdocs.yml`` does not list yet (pages other engineers add), so that
 a new page is never left out of the site.
 
-Nothing is fetched from the network and nothing is written to the source
-tree: the blocks and figures exist only in the built site, so they cannot
-drift from the code.  ``tests/test_docs.py`` imports this module to check
-the same tables.
+Nothing is fetched from the network and the build writes nothing to the
+source tree.  Pages listed in :data:`COMMITTED_PAGES` (the scenario file
+format) also hold their generated blocks in the repository, between
+``<!-- generated: NAME -->`` and ``<!-- end generated: NAME -->``, so they
+read in full without a build; ``python docs/hooks/generate.py`` rewrites
+them, and ``tests/test_docs.py`` checks that the committed text equals what
+this module generates, so it cannot drift from the code.
 """
 
 from __future__ import annotations
@@ -32,9 +35,15 @@ import json
 import re
 from typing import Any
 
-__all__ = ["FIGURES", "GENERATORS", "on_config", "on_files", "on_page_markdown", "render"]
+__all__ = ["COMMITTED_PAGES", "FIGURES", "GENERATORS", "on_config", "on_files",
+           "on_page_markdown", "render", "write_committed_pages"]
 
-_MARKER = re.compile(r"^<!-- generated: ([a-z-]+) -->$", re.MULTILINE)
+# A marker line, with the block generated earlier up to its end marker, if any.
+_MARKER = re.compile(r"^<!-- generated: (?P<name>[a-z-]+) -->$"
+                     r"(?:\n.*?^<!-- end generated: (?P=name) -->$)?", re.MULTILINE | re.DOTALL)
+
+#: Pages (under ``docs/``) committed with their generated blocks filled in.
+COMMITTED_PAGES = ("reference/scenario-format.md",)
 
 
 # ------------------------------------------------------------------------- schemas
@@ -313,15 +322,50 @@ GENERATORS = {
 }
 
 
-def render(markdown: str) -> str:
-    """Replace every ``<!-- generated: NAME -->`` line by its generated block."""
+def render(markdown: str, keep_markers: bool = False) -> str:
+    """Replace every ``<!-- generated: NAME -->`` line (and any earlier block) by its block.
+
+    Parameters
+    ----------
+    markdown : str
+        A page.
+    keep_markers : bool
+        Keep the block between ``<!-- generated: NAME -->`` and ``<!-- end
+        generated: NAME -->`` lines, as committed pages hold it; rendering a
+        committed page again gives the same text while the code is unchanged.
+    """
     def replace(match: re.Match[str]) -> str:
-        name = match.group(1)
+        name = match.group("name")
         if name not in GENERATORS:
             raise KeyError(f"unknown generated block {name!r} (known: {', '.join(GENERATORS)})")
-        return GENERATORS[name]()
+        block = GENERATORS[name]().strip("\n")
+        if not keep_markers:
+            return block
+        return f"<!-- generated: {name} -->\n{block}\n<!-- end generated: {name} -->"
 
     return _MARKER.sub(replace, markdown)
+
+
+def write_committed_pages(docs: Any = None) -> list[Any]:
+    """Rewrite the :data:`COMMITTED_PAGES` with their blocks generated from the code.
+
+    Returns
+    -------
+    list of Path
+        The pages whose text changed.
+    """
+    from pathlib import Path
+
+    root = Path(docs) if docs is not None else Path(__file__).resolve().parents[1]
+    changed = []
+    for name in COMMITTED_PAGES:
+        page = root / name
+        text = page.read_text(encoding="utf-8")
+        new = render(text, keep_markers=True)
+        if new != text:
+            page.write_text(new, encoding="utf-8")
+            changed.append(page)
+    return changed
 
 
 def on_page_markdown(markdown: str, **kwargs: Any) -> str:
@@ -432,3 +476,8 @@ def on_config(config: Any, **kwargs: Any) -> Any:
             title = "More"
         _section(nav, title).append(rel)
     return config
+
+
+if __name__ == "__main__":  # python docs/hooks/generate.py
+    for page in write_committed_pages():
+        print(f"rewrote {page}")

@@ -15,6 +15,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..vocab import (
+    MILESTONE_SHORT_LABELS,
     MILESTONES,
     OUTCOMES,
     PHASES,
@@ -60,8 +61,7 @@ __all__ = [
 ]
 
 #: Shorter names for milestone markers on fan charts.
-_MARKER_LABELS = {"approved": "Approved", "implemented": "Implemented",
-                  "first_escalation": "First retaliation"}
+_MARKER_LABELS = MILESTONE_SHORT_LABELS
 
 _PROBABILITY_LABEL = "Probability (% of runs)"
 
@@ -305,7 +305,7 @@ def milestone_curves(
     ----------
     results : Results, or a sequence or mapping of Results
     milestones : sequence of str, optional
-        Default: approval, implementation, first retaliation, first
+        Default: approval, implementation, first escalation, first
         breakdown and first new truce (three of them for several scenarios).
     ax : Axes, optional
     labels : sequence of str, optional

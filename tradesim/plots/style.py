@@ -39,6 +39,7 @@ from cycler import cycler
 from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter, PercentFormatter
 
+from .. import vocab as _vocab
 from ..vocab import parse_series
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -139,22 +140,8 @@ PHASE_LABELS = {
     "rejected": "Rejected",
 }
 
-OUTCOME_LABELS = {
-    "pending": "Still awaiting approval",
-    "rejected": "Rejected by a leader",
-    "holding": "Framework holding",
-    "breakdown": "In breakdown",
-    "renewed_truce": "Renewed truce",
-}
-
-MILESTONE_LABELS = {
-    "approved": "Approved by both leaders",
-    "rejected": "Rejected",
-    "implemented": "Fully implemented",
-    "first_escalation": "First retaliation",
-    **{f"breakdown_{k}": f"Breakdown {k}" for k in range(1, 10)},
-    **{f"truce_{k}": f"New truce {k}" for k in range(1, 10)},
-}
+# The labels live in tradesim.vocab, the one place for what readers see.
+OUTCOME_LABELS, MILESTONE_LABELS = _vocab.OUTCOME_LABELS, _vocab.MILESTONE_LABELS
 
 _NOTE_HEIGHT = 0.2  # inches kept free at the bottom of a figure for the source note
 _PROBABILITY_LABEL = "Probability (% of runs)"
