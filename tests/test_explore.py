@@ -235,4 +235,4 @@ def test_the_library_imports_without_solara():
             "try:\n    import tradesim.explore\nexcept ImportError as exc:\n    print(exc)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=ROOT)
-    assert "pip install 'tradesim[explore]'" in out.stdout
+    assert "pip install 'tradesim-policy[explore]'" in out.stdout

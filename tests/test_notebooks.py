@@ -90,7 +90,7 @@ def test_the_quickstart_explorer_cell_degrades_without_the_explore_extra(monkeyp
          {"scenario": object(), "display": shown.append})
     out = capsys.readouterr().out
     assert out.startswith("Skipped: tradesim.explore needs Solara")
-    assert "pip install 'tradesim[explore]'" in out
+    assert "pip install 'tradesim-policy[explore]'" in out
     assert shown == []
 
 

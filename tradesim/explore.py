@@ -22,7 +22,7 @@ The controls and the charts are plain functions of the scenario and the
 changes (:func:`controls`, :func:`apply_changes`, :func:`simulate`,
 :func:`chart_data`, :func:`draw_charts`), so what the app shows can be
 reproduced in code.  Solara is an optional dependency: install it with
-``pip install 'tradesim[explore]'``.
+``pip install 'tradesim-policy[explore]'``.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ try:
 except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError(
         "tradesim.explore needs Solara, an optional dependency: install it with "
-        "pip install 'tradesim[explore]'"
+        "pip install 'tradesim-policy[explore]'"
     ) from exc
 
 __all__ = [
