@@ -167,10 +167,6 @@ def test_impact_noise_and_scale_are_limited():
         assert f"{name}: 1e+308 is not allowed: must be at most" in message
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError,
-                   reason="model.py: TradeModel._record stacks the sectors' halted shares "
-                          "with np.stack, which fails for an economy without sectors (valid: "
-                          "tests/data/tiny.toml has no firms)")
 def test_a_valid_scenario_without_sectors_runs():
     scenario = tradesim.load_scenario(ROOT / "tests" / "data" / "tiny.toml")
     assert not scenario.economy.sectors
