@@ -140,7 +140,7 @@ def run_sweep(
     format : {"netcdf", "zarr"}
         Format of the assembled results.
     progress : bool, optional
-        Progress bar over points (``tqdm.auto``); default: on for sweeps of
+        Progress bar over points (a widget in Jupyter with ipywidgets, else text); default: on for sweeps of
         more than one point.
     on_point : callable, optional
         Called as ``on_point(done, total)`` after each point (e.g. for logging).
@@ -201,9 +201,9 @@ def run_sweep(
 
     if progress is None:
         progress = n > 1
-    from tqdm.auto import tqdm
+    from ..ensemble import progress_class
 
-    bar = tqdm(total=n, initial=n - len(todo), desc=sweep.spec.name, unit="point",
+    bar = progress_class()(total=n, initial=n - len(todo), desc=sweep.spec.name, unit="point",
                disable=not progress, leave=False)
     try:
         if todo:
