@@ -140,8 +140,8 @@ def run_sweep(
     format : {"netcdf", "zarr"}
         Format of the assembled results.
     progress : bool, optional
-        Progress bar over points (a widget in Jupyter with ipywidgets, else text); default: on for sweeps of
-        more than one point.
+        Progress bar over points (a widget in Jupyter with ipywidgets, else
+        text); default: on for sweeps of more than one point.
     on_point : callable, optional
         Called as ``on_point(done, total)`` after each point (e.g. for logging).
 
