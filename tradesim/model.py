@@ -32,10 +32,17 @@ from typing import Any
 
 import mesa
 import numpy as np
-from scipy import special
 
 from . import streams
 from .agents import Government, Sector
+from .markets import (
+    Markets,
+    country_loss,
+    impact_at_risk,
+    industry_pressure,
+    make_sectors,
+    series_bounds,
+)
 from .monitoring import Monitor
 from .paths import join
 from .scenario import Scenario
@@ -52,8 +59,6 @@ from .vocab import (
     PRINCIPLE,
     REJECTED,
     RETALIATE,
-    SERIES_SCALES,
-    parse_series,
     series_name,
 )
 
@@ -97,10 +102,6 @@ class Forcing:
     actions: dict[int, tuple[tuple[int, int], ...]] = dataclasses.field(default_factory=dict)
     levels: dict[int, tuple[tuple[int, int, float], ...]] = dataclasses.field(
         default_factory=dict)
-
-
-def _sector(scenario: Scenario, sector_id: str) -> Any:
-    return next(c for c in scenario.economy.sectors if c.id == sector_id)
 
 
 def sample_parameters(scenario: Scenario, u: np.ndarray,
@@ -241,8 +242,8 @@ class TradeModel(mesa.Model):
             for g, actor in zip(self.governments, scenario.actors.values(), strict=True)
             for j, inst in enumerate(actor.instruments) for good in inst.goods
         ]
-        self.sectors = self._make_sectors(len(uncertain))
-        self._make_markets()
+        self.sectors = make_sectors(self, self.draws.setup[:, len(uncertain):], self._value)
+        self.markets = Markets(scenario, self._column, self.sectors)
 
         self.week = 0
         self.phase = np.full(r, PRINCIPLE, dtype=np.int8)
@@ -319,7 +320,7 @@ class TradeModel(mesa.Model):
             order = np.array(first + [j for j in by_impact if j not in first], dtype=np.intp)
         impact = field("impact")
         if s.economy.impact_from_value_added:
-            impact = self._impact_at_risk(a, impact)
+            impact = impact_at_risk(s, a, impact, self._value)
         return Government(
             self, a,
             level=field("level"), floor=field("floor"), impact=impact,
@@ -338,83 +339,6 @@ class TradeModel(mesa.Model):
             reciprocity_lead=self._value(join("actors", a, "reciprocity", "lead")),
             implementation_error=self._value(join("actors", a, "implementation", "error")),
         )
-
-    def _impact_at_risk(self, a: str, declared: np.ndarray) -> np.ndarray:
-        """Each instrument's impact as the partner's value added at risk, USD bn a year.
-
-        An instrument stopping good ``g`` puts at risk the value added of every
-        partner sector using ``g``, times the share of its use that the
-        restricting exporter supplied and that would not leak through third
-        countries: ``sum_s value_added_s * max_g exporter_share_g * (1 -
-        leakage_share_g)``.  Instruments that cut no good a sector uses keep
-        their declared impact.
-        """
-        s = self.trade_scenario
-        impact = declared.copy()
-        goods = {g.id: join("economy", "goods", g.id) for g in s.economy.goods}
-        for j, inst in enumerate(s.actors[a].instruments):
-            total = np.zeros(self.replications)
-            hit = False
-            for spec in s.economy.sectors:
-                used = [g for g in inst.goods if g in spec.inputs]
-                if spec.actor == a or not used:
-                    continue
-                hit = True
-                exposure = np.max([self._value(join(goods[g], "exporter_share")) *
-                                   (1.0 - self._value(join(goods[g], "leakage_share")))
-                                   for g in used], axis=0)
-                total = total + exposure * self._value(
-                    join("economy", "sectors", spec.id, "value_added"))
-            if hit:
-                impact[j] = total
-        return impact
-
-    def _make_markets(self) -> None:
-        """Per-good market parameters (goods, R) and rest-of-world capacity."""
-        specs = self.trade_scenario.economy.goods
-
-        def rows(name: str) -> np.ndarray:
-            return self._column([join("economy", "goods", g.id, name) for g in specs])
-
-        self.exporter_share = rows("exporter_share")
-        initial = 1.0 - self.exporter_share
-        self.row_ceiling = np.minimum(initial + rows("row_expansion"), 1.0)
-        self.row_pace = (self.row_ceiling - initial) / rows("row_ramp_weeks")
-        self.row_capacity = initial
-        self.leakage = rows("leakage_share")
-        self.shipping = rows("shipping_capacity")
-        self.inverse_elasticity = 1.0 / rows("price_elasticity")
-        self.price_cap = rows("price_cap")
-        users = np.zeros(len(specs))
-        for sector in self.sectors:
-            users[sector.inputs] += 1
-        self._users = users
-        self.price = np.ones_like(self.exporter_share)
-        self.available = np.ones_like(self.exporter_share)
-        self.fill = np.ones_like(self.exporter_share)
-
-    def _make_sectors(self, offset: int) -> list[Sector]:
-        sectors = []
-        for spec in self.trade_scenario.economy.sectors:
-            u = self.draws.setup[:, offset:offset + spec.firms].T
-            offset += spec.firms
-            base = join("economy", "sectors", spec.id)
-            median = self._value(join(base, "inventory_weeks"))
-            spread = self._value(join(base, "cover_spread"))
-            cover = median * np.exp(spread * special.ndtri(u))
-            sectors.append(Sector(
-                self, spec.id, spec.actor, [self.goods.index(g) for g in spec.inputs],
-                inventory_weeks=cover,
-                max_cover_weeks=self._value(join(base, "max_cover_weeks")),
-                pressure_weight=self._value(join(base, "pressure_weight")),
-                target_cover_weeks=self._value(join(base, "target_cover_weeks")),
-                restock_weeks=self._value(join(base, "restock_weeks")),
-                substitutable_share=self._value(join(base, "substitutable_share")),
-                substitution_weeks=self._value(join(base, "substitution_weeks")),
-                value_added=self._value(join(base, "value_added")),
-                halt_threshold=self._value("economy.halt_threshold"),
-            ))
-        return sectors
 
     @staticmethod
     def series_names_for(scenario: Scenario) -> list[str]:
@@ -439,43 +363,9 @@ class TradeModel(mesa.Model):
     def series_bounds_for(scenario: Scenario) -> np.ndarray:
         """Upper end of each series' values, in :meth:`series_names_for` order.
 
-        Shares, levels and indices capped at normal end at 1.0; the exporter's
-        flow index at the shipping capacity over the exporter's share; all
-        arrivals at the shipping capacity; prices at their cap; cumulative
-        losses at the value added of the whole horizon.  For a distribution
-        the end of its support counts.  The exact histograms cover ``[0,
-        bound]`` in ``BINS`` steps; a value above (a sweep overriding a
-        parameter past its scenario's range) falls in the top bin.
+        See :func:`tradesim.markets.series_bounds`.
         """
-        def hi(value: Any) -> float:
-            return float(value.support()[1]) if hasattr(value, "support") else float(value)
-
-        def lo(value: Any) -> float:
-            return float(value.support()[0]) if hasattr(value, "support") else float(value)
-
-        goods = {g.id: g for g in scenario.economy.goods}
-        years = scenario.horizon_weeks / 52.0
-        sector_loss = {c.id: max(hi(c.value_added) * years, 1.0)
-                       for c in scenario.economy.sectors}
-        bounds = []
-        for name in TradeModel.series_names_for(scenario):
-            kind, parts = parse_series(name)
-            scale = SERIES_SCALES[kind]
-            if scale is not None:
-                bounds.append(scale)
-            elif kind == "supply":
-                g = goods[parts[0]]
-                bounds.append(hi(g.shipping_capacity) / lo(g.exporter_share))
-            elif kind == "available":
-                bounds.append(hi(goods[parts[0]].shipping_capacity))
-            elif kind == "price":
-                bounds.append(hi(goods[parts[0]].price_cap))
-            elif kind == "loss":
-                bounds.append(sector_loss[parts[0]])
-            else:  # country_loss
-                bounds.append(max(sum(v for c, v in sector_loss.items()
-                                      if _sector(scenario, c).actor == parts[0]), 1.0))
-        return np.asarray(bounds, dtype=float)
+        return series_bounds(scenario, TradeModel.series_names_for(scenario))
 
     # -- what the agents read from the week's draws --------------------------------
 
@@ -523,7 +413,7 @@ class TradeModel(mesa.Model):
             sectors.do("place_orders")
         self.supply = self._supply()
         if sectors is not None:
-            sectors.do("produce", self.fill, self.price)
+            sectors.do("produce", self.markets.fill, self.markets.price)
         for g in self.governments:
             g.pressure = self._pressure(g.actor_id)
         self.weeks_since_start[self.active] += 1
@@ -644,59 +534,11 @@ class TradeModel(mesa.Model):
         implemented[done & (implemented < 0)] = self.week
 
     def _supply(self, grow: bool = True) -> np.ndarray:
-        """Clear every good's market this week; the exporter's flow index, (goods, R).
-
-        Quantities are in weeks of the importer's normal use.  Demand is the
-        mean of the sectors' orders (each sector using a good weighs equally;
-        a good nobody models demands its normal use), bounded by the shipping
-        capacity.  The rest of the world serves it first, up to its capacity;
-        the exporter licenses the share ``1 - level`` of the rest (the product
-        over instruments cutting the good) and a share ``leakage_share`` of
-        what it stops arrives through third countries.  The price index
-        clears the shortage, ``(demand / arrivals) ** (1 / elasticity)``,
-        within ``[1, price_cap]``, and rest-of-world capacity grows toward
-        its ceiling at a pace ``1 - 1 / price`` of its full pace.
-
-        Sets ``fill`` (share of orders delivered), ``available`` (arrivals)
-        and ``price``; with ``grow`` false (the start date) capacity stays.
-        """
-        licensed = np.ones_like(self.exporter_share)
-        for g, j, good in self._cuts:
-            licensed[good] *= 1.0 - g.level[j]
-        demand = np.ones_like(licensed)
-        users = self._users
-        for k in np.flatnonzero(users):
-            demand[k] = 0.0
-        for s in self.sectors:
-            for k in s.inputs:
-                demand[k] += s.demand / users[k]
-        wanted = np.minimum(demand, self.shipping)
-        rest = np.minimum(self.row_capacity, wanted)
-        placed = wanted - rest
-        shipped = licensed * placed
-        arrivals = rest + shipped + self.leakage * (placed - shipped)
-        self.available = arrivals
-        self.fill = np.divide(arrivals, demand, out=np.ones_like(demand), where=demand > 0)
-        with np.errstate(divide="ignore", over="ignore"):
-            ratio = np.divide(demand, arrivals, out=np.array(self.price_cap),
-                              where=arrivals > 0)
-            price = np.power(np.maximum(ratio, 1.0), self.inverse_elasticity)
-        self.price = np.minimum(price, self.price_cap)
-        if grow:
-            self.row_capacity = np.minimum(
-                self.row_ceiling, self.row_capacity + self.row_pace * (1.0 - 1.0 / self.price))
-        return shipped / self.exporter_share
+        """Clear every good's market this week (see :meth:`tradesim.markets.Markets.clear`)."""
+        return self.markets.clear(self._cuts, self.sectors, grow)
 
     def _pressure(self, actor: str) -> np.ndarray:
-        """Industry pressure: the weighted share of the actor's sectors' output lost."""
-        mine = [s for s in self.sectors if s.actor_id == actor]
-        if not mine:
-            return np.zeros(self.replications)
-        weights = np.stack([s.pressure_weight for s in mine])
-        lost = 1.0 - np.stack([s.output for s in mine])
-        total = weights.sum(axis=0)
-        return np.divide((weights * lost).sum(axis=0), total,
-                         out=np.zeros(self.replications), where=total > 0)
+        return industry_pressure(self.sectors, actor, self.replications)
 
     def _record(self) -> None:
         t = self.week
@@ -708,22 +550,16 @@ class TradeModel(mesa.Model):
         if self.sectors:
             rows += [np.stack([s.halted for s in self.sectors])]
         rows += [np.stack([g.pressure for g in self.governments])]
-        rows += [self.available, self.price]
+        rows += [self.markets.available, self.markets.price]
         if self.sectors:
             rows += [np.stack([s.output for s in self.sectors]),
                      np.stack([s.loss for s in self.sectors])]
-        rows += [np.stack([self._country_loss(a) for a in self.actor_ids])]
+        rows += [np.stack([country_loss(self.sectors, a, self.replications)
+                           for a in self.actor_ids])]
         np.concatenate(rows, axis=0, out=self.series[:, t], casting="same_kind")
         self.phases[t] = self.phase
         for k, g in enumerate(self.governments):
             self.actions[k, t] = g.action
-
-    def _country_loss(self, actor: str) -> np.ndarray:
-        loss = np.zeros(self.replications)
-        for s in self.sectors:
-            if s.actor_id == actor:
-                loss = loss + s.loss
-        return loss
 
     def close(self) -> None:
         """Free the model's memory now: drop its agents and recorded arrays.
