@@ -18,7 +18,6 @@ Units used throughout
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
@@ -27,7 +26,6 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    TypeAdapter,
     ValidationError,
     field_validator,
     model_validator,
@@ -35,19 +33,22 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .distributions import is_distribution
-from .errors import Frozen, Problem, ScenarioError, problems_from, suggest
+from .economy import MAX_FIRMS_PER_SECTOR as MAX_FIRMS_PER_SECTOR
+from .economy import Economy, Good, Sector
+from .errors import Frozen, Problem, ScenarioError, problems_from
 from .parameters import (
     ANY_PARAMETER,
     Identifier,
     NonNegative,
-    Positive,
     Probability,
     Sources,
     parameter,
     with_distribution_schema,
 )
 from .paths import walk
-from .strategies import STRATEGIES, get_strategy, strategy_hint
+from .strategies import STRATEGIES, strategy_hint
+from .validation import MAGNITUDE_LIMITS as MAGNITUDE_LIMITS
+from .validation import reference_problems
 
 __all__ = [
     "ACTOR_IDS",
@@ -75,27 +76,12 @@ __all__ = [
     "validate_scenario",
 ]
 
-#: Limits that keep a scenario within what one machine can run.
+#: Limits that keep a scenario within what one machine can run (and
+#: :data:`MAX_FIRMS_PER_SECTOR`, from :mod:`tradesim.economy`; the magnitude
+#: limits are :data:`tradesim.validation.MAGNITUDE_LIMITS`).
 MAX_HORIZON_WEEKS = 1040
-MAX_FIRMS_PER_SECTOR = 1000
 
 ACTOR_IDS: tuple[str, str] = ("us", "china")
-
-#: Largest magnitudes of parameters whose size the model multiplies, sums or
-#: exponentiates, by field name: a fixed value, and the largest value a
-#: distribution can draw, must not exceed them (far beyond any real case, and
-#: far below where the arithmetic would overflow).
-MAGNITUDE_LIMITS: dict[str, float] = {
-    "impact": 1e9,            # USD billion a year: ten thousand times world output
-    "scale": 1e9,             # retaliation impact per unit of violation impact
-    "pressure_weight": 1e9,
-    "inventory_weeks": 1e6,   # weeks: about 19,000 years
-    "max_cover_weeks": 1e6,
-    "cover_spread": 50.0,     # lognormal sigma of cover across firms
-    "noise_sd": 1e6,          # sd of a perceived level in [0, 1]
-}
-#: The largest uniform a replication's stream can draw (``Generator.random``).
-_TOP_U = 1.0 - 2.0**-53
 
 
 # ---------------------------------------------------------------------- the schema
@@ -391,122 +377,6 @@ class Monitoring(Frozen):
     source: Sources = ()
 
 
-class Good(Frozen):
-    """A traded good that instruments cut, and the market the importer buys it in.
-
-    Quantities are in units of the importer's normal use (1.0 = a week of its
-    2024 average use, from every supplier).  The restricting exporter supplied
-    ``exporter_share`` of it in 2024 and the rest of the world (RoW) the rest;
-    RoW capacity can grow by ``row_expansion`` while the good is scarce.
-    """
-
-    id: Identifier
-    description: str = ""
-    exporter: Identifier = Field(description="Actor whose exports these are.")
-    unit: str = Field("index", description="Unit of baseline_flow_per_week, e.g. 'tonnes'.")
-    baseline_flow_per_week: NonNegative = Field(  # type: ignore[valid-type]
-        1.0, description="2024 average flow to the partner, in `unit` per week (index 1.0)."
-    )
-    exporter_share: parameter(0.0, 1.0, lo_open=True) = Field(  # type: ignore[valid-type]
-        1.0, description="Share of the importer's 2024 use supplied by the exporter, in (0, 1]; "
-        "the rest of the world supplied the remainder (its initial capacity)."
-    )
-    row_expansion: Probability = Field(  # type: ignore[valid-type]
-        0.0, description="Extra rest-of-world capacity reachable while the good is scarce, "
-        "share of the importer's normal use; capacity never exceeds normal use."
-    )
-    row_ramp_weeks: Positive = Field(  # type: ignore[valid-type]
-        104.0, description="Weeks for rest-of-world capacity to add all of row_expansion at "
-        "a very high price; at price p it grows at the share 1 - 1/p of that pace."
-    )
-    leakage_share: Probability = Field(  # type: ignore[valid-type]
-        0.0, description="Share of the flow the exporter's restrictions stop that still "
-        "arrives through third countries (transshipment)."
-    )
-    shipping_capacity: parameter(1.0, 10.0) = Field(  # type: ignore[valid-type]
-        1.5, description="Most the importer can receive in a week, multiple of normal use "
-        "(bounds restocking)."
-    )
-    price_elasticity: parameter(0.05, 10.0) = Field(  # type: ignore[valid-type]
-        0.5, description="Short-run price elasticity of demand (absolute): the price index "
-        "clears a shortage as (demand / supply) ** (1 / elasticity)."
-    )
-    price_cap: parameter(1.0, 100.0) = Field(  # type: ignore[valid-type]
-        10.0, description="Highest price index (1.0 = 2024 average price)."
-    )
-    source: Sources = ()
-
-
-class Sector(Frozen):
-    """Firms of one sector in one country, that depend on imported goods."""
-
-    id: Identifier
-    description: str = ""
-    actor: Identifier = Field(description="Country the firms are in.")
-    inputs: tuple[Identifier, ...] = Field(min_length=1, description="Imported goods used.")
-    firms: int = Field(20, ge=1, le=MAX_FIRMS_PER_SECTOR, description="Firms modelled.")
-    inventory_weeks: Positive = Field(  # type: ignore[valid-type]
-        description="Median inventory cover at the start date, weeks of normal use."
-    )
-    cover_spread: NonNegative = Field(  # type: ignore[valid-type]
-        0.5, description="Log-scale spread of cover across firms (lognormal sigma)."
-    )
-    max_cover_weeks: Positive = Field(  # type: ignore[valid-type]
-        12.0, description="Most cover a firm holds when restocking."
-    )
-    target_cover_weeks: Positive = Field(  # type: ignore[valid-type]
-        8.0, description="Cover, weeks of use, each firm restocks toward (at most "
-        "max_cover_weeks)."
-    )
-    restock_weeks: parameter(1.0, 52.0) = Field(  # type: ignore[valid-type]
-        4.0, description="Weeks over which a firm's orders close the gap between its cover "
-        "and its target (stock-adjustment time)."
-    )
-    substitutable_share: Probability = Field(  # type: ignore[valid-type]
-        0.0, description="Share of the imported inputs' use that can be replaced (other "
-        "materials, redesign, recycling) once substitution is complete."
-    )
-    substitution_weeks: Positive = Field(  # type: ignore[valid-type]
-        26.0, description="Weeks to substitute all of substitutable_share at a very high "
-        "price; at price p the pace is the share 1 - 1/p of that."
-    )
-    value_added: NonNegative = Field(  # type: ignore[valid-type]
-        0.0, description="Annual value added of the firms using the inputs, USD billion a "
-        "year (2024); weekly loss = value_added / 52 x the share of output lost."
-    )
-    pressure_weight: NonNegative = Field(  # type: ignore[valid-type]
-        1.0, description="Weight of the sector in its government's industry pressure."
-    )
-    source: Sources = ()
-
-
-class Economy(Frozen):
-    """The economic layer: goods, sectors and how pressure and truces work."""
-
-    goods: tuple[Good, ...] = Field(min_length=1)
-    sectors: tuple[Sector, ...] = ()
-    pressure_sensitivity: NonNegative = Field(  # type: ignore[valid-type]
-        1.0, description="Relative rise in approval and truce hazards at full pressure."
-    )
-    truce_hazard: Probability = Field(  # type: ignore[valid-type]
-        0.02, description="Chance per week of a new truce during a breakdown, at no pressure."
-    )
-    breakdown_share: Probability = Field(  # type: ignore[valid-type]
-        0.5, description="Share of the framework's easing that a retaliation must undo to "
-        "count as a breakdown."
-    )
-    halt_threshold: Probability = Field(  # type: ignore[valid-type]
-        0.1, description="A firm producing less than this share of its normal output "
-        "counts as halted."
-    )
-    impact_from_value_added: bool = Field(
-        False, description="Derive each instrument's impact (USD bn a year) from the value "
-        "added at risk of the partner's sectors using its goods, instead of its declared "
-        "impact (instruments cutting no used good keep theirs)."
-    )
-    source: Sources = ()
-
-
 class ParameterSample(Frozen):
     """A joint sample of parameters, such as an ABC posterior: one row per replication.
 
@@ -607,222 +477,6 @@ class Scenario(Frozen):
         return scenario_html(self)
 
 
-# ----------------------------------------------------------------------- validation
-
-
-def _reference_problems(s: Scenario) -> list[Problem]:
-    """Cross-field checks: two actors, references between ids, floors."""
-    out: list[Problem] = []
-    actors = list(s.actors)
-    if len(actors) != 2:
-        out.append(Problem("actors", f"exactly two actors are needed, got {len(actors)}: "
-                                     f"{', '.join(actors) or 'none'}"))
-        return out
-    for section in ("approval", "monitoring"):
-        given = getattr(s, section)
-        for key in given:
-            if key not in s.actors:
-                out.append(Problem(f"{section}.{key}", f"not an actor{suggest(key, actors)} "
-                                                       f"(actors: {', '.join(actors)})"))
-        for key in actors:
-            if key not in given:
-                out.append(Problem(f"{section}.{key}", "required entry for this actor is missing"))
-    out.extend(_magnitude_problems(s))
-    goods = {g.id: g for g in s.economy.goods}
-    sectors = {c.id: c for c in s.economy.sectors}
-    if len(goods) != len(s.economy.goods):
-        out.append(Problem("economy.goods", "good ids must be unique"))
-    if len(sectors) != len(s.economy.sectors):
-        out.append(Problem("economy.sectors", "sector ids must be unique"))
-    for g in s.economy.goods:
-        if g.exporter not in s.actors:
-            out.append(Problem(f"economy.goods[{g.id}].exporter",
-                               f"not an actor{suggest(g.exporter, actors)}", g.exporter, True))
-    for c in s.economy.sectors:
-        if c.actor not in s.actors:
-            out.append(Problem(f"economy.sectors[{c.id}].actor",
-                               f"not an actor{suggest(c.actor, actors)}", c.actor, True))
-        for good in c.inputs:
-            if good not in goods:
-                out.append(Problem(f"economy.sectors[{c.id}].inputs",
-                                   f"unknown good{suggest(good, goods)}", good, True))
-            elif goods[good].exporter == c.actor:
-                out.append(Problem(f"economy.sectors[{c.id}].inputs",
-                                   "a sector's inputs must be imported from the other actor",
-                                   good, True))
-    for a, actor in s.actors.items():
-        ids = [i.id for i in actor.instruments]
-        if len(set(ids)) != len(ids):
-            out.append(Problem(f"actors.{a}.instruments", "instrument ids must be unique"))
-        for inst in actor.instruments:
-            where = f"actors.{a}.instruments[{inst.id}]"
-            for good in inst.goods:
-                if good not in goods:
-                    out.append(Problem(f"{where}.goods", f"unknown good{suggest(good, goods)}",
-                                       good, True))
-                elif goods[good].exporter != a:
-                    out.append(Problem(f"{where}.goods", f"the good is not exported by {a}",
-                                       good, True))
-            for sector in inst.sectors:
-                if sector not in sectors:
-                    out.append(Problem(f"{where}.sectors",
-                                       f"unknown sector{suggest(sector, sectors)}", sector, True))
-                elif sectors[sector].actor == a:
-                    out.append(Problem(f"{where}.sectors", "must be a sector of the partner",
-                                       sector, True))
-            if _fixed(inst.level) and _fixed(inst.floor) and inst.level < inst.floor:
-                out.append(Problem(f"{where}.level", f"is below the floor {inst.floor:g}",
-                                   inst.level, True))
-        for key in actor.retaliation.priority:
-            if key not in ids:
-                out.append(Problem(f"actors.{a}.retaliation.priority",
-                                   f"not an instrument of {a}{suggest(key, ids)} "
-                                   f"(instruments: {', '.join(ids)})", key, True))
-        partner = s.partner(a)
-        partner_ids = [i.id for i in s.actors[partner].instruments]
-        for key in (s.monitoring[a].channels if a in s.monitoring else {}):
-            if key not in partner_ids:
-                out.append(Problem(f"monitoring.{a}.channels.{key}",
-                                   f"not an instrument of {partner}{suggest(key, partner_ids)}"
-                                   f" (instruments: {', '.join(partner_ids)})"))
-        params = actor.strategy.params
-        cls = get_strategy(actor.strategy.name)
-        fields = [f.name for f in dataclasses.fields(cls)]
-        for key, value in params.items():
-            where = f"actors.{a}.strategy.{key}"
-            if key not in fields:
-                out.append(Problem(where, f"unknown parameter of {cls.name}{suggest(key, fields)}"
-                                          f" (allowed: {', '.join(fields) or 'none'})"))
-                continue
-            try:
-                checked = Probability if key in ("first_move", "p", "forgiveness") or \
-                    key.startswith("p_") else parameter()
-                TypeAdapter(checked).validate_python(value)
-            except ValidationError as exc:
-                out.append(Problem(where, exc.errors()[0]["msg"], value, True))
-    if s.parameter_sample is not None:
-        out.extend(_sample_problems(s))
-    seen = set()
-    for c in s.framework.commitments:
-        where = f"framework.commitments[{c.actor}.{c.instrument}]"
-        if c.actor not in s.actors:
-            out.append(Problem(f"{where}.actor", f"not an actor{suggest(c.actor, actors)}",
-                               c.actor, True))
-            continue
-        insts = {i.id: i for i in s.actors[c.actor].instruments}
-        if c.instrument not in insts:
-            out.append(Problem(f"{where}.instrument",
-                               f"not an instrument of {c.actor}{suggest(c.instrument, insts)}"
-                               f" (instruments: {', '.join(insts)})", c.instrument, True))
-            continue
-        if (c.actor, c.instrument) in seen:
-            out.append(Problem(where, "the same instrument is committed twice"))
-        seen.add((c.actor, c.instrument))
-        floor = insts[c.instrument].floor
-        if _fixed(c.target) and _fixed(floor) and c.target < floor:
-            out.append(Problem(f"{where}.target", f"is below the instrument's national-security "
-                                                  f"floor {floor:g}", c.target, True))
-    return out
-
-
-def _largest(value: Any) -> float:
-    """A fixed value, or the largest value a distribution can draw."""
-    if not is_distribution(value):
-        return float(value)
-    import numpy as np
-
-    return float(np.asarray(value.ppf(np.array([_TOP_U])), dtype=float)[0])
-
-
-def _magnitude_problems(s: Scenario) -> list[Problem]:
-    """Parameters above :data:`MAGNITUDE_LIMITS` (fixed, or as drawn at most)."""
-    out = []
-    for path, value in walk(s):
-        limit = MAGNITUDE_LIMITS.get(path.rsplit(".", 1)[-1])
-        if limit is None or ".strategy." in path:
-            continue
-        top = _largest(value)
-        if not top <= limit:
-            what = "" if _fixed(value) else f" ({value.describe()} can draw up to {top:.3g})"
-            out.append(Problem(path, f"must be at most {limit:g}{what}",
-                               value if _fixed(value) else value.describe(), True))
-    return out
-
-
-def _sample_problems(s: Scenario) -> list[Problem]:
-    sample = s.parameter_sample
-    assert sample is not None
-    out = []
-    where = f"parameter_sample ({sample.file})" if sample.file else "parameter_sample"
-    known = s.parameter_paths()
-    for path in sample.paths:
-        if path not in known:
-            out.append(Problem(f"{where}.paths", f"not a numeric parameter"
-                                                 f"{suggest(path, known)}", path, True))
-    for i, row in enumerate(sample.rows):
-        if len(row) != len(sample.paths):
-            out.append(Problem(f"{where}.rows[{i}]", f"has {len(row)} values for "
-                                                     f"{len(sample.paths)} paths"))
-            return out
-    if len(set(sample.paths)) != len(sample.paths):
-        twice = sorted({p for p in sample.paths if sample.paths.count(p) > 1})
-        out.append(Problem(f"{where}.paths", "each parameter may appear only once", twice[0],
-                           True))
-    if out:
-        return out
-    for j, path in enumerate(sample.paths):
-        base = known.get(path)
-        if is_distribution(base):
-            low, high = base.support()
-            column = [row[j] for row in sample.rows]
-            if min(column) < low - 1e-9 or max(column) > high + 1e-9:
-                out.append(Problem(f"{where}.{path}", f"values outside the support "
-                                                      f"[{low:g}, {high:g}] of {base.describe()}"))
-    return out or _sample_range_problems(s, where)
-
-
-def _sample_range_problems(s: Scenario, where: str) -> list[Problem]:
-    """Check a sample's values by the scenario's own rules.
-
-    The smallest and the largest value of each column are put in place of
-    the parameter in turn, and the scenario validated again: a value that a
-    scenario file could not give (a probability above 1, a negative lag, a
-    level below a fixed floor) is refused here, naming the column and row.
-    """
-    import copy
-
-    from .paths import set_path, settable_paths
-
-    sample = s.parameter_sample
-    assert sample is not None
-    data = s.model_dump(mode="json")
-    data.pop("parameter_sample")
-    allowed = settable_paths(data)
-    out: list[Problem] = []
-    for j, path in enumerate(sample.paths):
-        column = [row[j] for row in sample.rows]
-        for i in sorted({column.index(min(column)), column.index(max(column))}):
-            trial = copy.deepcopy(data)
-            try:
-                set_path(trial, path, column[i], allowed)
-            except KeyError as exc:
-                out.append(Problem(f"{where}.paths", str(exc.args[0]), path, True))
-                break
-            try:
-                problems = _reference_problems(Scenario.model_validate(trial))
-            except ValidationError as exc:
-                problems = problems_from(exc, trial, Scenario)
-            if problems:
-                out.append(Problem(f"{where}.{path}", f"row {i + 1}: {problems[0].message}",
-                                   column[i], True))
-                break
-    return out
-
-
-def _fixed(value: Any) -> bool:
-    return isinstance(value, float)
-
-
 def validate_scenario(data: Any, source: str = "<dict>") -> Scenario:
     """Validate plain data (as parsed from a file) into a :class:`Scenario`.
 
@@ -852,7 +506,7 @@ def validate_scenario(data: Any, source: str = "<dict>") -> Scenario:
         scenario = Scenario.model_validate(dict(data))
     except ValidationError as exc:
         raise ScenarioError(source, problems_from(exc, data, Scenario)) from None
-    problems = _reference_problems(scenario)
+    problems = reference_problems(scenario)
     if problems:
         raise ScenarioError(source, problems)
     return scenario
