@@ -91,8 +91,10 @@ def extreme_scenario(draw) -> tradesim.Scenario:
     for good in d["economy"]["goods"]:
         good["baseline_flow_per_week"] = draw(unbounded)
     for monitoring in d["monitoring"].values():
-        monitoring["noise_sd"] = draw(magnitude(MAGNITUDE_LIMITS["noise_sd"]))
-        monitoring["tolerance"] = draw(st.sampled_from([0.0, 1.0, 0.5]))
+        for channel in monitoring.get("channels", {}).values():
+            channel["noise_sd"] = draw(magnitude(MAGNITUDE_LIMITS["noise_sd"]))
+        monitoring["threshold"] = draw(st.sampled_from([1e-9, 1.0, 4.0, 100.0]))
+        monitoring["drift_sd"] = draw(st.sampled_from([0.0, 0.05, 1e6]))
     for approval in d["approval"].values():
         approval["weekly_hazard"] = draw(st.sampled_from([0.0, 1.0, TINY, 0.3]))
     d["economy"]["pressure_sensitivity"] = draw(unbounded)
@@ -160,7 +162,7 @@ def test_a_distribution_that_can_draw_above_the_limit_is_refused():
 def test_impact_noise_and_scale_are_limited():
     def change(d: dict) -> None:
         d["actors"]["us"]["instruments"][0]["impact"] = 1e308
-        d["monitoring"]["us"]["noise_sd"] = 1e308
+        d["monitoring"]["us"]["channels"]["magnets"]["noise_sd"] = 1e308
         d["actors"]["china"].setdefault("retaliation", {})["scale"] = 1e308
     message = _refusal(change)
     for name in ("impact", "noise_sd", "scale"):

@@ -11,6 +11,7 @@ as one :class:`~tradesim.errors.ScenarioError`.
 from __future__ import annotations
 
 import dataclasses
+import math
 from typing import TYPE_CHECKING, Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -43,7 +44,9 @@ MAGNITUDE_LIMITS: dict[str, float] = {
     "inventory_weeks": 1e6,   # weeks: about 19,000 years
     "max_cover_weeks": 1e6,
     "cover_spread": 50.0,     # lognormal sigma of cover across firms
-    "noise_sd": 1e6,          # sd of a perceived level in [0, 1]
+    "noise_sd": 1e6,          # sd of a report of a licensed share in [0, 1]
+    "prior_sd": 1e6,          # sd of the belief about a share delivered in [0, 1]
+    "drift_sd": 1e6,
 }
 #: The largest uniform a replication's stream can draw (``Generator.random``).
 _TOP_U = 1.0 - 2.0**-53
@@ -168,6 +171,9 @@ def _largest(value: Any) -> float:
     """A fixed value, or the largest value a distribution can draw."""
     if not is_distribution(value):
         return float(value)
+    high = float(value.support()[1])
+    if math.isfinite(high):  # bounded: no quantile needed (and no scipy import)
+        return high
     import numpy as np
 
     return float(np.asarray(value.ppf(np.array([_TOP_U])), dtype=float)[0])
