@@ -85,6 +85,10 @@ def test_the_quickstart_explorer_cell_degrades_without_the_explore_extra(monkeyp
     last = _code(ROOT / "notebooks" / "01-quickstart.ipynb")[-1]
     monkeypatch.setitem(sys.modules, "solara", None)  # import solara raises ImportError
     monkeypatch.delitem(sys.modules, "tradesim.explore", raising=False)
+    import tradesim
+
+    # An earlier import (e.g. by tests/test_explore.py) leaves the submodule as an attribute.
+    monkeypatch.delattr(tradesim, "explore", raising=False)
     shown: list[object] = []
     exec(compile(last, "01-quickstart-last-cell", "exec"),
          {"scenario": object(), "display": shown.append})
