@@ -433,7 +433,7 @@ def supply_chain_impact(results: Results, *, fig: Figure | None = None) -> Figur
                            label=title_words(sector))
         halted_ax.set_title(f"{name} firms halted (mean over runs)")
         halted_ax.set_ylabel("Firms halted (% of sector)")
-        halted_ax.set_ylim(bottom=0)
+        halted_ax.set_ylim(0, max(0.05, halted_ax.get_ylim()[1]))  # ticks read 0-5% at least
         percent_axis(halted_ax)
         for ax, items in ((supply_ax, goods), (halted_ax, sectors)):
             if items:
