@@ -17,9 +17,6 @@ def scenario() -> tradesim.Scenario:
         update={"horizon_weeks": 20})
 
 
-@pytest.mark.xfail(tuple(int(x) for x in mesa.__version__.split(".")[:2]) >= (3, 5),
-                   reason="Mesa 3.5's batch_run returns no rows for BatchTradeModel: not yet "
-                          "understood (issue 19 stays open for it)", strict=False)
 def test_batch_run_collects_aggregates_every_step(scenario) -> None:
     rows = mesa.batch_run(BatchTradeModel, {"scenario": [scenario], "replications": [64],
                                             "seed": [1, 2]},
@@ -53,3 +50,19 @@ def test_trade_model_itself_has_no_collector_so_the_ensemble_pays_nothing(scenar
     with pytest.raises(AttributeError, match="datacollector"):
         mesa.batch_run(tradesim.TradeModel, {"scenario": [scenario], "seed": [1]},
                        display_progress=False)
+
+
+@pytest.mark.skipif(tuple(int(x) for x in mesa.__version__.split(".")[:2]) < (3, 5),
+                    reason="batch_run takes rng from Mesa 3.5")
+def test_batch_run_rng_argument_seeds_as_seed_parameter_does(scenario) -> None:
+    by_rng = mesa.batch_run(BatchTradeModel, {"scenario": [scenario], "replications": [16]},
+                            rng=[5], data_collection_period=-1, display_progress=False)
+    by_seed = mesa.batch_run(BatchTradeModel, {"scenario": [scenario], "replications": [16],
+                                               "seed": [5]},
+                             data_collection_period=-1, display_progress=False)
+    assert by_rng[-1]["china.magnets"] == by_seed[-1]["china.magnets"]
+
+
+def test_seed_and_rng_together_are_refused(scenario) -> None:
+    with pytest.raises(ValueError, match="not both"):
+        BatchTradeModel(scenario, replications=2, seed=1, rng=2)

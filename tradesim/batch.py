@@ -78,6 +78,19 @@ class BatchTradeModel(TradeModel):
     _collector: mesa.DataCollector | None = None
     _collected_week: int = -1
 
+    def __init__(self, scenario: Any, replications: int = 1, rng: Any = None,
+                 **kwargs: Any) -> None:
+        # Mesa 3.5's batch_run passes its ``rng`` argument under the name
+        # ``seed`` when the model's signature has a ``seed`` parameter, which
+        # would overwrite a ``"seed"`` given in ``parameters`` with None.  The
+        # signature therefore names ``rng`` and takes ``seed`` by keyword:
+        # ``parameters={"seed": [1, 2]}`` works on every Mesa 3.x, and so does
+        # ``batch_run(..., rng=[1, 2])`` on Mesa 3.5.
+        seed = kwargs.pop("seed", None)
+        if seed is not None and rng is not None:
+            raise ValueError(f"give seed ({seed!r}) or rng ({rng!r}), not both")
+        super().__init__(scenario, replications, seed if seed is not None else rng, **kwargs)
+
     @property
     def datacollector(self) -> mesa.DataCollector:
         """A :class:`mesa.DataCollector` of :func:`model_reporters`, one entry per week stepped."""
@@ -98,5 +111,10 @@ class BatchTradeModel(TradeModel):
                 values[f"reached.{name}"] = [float(v) for v in reached.mean(axis=1)]
             for name in reporters:
                 collector.model_vars[name] = values[name]
+            if hasattr(collector, "_collection_steps"):
+                # Mesa >= 3.5 reads rows by the steps recorded at collection;
+                # give the legacy numbering (0 .. weeks-1) so rows agree across
+                # Mesa versions.
+                collector._collection_steps = list(range(self.week))
             self._collector, self._collected_week = collector, self.week
         return self._collector
