@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
+from . import kernels
 from .strategies import Strategy
 from .vocab import ACTION_NAMES, BREAKDOWN, EASE, HOLD, RETALIATE
 
@@ -379,12 +380,12 @@ class Sector(mesa.Agent):
         self.substitution_pace = self.substitutable_share / np.broadcast_to(
             np.asarray(substitution_weeks, float), (r,))
         self.value_added = np.broadcast_to(np.asarray(value_added, float), (r,))
-        self.halt_threshold = np.broadcast_to(np.asarray(halt_threshold, np.float32), (r,))
+        self.halt_threshold = np.ascontiguousarray(
+            np.broadcast_to(np.asarray(halt_threshold, np.float32), (r,)))
         self.pressure_weight = pressure_weight
         self.firms = self.inventory_weeks.shape[0]
         self.substituted = np.zeros(r)
         self.requirement = np.ones(r, dtype=np.float32)
-        self.orders = np.zeros_like(self.inventory_weeks)
         self.demand = np.ones(r)
         self.loss = np.zeros(r)
         # Week 0: what the stock on hand allows, before any arrival.
@@ -393,17 +394,19 @@ class Sector(mesa.Agent):
                                        axis=0) / self.firms
 
     def place_orders(self) -> None:
-        """Each firm's order this week, weeks of normal use; sets ``demand`` (their mean)."""
-        r = self.requirement
-        # order = max(0, r + (target r - stock) / restock_weeks), in two passes over the firms.
-        base = r * (1.0 + self.target_cover_weeks * self.restock_rate)
-        np.multiply(self.inventory_weeks, -self.restock_rate, out=self.orders)
-        self.orders += base
-        np.maximum(self.orders, 0.0, out=self.orders)
-        self.demand = self.orders.sum(axis=0, dtype=np.float64) / self.firms
+        """Each firm orders ``max(0, r + (target r - stock) / restock_weeks)``; sets ``demand``.
+
+        ``demand`` is the mean order of the sector's firms, weeks of normal use,
+        per replication (:func:`tradesim.kernels.firm_demand`).
+        """
+        self.demand = kernels.firm_demand(self.inventory_weeks, self.requirement,
+                                          self.target_cover_weeks, self.restock_rate)
 
     def produce(self, fill: np.ndarray, price: np.ndarray) -> None:
         """Receive this week's inputs, produce what the stock allows, substitute.
+
+        Each firm receives its order times the week's fill, then uses up to a
+        week's requirement at full output (:func:`tradesim.kernels.firm_produce`).
 
         Parameters
         ----------
@@ -417,19 +420,14 @@ class Sector(mesa.Agent):
         for good in self.inputs[1:]:
             share = np.minimum(share, fill[good])
             dear = np.maximum(dear, price[good])
-        stock, use, r = self.inventory_weeks, self.orders, self.requirement
-        use *= share.astype(np.float32)
-        stock += use
-        np.minimum(stock, r, out=use)  # a week's use at full output, or what is left
-        stock -= use
-        # No cap is needed here: the stock after a week is at most max(stock before, target
-        # cover x r) (orders close 1/restock_weeks <= 1 of the gap), and both start within
-        # max_cover_weeks.
-        used = use.sum(axis=0, dtype=np.float64) / self.firms
-        self.output = np.divide(used, r, out=np.ones_like(used), where=r > 0)
-        idle = use < self.halt_threshold * r
-        # Summing the bytes row by row is far faster than count_nonzero over axis 0.
-        self.halted = idle.view(np.uint8).sum(axis=0, dtype=np.uint16) / self.firms
+        # No cap on stocks is needed: the stock after a week is at most max(stock before,
+        # target cover x r) (orders close 1/restock_weeks <= 1 of the gap), and both start
+        # within max_cover_weeks.
+        r = self.requirement.shape[0]
+        self.output, self.halted = np.empty(r), np.empty(r)
+        kernels.firm_produce(self.inventory_weeks, self.requirement, self.target_cover_weeks,
+                             self.restock_rate, np.ascontiguousarray(share, dtype=np.float32),
+                             self.halt_threshold, self.output, self.halted)
         self.loss = self.loss + self.value_added / 52.0 * (1.0 - self.output)
         # Dear inputs are replaced at a pace 1 - 1/price of the full pace (none at 1.0).
         if self.substitutable_share.any():

@@ -45,12 +45,19 @@ def _chunks(runs: int, size: int) -> Iterator[tuple[int, int]]:
 
 
 def _run_chunk(scenario: Scenario, master: Any, start: int, stop: int, keep: int,
-               overrides: dict[str, Any] | None, forcing: Forcing | None = None) -> Partial:
+               overrides: dict[str, Any] | None, forcing: Forcing | None = None,
+               into: Collector | None = None) -> Partial | None:
+    """Step one chunk; its partial, or None once added to ``into``."""
     model = TradeModel(scenario, stop - start, master, first_replication=start,
                        overrides=overrides, forcing=forcing)
     model.run()
-    part = Partial.from_model(model, keep=max(0, min(keep - start, stop - start)))
-    model.close()
+    kept = max(0, min(keep - start, stop - start))
+    part = None
+    if into is None:
+        part = Partial.from_model(model, keep=kept)
+    else:
+        into.add_model(model, keep=kept)
+    model.close(recycle=True)  # the partial and the collector hold copies of all they need
     return part
 
 
@@ -62,8 +69,8 @@ def _run_batch(scenario: Scenario, master: Any, start: int, stop: int, chunk_siz
     local = Collector(scenario, master.entropy, names, stop - start,
                       kept=max(0, min(keep, stop) - start), offset=start)
     for a, b in _chunks(stop - start, chunk_size):
-        local.add(_run_chunk(scenario, master, start + a, start + b, keep, overrides,
-                             forcing))
+        _run_chunk(scenario, master, start + a, start + b, keep, overrides, forcing,
+                   into=local)
     return local.to_partial()
 
 
@@ -183,8 +190,9 @@ def _collect(pool: Executor, scenario: Scenario, master: Any, runs: int, chunk_s
     names = TradeModel.series_names_for(scenario)
     collector = Collector(scenario, master.entropy, names, runs, keep)
     if pool.kind == "serial":
+        # In this process: each chunk counts straight into the collector's totals.
         fn: Any = _run_chunk
-        tasks = (((a, b), (scenario, master, a, b, keep, overrides, forcing))
+        tasks = (((a, b), (scenario, master, a, b, keep, overrides, forcing, collector))
                  for a, b in _chunks(runs, chunk_size))
     else:
         # Batches of whole chunks: few enough that little travels between processes,
@@ -194,7 +202,8 @@ def _collect(pool: Executor, scenario: Scenario, master: Any, runs: int, chunk_s
         tasks = (((a, b), (scenario, master, a, b, chunk_size, keep, overrides, forcing))
                  for a, b in _chunks(runs, per_batch))
     for (start, stop), part in pool.map_unordered(fn, tasks):
-        collector.add(part)
+        if part is not None:
+            collector.add(part)
         bar.update(stop - start)
     return collector.results()
 

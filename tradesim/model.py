@@ -28,6 +28,7 @@ The week (one call to :meth:`TradeModel.step`)
 from __future__ import annotations
 
 import dataclasses
+import threading
 from typing import Any
 
 import mesa
@@ -77,6 +78,20 @@ __all__ = [
 
 # The week's uniforms, by slot: approval (one per actor), strategy, domestic politics,
 # truce, implementation error (one per actor).
+# Recorded-series buffers handed back by ``close(recycle=True)``, per thread: an
+# ensemble's next chunk writes into memory already mapped instead of faulting in
+# a fresh array (first writes to new pages cost more than the model's week).
+_RECYCLED = threading.local()
+
+
+def _series_buffer(shape: tuple[int, ...]) -> np.ndarray:
+    free = getattr(_RECYCLED, "series", None)
+    if free is not None and free.shape == shape:
+        _RECYCLED.series = None
+        return free
+    return np.empty(shape, dtype=np.float32)
+
+
 _U_APPROVE, _U_STRATEGY, _U_DOMESTIC, _U_TRUCE, _U_ERROR = 0, 2, 4, 6, 7
 _UNIFORMS_PER_WEEK = 9
 
@@ -270,7 +285,7 @@ class TradeModel(mesa.Model):
             ids.pop(self, None)
 
         self.series_names = self.series_names_for(scenario)
-        self.series = np.empty((len(self.series_names), self.horizon + 1, r), dtype=np.float32)
+        self.series = _series_buffer((len(self.series_names), self.horizon + 1, r))
         self.phases = np.empty((self.horizon + 1, r), dtype=np.int8)
         self.actions = np.zeros((2, self.horizon + 1, r), dtype=np.int8)
         for sector in self.sectors:
@@ -561,13 +576,22 @@ class TradeModel(mesa.Model):
         for k, g in enumerate(self.governments):
             self.actions[k, t] = g.action
 
-    def close(self) -> None:
+    def close(self, recycle: bool = False) -> None:
         """Free the model's memory now: drop its agents and recorded arrays.
 
         Agents and the model refer to each other, so without this their arrays
         wait for Python's cyclic garbage collector; an ensemble running many
         chunks calls it after extracting each chunk's results.
+
+        Parameters
+        ----------
+        recycle : bool
+            Hand the recorded-series array to the next model of the same shape
+            built in this thread (the ensemble's next chunk).  Only for a caller
+            that keeps no reference to ``series``: the next model overwrites it.
         """
+        if recycle and self.series is not None:
+            _RECYCLED.series = self.series
         for g in self.governments:
             g.partner = None  # type: ignore[assignment]
         self.remove_all_agents()

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from . import kernels
 from .model import PHASES
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -55,14 +56,15 @@ class Partial:
     breakdowns: np.ndarray
     truces: np.ndarray
     parameters: dict[str, np.ndarray]
-    histogram: np.ndarray
-    sums: np.ndarray
+    histogram: np.ndarray | None
+    sums: np.ndarray | None
     phase_counts: np.ndarray
     action_counts: np.ndarray
     trajectories: dict[str, np.ndarray] | None
 
     @classmethod
-    def from_model(cls, model: TradeModel, keep: int = 0) -> Partial:
+    def from_model(cls, model: TradeModel, keep: int = 0,
+                   into: dict[str, np.ndarray] | None = None) -> Partial:
         """Extract a chunk's contribution from a model stepped to its horizon.
 
         Parameters
@@ -70,28 +72,27 @@ class Partial:
         model : TradeModel
         keep : int
             Keep full trajectories of this model's first ``keep`` replications.
+        into : dict, optional
+            Running totals with ``histogram`` and ``sums`` arrays (a
+            :class:`Collector`'s): the chunk's counts are added to them in place
+            and the partial carries none (no per-chunk histogram is allocated).
         """
         series = model.series
         s, weeks, r = series.shape
         bounds = model.series_bounds_for(model.trade_scenario)
         scales = fixed_point(bounds)
-        histogram = np.empty((s, weeks, BINS), dtype=np.int64)
-        sums = np.empty((s, weeks), dtype=np.int64)
-        offsets = (np.arange(weeks, dtype=np.int32) * BINS)[:, np.newaxis]
-        scaled = np.empty((weeks, r), dtype=np.float32)
-        for k in range(s):
-            row = series[k]
-            np.multiply(row, np.float32((BINS - 1) / bounds[k]), out=scaled)
-            np.rint(scaled, out=scaled)
-            if bounds[k] != 1.0:  # a value past the bound (an override) falls in the top bin
-                np.minimum(scaled, np.float32(BINS - 1), out=scaled)
-            bins = scaled.astype(np.int32)
-            bins += offsets
-            histogram[k] = np.bincount(bins.ravel(), minlength=weeks * BINS).reshape(weeks, BINS)
-            # Scaling a float32 by a power of two is exact, and so are integer sums.
-            np.multiply(row, np.float32(scales[k]), out=scaled)
-            np.rint(scaled, out=scaled)
-            sums[k] = scaled.sum(axis=1, dtype=np.float64).astype(np.int64)
+        if into is not None and "histogram" in into:
+            histogram, sums = into["histogram"], into["sums"]
+        else:
+            histogram = np.zeros((s, weeks, BINS), dtype=np.int64)
+            sums = np.zeros((s, weeks), dtype=np.int64)
+            if into is not None:
+                into["histogram"], into["sums"] = histogram, sums
+        # A value past a bound other than 1 (an override) falls in the top bin.
+        kernels.histogram_sums(
+            np.ascontiguousarray(series, dtype=np.float32),
+            ((BINS - 1) / bounds).astype(np.float32),
+            np.full(s, BINS - 1, dtype=np.int64), scales.astype(np.float32), histogram, sums)
         phase_counts = np.stack([(model.phases == p).sum(axis=1) for p in range(len(PHASES))],
                                 axis=1).astype(np.int64)
         action_counts = np.stack([(model.actions == a).sum(axis=2) for a in (-1, 0, 1)],
@@ -112,7 +113,8 @@ class Partial:
             outcome=model.outcomes(),
             milestones={k: v.copy() for k, v in model.milestones.items()},
             breakdowns=model.breakdowns.copy(), truces=model.truces.copy(),
-            parameters=parameters, histogram=histogram.reshape(s, weeks, BINS), sums=sums,
+            parameters=parameters, histogram=None if into is not None else histogram,
+            sums=None if into is not None else sums,
             phase_counts=phase_counts, action_counts=action_counts, trajectories=trajectories,
         )
 
@@ -152,6 +154,8 @@ class Collector:
                 store[name][where] = values
         for name in ("histogram", "sums", "phase_counts", "action_counts"):
             value = getattr(part, name)
+            if value is None:  # added in place already (add_model)
+                continue
             if name in self.totals:
                 self.totals[name] += value
             else:
@@ -170,6 +174,10 @@ class Collector:
             self.trajectories["phase"][:, cols] = traj["phase"]
             self.trajectories["action"][:, :, cols] = traj["action"]
         self.received += part.stop - part.start
+
+    def add_model(self, model: TradeModel, keep: int = 0) -> None:
+        """Add a stepped chunk's contribution, counting its histogram into the totals."""
+        self.add(Partial.from_model(model, keep=keep, into=self.totals))
 
     def to_partial(self) -> Partial:
         """Everything collected so far as one partial (a worker's batch of chunks)."""
