@@ -64,7 +64,16 @@ def test_baseline_uses_only_facts_known_at_the_cutoff(london_data):
     for fact_id, fact in facts.items():
         if fact_id in baseline:
             assert str(fact["date"]) <= "2025-06-11", fact_id
+            assert str(fact.get("published", fact["date"])) <= "2025-06-11", fact_id
             assert fact.get("known_on_cutoff", True), fact_id
+
+
+def test_every_baseline_sector_sizes_its_value_added_from_a_fact(london_data):
+    facts = {f["id"]: f for f in tradesim.io.read_data(ROOT / "seeds" / "facts.yaml")["facts"]}
+    for sector in london_data["economy"]["sectors"]:
+        path = f"economy.sectors.{sector['id']}.value_added"
+        sizing = [i for i in sector["source"] if path in facts.get(i, {}).get("informs", ())]
+        assert sizing, f"no fact in seeds/facts.yaml informs {path}"
 
 
 def test_uncertain_parameters_are_listed_by_path(london):
