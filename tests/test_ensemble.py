@@ -23,13 +23,30 @@ def summary_json(results) -> str:
     return json.dumps(results.summary().to_dict(), sort_keys=True)
 
 
-def test_replication_streams_are_seedsequence_children():
+def test_a_replications_draws_depend_on_its_index_alone():
     master = streams.master_seed_sequence(42)
-    children = np.random.SeedSequence(42).spawn(5)
-    for i, child in enumerate(children):
-        ours = streams.replication_generator(master, i).random(4)
-        theirs = np.random.Generator(np.random.SFC64(child)).random(4)
-        assert np.array_equal(ours, theirs)
+    layout = streams.Layout(setup=7, weeks=5, uniforms_per_week=3, normals_per_week=5)
+    block = streams.draw(master, 0, 12, layout)
+    for i in (0, 5, 11):
+        alone = streams.draw(master, i, i + 1, layout)
+        assert np.array_equal(alone.setup[0], block.setup[i])
+        assert np.array_equal(alone.uniforms[..., 0], block.uniforms[..., i])
+        assert np.array_equal(alone.normals[..., 0], block.normals[..., i])
+    other = streams.draw(streams.master_seed_sequence(43), 0, 12, layout)
+    assert not np.array_equal(other.uniforms, block.uniforms)
+
+
+def test_streams_are_uniform_and_normal():
+    from scipy import stats
+
+    layout = streams.Layout(setup=3, weeks=50, uniforms_per_week=4, normals_per_week=4)
+    d = streams.draw(streams.master_seed_sequence(1), 0, 2000, layout)
+    assert stats.kstest(d.setup.ravel(), "uniform").pvalue > 1e-3
+    assert stats.kstest(d.uniforms.ravel(), "uniform").pvalue > 1e-3
+    assert stats.kstest(d.normals.ravel(), "norm").pvalue > 1e-3
+    # neighbouring replications and slots are uncorrelated
+    assert abs(np.corrcoef(d.normals[:, 0, :-1].ravel(), d.normals[:, 0, 1:].ravel())[0, 1]) < 0.02
+    assert abs(np.corrcoef(d.uniforms[:, 0].ravel(), d.uniforms[:, 1].ravel())[0, 1]) < 0.02
 
 
 def test_identical_whatever_the_chunk_size(short):

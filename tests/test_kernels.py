@@ -87,3 +87,23 @@ def test_firms_never_receive_more_than_ordered_and_output_follows_stock() -> Non
     np.testing.assert_allclose(output, [0.25, 1.0])
     np.testing.assert_allclose(halted, [0.5, 0.0])
     np.testing.assert_allclose(stock, [[0.0, 2.0], [0.0, 9.0]])
+
+
+def test_philox_matches_the_random123_known_answers() -> None:
+    u = np.uint64
+    words = [kernels.philox4x32(u(0), u(0), u(0), u(0), u(0), u(0)),
+             kernels.philox4x32(*(u(0xFFFFFFFF),) * 6),
+             kernels.philox4x32(u(0x243F6A88), u(0x85A308D3), u(0x13198A2E), u(0x03707344),
+                                u(0xA4093822), u(0x299F31D0))]
+    assert [[int(w) for w in ws] for ws in words] == [
+        [0x6627E8D5, 0xE169C58D, 0xBC57AC4C, 0x9B00DBD8],
+        [0x408F276D, 0x41C83B0E, 0xA20BC7C6, 0x6D5451FD],
+        [0xD16CFE09, 0x94FDCCEB, 0x5001E420, 0x24126EA1]]
+
+
+def test_normal_quantile_agrees_with_scipy() -> None:
+    from scipy import special
+
+    p = np.concatenate([np.linspace(1e-10, 1 - 1e-10, 20_001), [0.02425, 0.97575, 0.5]])
+    ours = np.array([kernels.normal_quantile(x) for x in p])
+    np.testing.assert_allclose(ours, special.ndtri(p), rtol=2e-9, atol=1e-12)

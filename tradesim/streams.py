@@ -1,12 +1,13 @@
-"""Per-replication random streams, spawned from one master seed.
+"""Per-replication random streams: counter-based, keyed by one master seed.
 
-Replication ``i`` of a run with master seed ``s`` always draws from the
-stream ``numpy.random.SeedSequence(s).spawn(n)[i]`` (built directly as
-``SeedSequence(entropy, spawn_key=(i,))``, which is the same sequence), with
-an SFC64 bit generator.  All of a replication's random numbers are drawn up
-front into fixed slots, so what replication ``i`` sees never depends on the
-chunk it runs in, the number of workers, or which other replications run
-beside it.
+A run's master seed (a :class:`numpy.random.SeedSequence`) gives a 64-bit
+key; replication ``i`` draws the number at position ``p`` of stream ``s``
+from the Philox4x32-10 block with counter ``(block of p, s, i)`` under that
+key (:func:`tradesim.kernels.draw_streams`).  Nothing is set up per
+replication, and what replication ``i`` sees depends on the key and ``i``
+alone: never on the chunk it runs in, the number of workers, or which other
+replications run beside it.  All of a replication's numbers are drawn up
+front into fixed slots.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Draws", "Layout", "draw", "master_seed_sequence", "replication_generator"]
+__all__ = ["Draws", "Layout", "draw", "master_seed_sequence", "stream_key"]
 
 
 def master_seed_sequence(seed: Any = None) -> np.random.SeedSequence:
@@ -37,12 +38,9 @@ def master_seed_sequence(seed: Any = None) -> np.random.SeedSequence:
     return np.random.SeedSequence(None if seed is None else int(seed))
 
 
-def replication_generator(master: np.random.SeedSequence, index: int) -> np.random.Generator:
-    """The generator of replication ``index``: the ``index``-th child of ``master``."""
-    child = np.random.SeedSequence(
-        master.entropy, spawn_key=(*master.spawn_key, int(index)), pool_size=master.pool_size
-    )
-    return np.random.Generator(np.random.SFC64(child))
+def stream_key(master: np.random.SeedSequence) -> np.ndarray:
+    """The Philox key of a run: two 32-bit words of the master seed's state, as uint64."""
+    return master.generate_state(2, dtype=np.uint32).astype(np.uint64)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -103,18 +101,12 @@ def draw(master: np.random.SeedSequence, start: int, stop: int, layout: Layout) 
     -------
     Draws
     """
+    from . import kernels
+
     n = stop - start
-    setup = np.empty((n, layout.setup), dtype=np.float64)
-    uniforms = np.empty((n, layout.weeks * layout.uniforms_per_week), dtype=np.float32)
-    normals = np.empty((n, layout.weeks * layout.normals_per_week), dtype=np.float32)
-    for row, index in enumerate(range(start, stop)):
-        rng = replication_generator(master, index)
-        rng.random(out=setup[row])
-        rng.random(out=uniforms[row], dtype=np.float32)
-        rng.standard_normal(out=normals[row], dtype=np.float32)
     # Week-major, replications last: each step reads contiguous rows.
-    uniforms = np.ascontiguousarray(
-        uniforms.reshape(n, layout.weeks, layout.uniforms_per_week).transpose(1, 2, 0))
-    normals = np.ascontiguousarray(
-        normals.reshape(n, layout.weeks, layout.normals_per_week).transpose(1, 2, 0))
+    setup = np.empty((n, layout.setup), dtype=np.float64)
+    uniforms = np.empty((layout.weeks, layout.uniforms_per_week, n), dtype=np.float32)
+    normals = np.empty((layout.weeks, layout.normals_per_week, n), dtype=np.float32)
+    kernels.draw_streams(stream_key(master), int(start), setup, uniforms, normals)
     return Draws(setup=setup, uniforms=uniforms, normals=normals)
