@@ -270,10 +270,12 @@ class Summary:
                          f"{pair(row.ci95_low, row.ci95_high):<18}"
                          f"{pair(row.set_q05, row.set_q95):<30}"
                          f"{share(row.share_parameters):>16}{when}")
-        lines += ["", "95% MC interval: Monte Carlo error of the pooled probability (more runs "
-                      "narrow it); 5-95% across parameter sets: spread of the probability",
-                  "over the parameter sets (more runs do not narrow it); var. from params: "
-                  "share of the variance due to the parameters, the rest is chance."]
+        lines += ["", "95% MC interval: Monte Carlo error of the pooled probability (more "
+                      "runs narrow it)",
+                  "5-95% across parameter sets: spread of the probability over the parameter "
+                  "sets (more runs do not)",
+                  "var. from params: share of the outcome's variance due to the parameters; "
+                  "the rest is chance"]
         if len(self.losses):
             lines += ["", f"value added lost by week {self.horizon_weeks}, USD bn "
                           "(mean, median, 5-95% of runs)",
