@@ -85,7 +85,7 @@ def test_nesting_survives_a_save_and_load(decisive, tmp_path):
     store.save_results(results, tmp_path / "r")
     again = store.load_results(tmp_path / "r")
     assert again.parameter_sets == 4
-    assert json.dumps(again.summary().to_dict()) == json.dumps(results.summary().to_dict())
+    assert again.summary().to_dict() == results.summary().to_dict()
 
 
 def test_parameter_sets_are_checked(decisive):

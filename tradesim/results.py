@@ -177,10 +177,13 @@ class Summary:
         def clean(values: Any) -> list[float]:
             return [round(float(v), 6) for v in values]
 
+        def number(value: Any) -> float | None:  # undefined (NaN) as None, as JSON has it
+            return None if np.isnan(value) else round(float(value), 6)
+
         def uncertainty(row: Any) -> dict[str, Any]:
-            return {"parameter_range_q05_q95": clean([row.set_q05, row.set_q95]),
-                    "variance_share": {"parameters": round(float(row.share_parameters), 6),
-                                       "chance": round(float(row.share_chance), 6)}}
+            return {"parameter_range_q05_q95": [number(row.set_q05), number(row.set_q95)],
+                    "variance_share": {"parameters": number(row.share_parameters),
+                                       "chance": number(row.share_chance)}}
 
         stats = self.milestone_stats
         return {
