@@ -28,7 +28,12 @@ def test_run_json_is_byte_identical_for_a_seed(capsys):
     assert capsys.readouterr().out == first
     data = json.loads(first)
     assert set(data) == {"scenario", "runs", "seed", "start_date", "horizon_weeks", "outcomes",
-                         "milestones", "series", "losses"}
+                         "milestones", "series", "losses", "parameter_sets",
+                         "runs_per_parameter_set", "intervals"}
+    assert data["parameter_sets"] == 3 and data["runs_per_parameter_set"] == 100
+    assert set(data["intervals"]) == {"ci95", "parameter_range_q05_q95", "variance_share"}
+    for record in [*data["outcomes"].values(), *data["milestones"].values()]:
+        assert {"ci95", "parameter_range_q05_q95", "variance_share"} <= set(record)
     losses = data["losses"]
     assert set(losses["sectors"]) == {"autos_ev", "semiconductors", "defense", "chip_design",
                                       "petrochemicals", "aviation", "ai_compute"}
@@ -48,7 +53,8 @@ def test_run_json_is_byte_identical_for_a_seed(capsys):
 def test_run_table(capsys):
     assert main(["run", LONDON, "--runs", "200", "--seed", "1"]) == 0
     out = capsys.readouterr().out
-    assert "95% interval" in out and "median week" in out and "holding" in out
+    assert "95% MC interval" in out and "5-95% across parameter sets" in out
+    assert "median week" in out and "holding" in out and "not reached by most runs" in out
 
 
 def test_validate_ok_and_bad(tmp_path, capsys):

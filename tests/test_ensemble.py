@@ -68,8 +68,13 @@ def test_identical_with_worker_processes(short):
 
 
 def test_a_replication_is_the_same_in_any_ensemble(short):
-    big = tradesim.run(short, 200, seed=5, chunk_size=64)
+    # Not nested: each replication draws its own parameters from its own stream.
+    big = tradesim.run(short, 200, seed=5, chunk_size=64, parameter_sets=0)
     small = tradesim.run(short, 50, seed=5)
+    assert big.replications().iloc[:50].equals(small.replications())
+    # Nested: the same, given the same number of parameter sets (the design).
+    big = tradesim.run(short, 200, seed=5, chunk_size=64, parameter_sets=10)
+    small = tradesim.run(short, 50, seed=5, chunk_size=7, parameter_sets=10)
     assert big.replications().iloc[:50].equals(small.replications())
 
 

@@ -50,7 +50,8 @@ _LAZY: dict[str, str] = {
 _SUBMODULES = frozenset({
     "batch", "calibrate", "cf", "cli", "comparison", "discovery", "display", "distributions", "ema",
     "ensemble", "errors", "executors", "explore", "game", "history", "io", "model",
-    "parameters", "paths", "plots", "reduction", "report", "results", "robust", "scenario",
+    "nesting", "parameters", "paths", "plots", "reduction", "report", "results", "robust",
+    "scenario",
     "sensitivity", "store", "strategies", "streams", "sweep", "vocab",
 })
 

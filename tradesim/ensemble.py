@@ -7,6 +7,10 @@ or, in batches, on worker processes (:mod:`tradesim.executors`).  Replication
 ``i`` always draws from the ``i``-th stream spawned from the master seed, so
 the result is the same, bit for bit, for any chunk size, any number of worker
 processes and any executor.
+
+A scenario with uncertain parameters runs nested by default
+(:mod:`tradesim.nesting`): replication ``i`` takes the parameter values of set
+``i % S`` of a Latin hypercube design drawn up front from the master seed.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import os
 from collections.abc import Iterator
 from typing import Any
 
-from . import streams
+from . import nesting, streams
 from .executors import Executor, check, make_executor
 from .model import Forcing, TradeModel
 from .reduction import BINS, Collector, Partial
@@ -44,10 +48,16 @@ def _chunks(runs: int, size: int) -> Iterator[tuple[int, int]]:
         yield start, min(start + size, runs)
 
 
+#: A nested run's design: the number of sets and each uncertain path's values by set.
+Design = tuple[int, dict[str, Any]] | None
+
+
 def _run_chunk(scenario: Scenario, master: Any, start: int, stop: int, keep: int,
                overrides: dict[str, Any] | None, forcing: Forcing | None = None,
-               into: Collector | None = None) -> Partial | None:
+               into: Collector | None = None, design: Design = None) -> Partial | None:
     """Step one chunk; its partial, or None once added to ``into``."""
+    if design is not None:
+        overrides = nesting.overrides_for(design[1], design[0], start, stop, overrides)
     model = TradeModel(scenario, stop - start, master, first_replication=start,
                        overrides=overrides, forcing=forcing)
     model.run()
@@ -63,14 +73,14 @@ def _run_chunk(scenario: Scenario, master: Any, start: int, stop: int, keep: int
 
 def _run_batch(scenario: Scenario, master: Any, start: int, stop: int, chunk_size: int,
                keep: int, overrides: dict[str, Any] | None,
-               forcing: Forcing | None = None) -> Partial:
+               forcing: Forcing | None = None, design: Design = None) -> Partial:
     """A worker's task: several chunks, added up locally so one partial travels back."""
     names = TradeModel.series_names_for(scenario)
     local = Collector(scenario, master.entropy, names, stop - start,
                       kept=max(0, min(keep, stop) - start), offset=start)
     for a, b in _chunks(stop - start, chunk_size):
         _run_chunk(scenario, master, start + a, start + b, keep, overrides, forcing,
-                   into=local)
+                   into=local, design=design)
     return local.to_partial()
 
 
@@ -87,6 +97,7 @@ def run(
     forcing: Forcing | None = None,
     executor: str | Executor = "processes",
     scheduler: Any = None,
+    parameter_sets: int | None = None,
 ) -> Results:
     """Run a scenario ``runs`` times and collect the results.
 
@@ -128,6 +139,14 @@ def run(
         With ``executor="dask"``: a running scheduler (``"tcp://host:8786"``)
         or client; default a ``LocalCluster`` of ``workers`` processes on
         127.0.0.1.
+    parameter_sets : int or None
+        For a scenario with uncertain parameters: the number ``S`` of parameter
+        sets of a nested run (replication ``i`` takes set ``i % S``; see
+        :mod:`tradesim.nesting`), 2 to ``runs // 2``, or 0 for no nesting (each
+        replication draws its own parameters).  ``None`` chooses ``runs // 100``
+        sets (about 100 replications each, at most 1,000 sets), and no nesting
+        below 200 runs.  Ignored for a scenario without uncertain parameters.
+        Changes the results (the parameter values drawn), unlike the chunking.
 
     Returns
     -------
@@ -159,6 +178,8 @@ def run(
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
     master = streams.master_seed_sequence(seed)
+    sets = nesting.resolve_parameter_sets(scenario, runs, parameter_sets)
+    design = (sets, nesting.design(scenario, master, sets)) if sets else None
     if keep_trajectories is None:
         keep_trajectories = runs if runs <= KEEP_ALL_UP_TO else KEEP_SAMPLE
     keep = max(0, min(int(keep_trajectories), runs))
@@ -175,31 +196,34 @@ def run(
     try:
         if not isinstance(executor, str):  # the caller's executor: use it, leave it open
             return _collect(executor, scenario, master, runs, chunk_size, keep, overrides,
-                            bar, forcing)
+                            bar, forcing, design)
         with make_executor(executor, workers, scheduler) as pool:
             return _collect(pool, scenario, master, runs, chunk_size, keep, overrides, bar,
-                            forcing)
+                            forcing, design)
     finally:
         bar.close()
 
 
 def _collect(pool: Executor, scenario: Scenario, master: Any, runs: int, chunk_size: int,
              keep: int, overrides: dict[str, Any] | None, bar: Any,
-             forcing: Forcing | None = None) -> Results:
+             forcing: Forcing | None = None, design: Design = None) -> Results:
     """Run every replication on ``pool`` and add the partials up as they arrive."""
     names = TradeModel.series_names_for(scenario)
-    collector = Collector(scenario, master.entropy, names, runs, keep)
+    collector = Collector(scenario, master.entropy, names, runs, keep,
+                          parameter_sets=0 if design is None else design[0])
     if pool.kind == "serial":
         # In this process: each chunk counts straight into the collector's totals.
         fn: Any = _run_chunk
-        tasks = (((a, b), (scenario, master, a, b, keep, overrides, forcing, collector))
+        tasks = (((a, b), (scenario, master, a, b, keep, overrides, forcing, collector,
+                                design))
                  for a, b in _chunks(runs, chunk_size))
     else:
         # Batches of whole chunks: few enough that little travels between processes,
         # enough (16 per worker) to balance the load and move the progress bar.
         per_batch = max(1, -(-runs // (16 * pool.workers * chunk_size))) * chunk_size
         fn = _run_batch
-        tasks = (((a, b), (scenario, master, a, b, chunk_size, keep, overrides, forcing))
+        tasks = (((a, b), (scenario, master, a, b, chunk_size, keep, overrides, forcing,
+                                design))
                  for a, b in _chunks(runs, per_batch))
     for (start, stop), part in pool.map_unordered(fn, tasks):
         if part is not None:

@@ -128,8 +128,9 @@ class Collector:
     """
 
     def __init__(self, scenario: Scenario, seed: int, series_names: list[str], runs: int,
-                 kept: int, offset: int = 0) -> None:
+                 kept: int, offset: int = 0, parameter_sets: int = 0) -> None:
         self.scenario, self.seed, self.series_names = scenario, seed, list(series_names)
+        self.parameter_sets = parameter_sets
         self.runs, self.kept, self.offset = runs, kept, offset
         self.outcome = np.empty(runs, dtype=np.int8)
         self.breakdowns = np.empty(runs, dtype=np.int16)
@@ -197,4 +198,5 @@ class Collector:
             self.scenario, self.seed, self.series_names, outcome=self.outcome,
             milestones=self.milestones, breakdowns=self.breakdowns, truces=self.truces,
             parameters=self.parameters, trajectories=self.trajectories, **self.totals,
+            parameter_sets=self.parameter_sets,
         )

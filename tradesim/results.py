@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .nesting import SetStatistics, decompose, is_uncertain
 from .reduction import BINS, fixed_point
 from .vocab import (
     ACTION_NAMES,
@@ -51,9 +52,24 @@ __all__ = [
 
 #: Quantiles reported for every series.
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+#: What each interval of a summary is, as its JSON output says.
+INTERVALS = {
+    "ci95": "95% Monte Carlo interval of the pooled probability (Wilson; in a nested run "
+            "with the effective number of replications given the parameter sets): the "
+            "error of a finite ensemble, which more runs narrow",
+    "parameter_range_q05_q95": "5th to 95th percentile of the probability across the "
+                               "parameter sets of a nested run (null when the run is not "
+                               "nested but has uncertain parameters): the uncertainty "
+                               "about the parameters, which more runs do not narrow",
+    "variance_share": "shares of the outcome's variance due to the parameters and to "
+                      "chance (law of total variance over the parameter sets, the "
+                      "binomial error of the per-set probabilities subtracted)",
+}
+#: The columns a summary adds for the two kinds of uncertainty (see :class:`Summary`).
+UNCERTAINTY_COLUMNS = ("set_q05", "set_q95", "share_parameters", "share_chance")
 
 
-def wilson_interval(successes: np.ndarray | int, n: int, level: float = 0.95
+def wilson_interval(successes: np.ndarray | float, n: float, level: float = 0.95
                     ) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval for a binomial proportion.
 
@@ -62,10 +78,11 @@ def wilson_interval(successes: np.ndarray | int, n: int, level: float = 0.95
 
     Parameters
     ----------
-    successes : int or ndarray
+    successes : float or ndarray
         Number of replications with the outcome.
-    n : int
-        Number of replications.
+    n : float
+        Number of replications (an effective, possibly non-integer number for
+        a nested run; see :func:`tradesim.nesting.decompose`).
     level : float
         Confidence level.
 
@@ -95,12 +112,21 @@ class Summary:
     ----------
     outcomes : DataFrame
         One row per outcome: ``probability``, ``ci95_low``, ``ci95_high``
-        (Wilson 95% interval), ``count``.
+        (95% Monte Carlo interval: Wilson, with the effective number of
+        replications in a nested run, see :func:`tradesim.nesting.decompose`),
+        ``count``, ``set_q05`` and ``set_q95`` (5-95% range of the probability
+        across parameter sets: equal to ``probability`` without uncertain
+        parameters, NaN when uncertain parameters were not nested) and
+        ``share_parameters``, ``share_chance`` (shares of the variance).
     milestones : DataFrame
         Index week 0..horizon, one column per milestone: probability of having
         reached it by that week (censored at the horizon).
     median_weeks : dict
-        Milestone -> median week (None when reached by fewer than half).
+        Milestone -> median week: the first week by which half the runs had
+        reached it, given only when the milestone is reached within the horizon
+        by clearly more than half of all runs (the lower end of the 95% Monte
+        Carlo interval of ``milestone_stats.probability`` above 0.5); None
+        otherwise ("not reached by most runs").
     series : dict of DataFrame
         Series id -> frame indexed by week with ``mean`` and quantile columns.
     losses : DataFrame
@@ -110,6 +136,15 @@ class Summary:
         ``q50`` and ``q95``.  The interval q05-q95 is the spread across
         replications (90% of runs lie within it), not a confidence interval
         of the mean; quantiles are exact to the histogram's resolution.
+    milestone_stats : DataFrame
+        One row per milestone: ``probability`` of reaching it within the
+        horizon, with the columns of ``outcomes`` (but ``count``) and
+        ``median_reason`` (why ``median_weeks`` is None, else None).
+    parameter_sets : int
+        Parameter sets of a nested run (replication ``i`` in set ``i % S``);
+        0 when the run was not nested.
+    uncertain : bool
+        Whether the scenario has uncertain parameters.
     """
 
     scenario: str
@@ -122,26 +157,58 @@ class Summary:
     median_weeks: dict[str, int | None]
     series: dict[str, pd.DataFrame]
     losses: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
+    milestone_stats: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
+    parameter_sets: int = 0
+    uncertain: bool = False
+
+    @property
+    def nesting(self) -> str:
+        """One line saying how the run's parameters were sampled."""
+        if not self.uncertain:
+            return "no uncertain parameters: all runs share one parameter set"
+        if not self.parameter_sets:
+            return ("uncertain parameters not nested (each run draws its own): no spread "
+                    "across parameter sets")
+        return (f"{self.parameter_sets:,} parameter sets (Latin hypercube) x about "
+                f"{self.runs // self.parameter_sets:,} runs each")
 
     def to_dict(self) -> dict[str, Any]:
         """The summary as plain JSON-ready data (the ``--format json`` output)."""
         def clean(values: Any) -> list[float]:
             return [round(float(v), 6) for v in values]
 
+        def number(value: Any) -> float | None:  # undefined (NaN) as None, as JSON has it
+            return None if np.isnan(value) else round(float(value), 6)
+
+        def uncertainty(row: Any) -> dict[str, Any]:
+            return {"parameter_range_q05_q95": [number(row.set_q05), number(row.set_q95)],
+                    "variance_share": {"parameters": number(row.share_parameters),
+                                       "chance": number(row.share_chance)}}
+
+        stats = self.milestone_stats
         return {
             "scenario": self.scenario,
             "runs": self.runs,
             "seed": self.seed,
             "start_date": self.start_date.isoformat(),
             "horizon_weeks": self.horizon_weeks,
+            "parameter_sets": self.parameter_sets,
+            "runs_per_parameter_set": (self.runs // self.parameter_sets
+                                       if self.parameter_sets else None),
+            "intervals": dict(INTERVALS),
             "outcomes": {
                 name: {"probability": round(float(row.probability), 6),
-                       "ci95": clean([row.ci95_low, row.ci95_high])}
+                       "ci95": clean([row.ci95_low, row.ci95_high]),
+                       **(uncertainty(row) if len(stats) else {})}
                 for name, row in self.outcomes.iterrows()
             },
             "milestones": {
                 name: {"cdf": clean(self.milestones[name]),
-                       "median_week": self.median_weeks[name]}
+                       "median_week": self.median_weeks[name],
+                       **({"median_week_reason": stats.median_reason[name],
+                           "reached_by_horizon": round(float(stats.probability[name]), 6),
+                           "ci95": clean([stats.ci95_low[name], stats.ci95_high[name]]),
+                           **uncertainty(stats.loc[name])} if len(stats) else {})}
                 for name in self.milestones.columns
             },
             "losses": {
@@ -163,23 +230,55 @@ class Summary:
         }
 
     def table(self) -> str:
-        """Plain-text summary: outcome probabilities and median milestone weeks."""
+        """Plain-text summary: outcome probabilities and median milestone weeks.
+
+        Each probability has two intervals: its 95% Monte Carlo interval and
+        the 5-95% range across parameter sets, with the share of its variance
+        due to the parameters.  A milestone's median week is printed only when
+        it is reached within the horizon by clearly more than half of the runs
+        (the lower end of its 95% Monte Carlo interval above 0.5); otherwise
+        the line says "not reached by most runs".
+        """
+        def pair(low: float, high: float) -> str:
+            return "n/a" if np.isnan(low) else f"[{low:.3f}, {high:.3f}]"
+
+        def share(value: float) -> str:
+            return "n/a" if np.isnan(value) else f"{value:.2f}"
+
+        head = f"{'95% MC interval':<18}{'5-95% across parameter sets':<30}{'var. from params':>16}"
         lines = [
             f"{self.scenario}: {self.runs:,} runs, seed {self.seed}, "
             f"{self.horizon_weeks} weeks from {self.start_date.isoformat()}",
+            self.nesting,
             "",
-            f"{'outcome':<16}{'probability':>12}   95% interval",
+            f"{'outcome':<16}{'probability':>12}   {head}",
         ]
         for name, row in self.outcomes.iterrows():
             lines.append(f"{name:<16}{row.probability:>12.3f}   "
-                         f"[{row.ci95_low:.3f}, {row.ci95_high:.3f}]")
-        lines += ["", f"{'milestone':<18}{'by horizon':>11}{'median week':>13}{'date':>13}"]
+                         f"{pair(row.ci95_low, row.ci95_high):<18}"
+                         f"{pair(row.set_q05, row.set_q95):<30}"
+                         f"{share(row.share_parameters):>16}")
+        stats = self.milestone_stats
+        lines += ["", f"{'milestone':<18}{'by horizon':>10}   {head}"
+                      f"{'median week':>13}{'date':>12}"]
         for name in self.milestones.columns:
             week = self.median_weeks[name]
-            reached = self.milestones[name].iloc[-1]
-            when = "-" if week is None else str(week)
-            date = "-" if week is None else (self.start_date + dt.timedelta(weeks=week)).isoformat()
-            lines.append(f"{name:<18}{reached:>11.3f}{when:>13}{date:>13}")
+            row = stats.loc[name]
+            if week is None:
+                when = f"{'not reached by most runs':>25}"
+            else:
+                date = (self.start_date + dt.timedelta(weeks=week)).isoformat()
+                when = f"{week:>13}{date:>12}"
+            lines.append(f"{name:<18}{row.probability:>10.3f}   "
+                         f"{pair(row.ci95_low, row.ci95_high):<18}"
+                         f"{pair(row.set_q05, row.set_q95):<30}"
+                         f"{share(row.share_parameters):>16}{when}")
+        lines += ["", "95% MC interval: Monte Carlo error of the pooled probability (more "
+                      "runs narrow it)",
+                  "5-95% across parameter sets: spread of the probability over the parameter "
+                  "sets (more runs do not)",
+                  "var. from params: share of the outcome's variance due to the parameters; "
+                  "the rest is chance"]
         if len(self.losses):
             lines += ["", f"value added lost by week {self.horizon_weeks}, USD bn "
                           "(mean, median, 5-95% of runs)",
@@ -221,6 +320,9 @@ class Results:
         level), ``perceived.<actor>.<instrument>``, ``supply.<good>``
         (supply-flow index, 1.0 = 2024 average), ``halted.<sector>`` (share
         of firms halted) and ``pressure.<actor>``.
+    parameter_sets : int
+        Parameter sets of a nested run (0: not nested); replication ``i``
+        belongs to set ``i % parameter_sets`` (see :mod:`tradesim.nesting`).
     """
 
     def __init__(
@@ -238,6 +340,7 @@ class Results:
         phase_counts: np.ndarray,
         action_counts: np.ndarray,
         trajectories: dict[str, np.ndarray] | None,
+        parameter_sets: int = 0,
     ) -> None:
         self.scenario = scenario
         self.seed = int(seed)
@@ -253,6 +356,7 @@ class Results:
         self.action_counts = action_counts
         self.trajectories = trajectories
         self.runs = int(outcome.shape[0])
+        self.parameter_sets = int(parameter_sets)
         self._summary: Summary | None = None
         self._bounds: np.ndarray | None = None
 
@@ -290,31 +394,46 @@ class Results:
 
     # -- statistics ---------------------------------------------------------------------
 
+    @property
+    def parameter_set(self) -> np.ndarray | None:
+        """Each replication's parameter set (``i % parameter_sets``); None when not nested."""
+        if not self.parameter_sets:
+            return None
+        return np.arange(self.runs) % self.parameter_sets
+
     def summary(self) -> Summary:
-        """Outcome probabilities with Wilson 95% intervals, milestone curves, series bands."""
+        """Outcome probabilities with both kinds of interval, milestones, series bands.
+
+        Every outcome and milestone has its pooled probability, its 95% Monte
+        Carlo interval, its 5-95% range across parameter sets and the share of
+        its variance due to the parameters (:func:`tradesim.nesting.decompose`).
+        """
         if self._summary is None:
             self._summary = self._compute_summary()
         return self._summary
 
     def _compute_summary(self) -> Summary:
         n = self.runs
+        sets, uncertain = self.parameter_sets, is_uncertain(self.scenario)
         counts = np.bincount(self.outcome, minlength=len(OUTCOMES))
-        low, high = wilson_interval(counts, n)
-        outcomes = pd.DataFrame(
-            {"probability": counts / n, "ci95_low": low, "ci95_high": high, "count": counts},
-            index=pd.Index(OUTCOMES, name="outcome"),
-        )
+        outcomes = _stats_frame([decompose(self.outcome == k, sets, uncertain)
+                                 for k in range(len(OUTCOMES))],
+                                pd.Index(OUTCOMES, name="outcome"))
+        outcomes.insert(3, "count", counts)
         curves = {name: self.milestone_curve(name) for name in MILESTONES}
         milestones = pd.DataFrame(curves, index=pd.RangeIndex(self.horizon_weeks + 1,
                                                               name="week"))
-        median_weeks = {}
+        stats = _stats_frame([decompose(self.milestone_weeks[name] >= 0, sets, uncertain)
+                              for name in MILESTONES], pd.Index(MILESTONES, name="milestone"))
+        median_weeks, reasons = {}, {}
         for name, cdf in curves.items():
-            reached = np.flatnonzero(cdf >= 0.5)
-            median_weeks[name] = int(reached[0]) if reached.size else None
+            median_weeks[name], reasons[name] = _median_week(
+                cdf, stats.loc[name], self.horizon_weeks)
+        stats["median_reason"] = pd.Series(reasons, dtype=object)
         series = {name: self.series_frame(name) for name in self.series_names}
         return Summary(self.scenario.name, n, self.seed, self.scenario.start_date,
                        self.horizon_weeks, outcomes, milestones, median_weeks, series,
-                       self._losses(series))
+                       self._losses(series), stats, sets, uncertain)
 
     def _losses(self, series: dict[str, pd.DataFrame]) -> pd.DataFrame:
         """Cumulative losses at the horizon by sector and by country (see :class:`Summary`)."""
@@ -513,6 +632,7 @@ class Results:
                 "action": list(_ACTIONS),
             },
             attrs={"scenario": self.scenario.name, "runs": self.runs, "seed": str(self.seed),
+                   "parameter_sets": self.parameter_sets,
                    "units": "levels and shares in [0, 1]; supply, available and price "
                             "indices, 1 = normal; losses in USD billion; weeks from "
                             "start_date",
@@ -551,13 +671,33 @@ class Results:
                         or ds[k].attrs.get("tradesim_role") == "parameter"},
             histogram=ds["histogram"].values, sums=ds["sums"].values,
             phase_counts=ds["phase_counts"].values, action_counts=ds["action_counts"].values,
-            trajectories=trajectories,
+            trajectories=trajectories, parameter_sets=int(ds.attrs.get("parameter_sets", 0)),
         )
 
     def _repr_html_(self) -> str:
         from .display import results_html
 
         return results_html(self)
+
+
+def _stats_frame(rows: list[SetStatistics], index: pd.Index) -> pd.DataFrame:
+    """Probabilities with both kinds of uncertainty, one row per outcome or milestone."""
+    return pd.DataFrame([dataclasses.asdict(r) for r in rows], index=index)
+
+
+def _median_week(cdf: np.ndarray, stats: Any, horizon: int) -> tuple[int | None, str | None]:
+    """A milestone's median week and, when there is none, why.
+
+    The median is the first week by which half the runs had reached the
+    milestone; it is given only when the lower end of the 95% Monte Carlo
+    interval of reaching it within the horizon is above 0.5, so that a
+    probability near one half does not make it appear and vanish between runs.
+    """
+    if stats.ci95_low > 0.5:
+        return int(np.flatnonzero(cdf >= 0.5)[0]), None
+    return None, (f"not reached by most runs: reached by week {horizon} in "
+                  f"{stats.probability:.3f} of runs, 95% Monte Carlo interval "
+                  f"[{stats.ci95_low:.3f}, {stats.ci95_high:.3f}] not above 0.5")
 
 
 #: Actions, in the order of ``action_counts`` (codes -1, 0, 1).

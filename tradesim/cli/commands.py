@@ -52,6 +52,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     results = ensemble.run(
         scenario, runs=args.runs, seed=args.seed, workers=args.workers,
         chunk_size=args.chunk_size or ensemble.DEFAULT_CHUNK, progress=progress, **executor,
+        parameter_sets=args.parameter_sets,
     )
     summary = results.summary()
     if args.out is not None:

@@ -29,6 +29,16 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be at least 0, got {value}")
+    return value
+
+
 def _seed(text: str) -> int:
     try:
         value = int(text)
@@ -92,6 +102,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="worker processes (default: all cores for large runs)")
     p.add_argument("--chunk-size", type=_positive_int, default=None,
                    help="replications stepped together (does not change results)")
+    p.add_argument("--parameter-sets", type=_count, default=None, metavar="N",
+                   help="with uncertain parameters: N parameter sets, each run by "
+                        "RUNS / N replications (default RUNS // 100, at most 1,000; "
+                        "0: not nested, each replication draws its own)")
     add_executor_arguments(p)
     p.add_argument("--no-figures", action="store_true",
                    help="with --out, skip the figures (they take most of the time)")
