@@ -94,7 +94,7 @@ def compare_outcomes(results: Sequence[Results] | Mapping[str, Results], *,
         ax.grid(axis="y", visible=False)
     axes[0].set_yticks(y, names)
     axes[0].invert_yaxis()
-    fig.supxlabel("Share of runs (%)", fontsize=8)
+    axes[len(axes) // 2].set_xlabel("Share of runs (%)")
     held = [t.loc["holding", "probability"] for t in tables]
     broke = [t.loc["breakdown", "probability"] for t in tables]
     finding = (f"The framework holds in {_contrast(held, names)}; breakdown at the end in "

@@ -531,7 +531,7 @@ def phase_occupancy(results: Results, *, ax: Axes | None = None, legend: bool = 
     -------
     Axes
     """
-    ax, new = new_axes(ax, height=3.3 if legend else None)
+    ax, new = new_axes(ax, height=4.2 if legend else None)
     shares = results.phase_shares()
     dates = results.dates.to_pydatetime()
     renewed = renewed_compliance(results)
@@ -573,8 +573,9 @@ def phase_occupancy(results: Results, *, ax: Axes | None = None, legend: bool = 
         handles, labels = ax.get_legend_handles_labels()
         stack = len(layers)
         order = [*range(stack - 1, -1, -1), stack]
-        legend_below(ax, [handles[k] for k in order], [labels[k] for k in order], ncols=2,
-                     columnspacing=1.0)
+        wide = ax.figure.get_figwidth() > 5
+        legend_below(ax, [handles[k] for k in order], [labels[k] for k in order],
+                     ncols=2 if wide else 1, columnspacing=1.0)
     if new:
         source_note(ax.figure, source_text(results))
     return ax

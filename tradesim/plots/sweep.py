@@ -307,7 +307,7 @@ def prim_tradeoff(result: PrimResult, ax: Axes | None = None) -> Figure:
     ax.annotate(f"chosen box {result.selected}", (chosen["coverage"], chosen["density"]),
                 xytext=(6, 6), textcoords="offset points", fontsize=MIN_FONT_SIZE,
                 color=PALETTE[1])
-    ax.set_xlabel("Coverage (share of the outcome's runs inside the box)")
+    ax.set_xlabel("Coverage (share of the\noutcome's runs in the box)")
     ax.set_ylabel("Density (share of the box's runs\nwith the outcome)")
     ax.set_xlim(0, 1.05)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
