@@ -101,13 +101,15 @@ def game_heatmap(
     for k, (e, ax) in enumerate(zip(noise, axes, strict=True)):
         image = ax.imshow(values[k], cmap=cmap, vmin=vmin, vmax=vmax, aspect="auto")
         ax.grid(False)
-        ax.set_xticks(range(n), names, rotation=40, ha="right", rotation_mode="anchor",
-                      fontsize=MIN_FONT_SIZE)
+        # Vertical names: slanted ones would cross their neighbours' space.
+        ax.set_xticks(range(n), names, rotation=90, fontsize=MIN_FONT_SIZE)
         ax.set_yticks(range(n), names, fontsize=MIN_FONT_SIZE)
         ax.set_title(f"Implementation error {_percent(e)}", fontsize=7.5)
         ax.set_xlabel("Strategy of B (column player)", fontsize=7)
         if k == 0:
             ax.set_ylabel("Strategy of A (row player)", fontsize=7)
+        else:
+            ax.tick_params(left=False)
         for spine in ax.spines.values():
             spine.set_visible(False)
         if annotate:

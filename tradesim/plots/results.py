@@ -153,7 +153,8 @@ def fan_chart(
     if milestones:
         _mark_milestones(ax, results, milestones)
     name, ylabel = series_label(results, series)
-    ax.set_ylabel(ylabel)
+    # On a figure of its own the Axes are short: the unit goes on a second line.
+    ax.set_ylabel(ylabel.replace(" (", "\n(", 1) if new else ylabel)
     ax.set_xlabel("Date")
     if parse_series(series)[0] == "halted":
         percent_axis(ax)

@@ -12,6 +12,8 @@ import json
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from matplotlib import colormaps
+from matplotlib.colors import BoundaryNorm
 from matplotlib.ticker import PercentFormatter
 
 from ..vocab import OUTCOME_LABELS
@@ -48,6 +50,21 @@ def _note(ds: Any) -> str:
 
 def _outcome_words(outcome: str) -> str:
     return OUTCOME_LABELS.get(outcome, outcome.replace("_", " ")).lower()
+
+
+#: How a run ends in each outcome, to follow "runs that end ..." / "runs ending ...".
+_OUTCOME_ENDINGS = {
+    "pending": "still awaiting approval",
+    "rejected": "with the framework rejected by a leader",
+    "holding": "with the framework holding",
+    "breakdown": "in breakdown",
+    "renewed_truce": "in a renewed truce",
+}
+
+
+def _outcome_ending(outcome: str) -> str:
+    """``"breakdown"`` -> ``"in breakdown"``: how a run ends in the outcome, in words."""
+    return _OUTCOME_ENDINGS.get(outcome, f"in {_outcome_words(outcome)}")
 
 
 def _grid_dims(ds: Any) -> list[str]:
@@ -298,9 +315,13 @@ def prim_tradeoff(result: PrimResult, ax: Axes | None = None) -> Figure:
     Figure
     """
     t = result.trajectory
-    ax, new = new_axes(ax)
+    ax, new = new_axes(ax, height=3.6)
     fig = ax.figure
-    points = ax.scatter(t["coverage"], t["density"], c=t["restricted"], cmap="viridis", s=12)
+    # Restricted parameters are a count: one colour per count, integer ticks.
+    top = max(1, int(t["restricted"].max()))
+    norm = BoundaryNorm(np.arange(-0.5, top + 1.5), colormaps["viridis"].N)
+    points = ax.scatter(t["coverage"], t["density"], c=t["restricted"], cmap="viridis",
+                        norm=norm, s=12)
     chosen = t.iloc[result.selected]
     ax.scatter([chosen["coverage"]], [chosen["density"]], s=60, facecolor="none",
                edgecolor=PALETTE[1], lw=1.2)
@@ -308,16 +329,19 @@ def prim_tradeoff(result: PrimResult, ax: Axes | None = None) -> Figure:
                 xytext=(6, 6), textcoords="offset points", fontsize=MIN_FONT_SIZE,
                 color=PALETTE[1])
     ax.set_xlabel("Coverage (share of the\noutcome's runs in the box)")
-    ax.set_ylabel("Density (share of the box's runs\nwith the outcome)")
+    ax.set_ylabel("Density (share of the\nbox's runs with the outcome)")
     ax.set_xlim(0, 1.05)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    words = _outcome_words(result.outcome)
-    finding = (f"The chosen box holds {chosen['coverage']:.0%} of the runs {words}, "
-               f"{chosen['density']:.0%} of its runs {words}")
-    set_titles(ax, finding, "PRIM peeling trajectory: each point a box (colour: parameters "
-               "restricted)", figure_title=new)
-    fig.colorbar(points, ax=ax, label="Restricted parameters")
+    ending = _outcome_ending(result.outcome)
+    finding = (f"The chosen box (box {result.selected}) contains {chosen['coverage']:.0%} of "
+               f"the runs that end {ending}, and {chosen['density']:.0%} of the runs inside "
+               f"it end that way")
+    set_titles(ax, finding, "PRIM peeling trajectory: each point is a box; colour: number of "
+               "parameters it restricts", figure_title=new)
+    bar = fig.colorbar(points, ax=ax, label="Parameters restricted",
+                       ticks=np.arange(0, top + 1))
+    bar.ax.tick_params(length=0)
     if new:
         import tradesim
 
@@ -370,9 +394,9 @@ def prim_box(result: PrimResult, ds: xr.Dataset, index: int | None = None,
     ax.set_xlim(0, 1.45)
     ax.set_xticks([0, 0.5, 1.0])
     ax.set_xlabel("Position within the swept range\n(0 = lowest, 1 = highest)")
-    words = _outcome_words(result.outcome)
-    set_titles(ax, f"Inside this box {box.density:.0%} of runs end {words}; it holds "
-               f"{box.coverage:.0%} of all such runs",
+    ending = _outcome_ending(result.outcome)
+    set_titles(ax, f"Inside this box {box.density:.0%} of runs end {ending}; the box "
+               f"contains {box.coverage:.0%} of all runs that end that way",
                "Limits of the PRIM box on each restricted parameter (blue), within the swept "
                "range (grey)", figure_title=new)
     if new:
