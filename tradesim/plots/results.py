@@ -643,6 +643,14 @@ def supply_chain_impact(results: Results, *, fig: Figure | None = None) -> Figur
             color = PALETTE[len(halted_ends) % len(PALETTE)]
             halted_ax.plot(dates, mean, color=color)
             halted_ends.append((float(mean[-1]), title_words(sector), color))
+        if not halted_ends:  # say so, rather than leave an empty panel
+            halted_ax.text(0.5, 0.5, f"No {name} sector has firms halted in any run",
+                           transform=halted_ax.transAxes, ha="center", va="center",
+                           fontsize=7, color="#333333")
+        if not ends:
+            supply_ax.text(0.5, 0.5, f"No good's supply to {name} falls below\nhalf of 2024 "
+                           "in any run", transform=supply_ax.transAxes, ha="center",
+                           va="center", fontsize=7, color="#333333")
         halted_ax.set_title(f"{name} firms halted (mean over runs)")
         halted_ax.set_ylabel("Firms halted (% of sector)")
         halted_ax.set_ylim(0, max(0.05, halted_ax.get_ylim()[1]))  # ticks read 0-5% at least

@@ -83,6 +83,8 @@ def series_state(results: Results, series: str) -> State | None:
     -------
     State or None
     """
+    if series not in results.series_names:
+        raise KeyError(f"unknown series {series!r} (see Results.series_names)")
     scenario = results.scenario
     kind, parts = parse_series(series)
     if kind == "level" and parts[0] in scenario.actors:

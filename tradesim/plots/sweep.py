@@ -62,6 +62,10 @@ _OUTCOME_ENDINGS = {
 }
 
 
+#: The x range shown by :func:`sobol_bars` at most (indices belong in [0, 1]).
+_SOBOL_VIEW = (-0.25, 1.25)
+
+
 def _outcome_ending(outcome: str) -> str:
     """``"breakdown"`` -> ``"in breakdown"``: how a run ends in the outcome, in words."""
     return _OUTCOME_ENDINGS.get(outcome, f"in {_outcome_words(outcome)}")
@@ -135,12 +139,12 @@ def sweep_heatmap(ds: xr.Dataset, outcome: str = "breakdown", x: str | None = No
     values = da.values
     lo, hi = np.unravel_index(np.nanargmin(values), values.shape), \
         np.unravel_index(np.nanargmax(values), values.shape)
-    words = _outcome_words(outcome)
-    finding = (f"{words[:1].upper()}{words[1:]}: from {values[lo]:.0%} of runs "
-               f"({_label(ds, x)} {_tick(ds[x].values[lo[1]])}, {_label(ds, y)} "
-               f"{_tick(ds[y].values[lo[0]])}) to {values[hi]:.0%} "
+    finding = (f"The share of runs that end {_outcome_ending(outcome)} ranges from "
+               f"{values[lo]:.0%} ({_label(ds, x)} {_tick(ds[x].values[lo[1]])}, "
+               f"{_label(ds, y)} {_tick(ds[y].values[lo[0]])}) to {values[hi]:.0%} "
                f"({_tick(ds[x].values[hi[1]])}, {_tick(ds[y].values[hi[0]])})")
-    measure = (f"Share of runs ending {words}, {ds.attrs.get('runs')} runs per cell"
+    measure = (f"Share of runs that end {_outcome_ending(outcome)}, {ds.attrs.get('runs')} "
+               "runs per cell"
                + (f"; averaged over {', '.join(_label(ds, r) for r in rest)}" if rest else ""))
     set_titles(ax, finding, measure, figure_title=new)
     bar = fig.colorbar(mesh, ax=ax, label="Share of runs (%)")
@@ -215,11 +219,17 @@ def sweep_lines(ds: xr.Dataset, outcome: str = "breakdown", x: str | None = None
     ax.set_ylabel("Share of runs (%)")
     ax.set_ylim(0, max(0.05, float(high.max()) * 1.05))
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    words = _outcome_words(outcome)
-    first, last = float(p.isel({x: 0}).max()), float(p.isel({x: -1}).max())
-    finding = (f"{words[:1].upper()}{words[1:]}: {first:.0%} of runs at {_label(ds, x)} "
-               f"{_tick(xvals[0])}, {last:.0%} at {_tick(xvals[-1])} (highest line)")
-    set_titles(ax, finding, f"Share of runs ending {words}; band: 95% Monte Carlo interval"
+    # The finding follows one line: the one ending highest.
+    where, top = "", p
+    if hue is not None:
+        k = int(np.nanargmax(p.isel({x: -1}).values))
+        top = p.isel({hue: k})
+        where = f"With {_label(ds, hue)} {_tick(ds[hue].values[k])}, "
+    first, last = float(top.isel({x: 0})), float(top.isel({x: -1}))
+    finding = (where + f"{first:.0%} of runs end {_outcome_ending(outcome)} at {_label(ds, x)} "
+               f"{_tick(xvals[0])} and {last:.0%} at {_tick(xvals[-1])}")
+    set_titles(ax, finding, f"Share of runs that end {_outcome_ending(outcome)}; band: 95% "
+               "Monte Carlo interval"
                + (f"; averaged over {', '.join(_label(ds, r) for r in rest)}" if rest else ""),
                figure_title=new)
     label_line_ends(ax, ends, fontsize=MIN_FONT_SIZE)
@@ -258,7 +268,7 @@ def sobol_bars(table: pd.DataFrame, output: str = "breakdown", ax: Axes | None =
     frame = table.loc[output]
     names = {**(json.loads(ds.attrs.get("labels", "{}")) if ds is not None else {}),
              **(labels or {})}
-    ax, new = new_axes(ax, height=1.6 + 0.3 * len(frame))
+    ax, new = new_axes(ax, height=2.6 + 0.35 * len(frame))
     fig = ax.figure
     ys = np.arange(len(frame))
     outside = []
@@ -272,20 +282,32 @@ def sobol_bars(table: pd.DataFrame, output: str = "breakdown", ax: Axes | None =
         for yy, value, param in zip(pos, centre, frame.index, strict=True):
             if not 0.0 <= value <= 1.0:
                 outside.append(f"{name} {names.get(param, param)} {value:.2f}")
-                ax.text(min(max(value, 0.0), 1.0), yy, " !", va="center", ha="left",
-                        fontsize=7, color="#D55E00", fontweight="bold")
+                ax.text(min(max(value, 0.0), _SOBOL_VIEW[1]), yy, " !", va="center",
+                        ha="right" if value > 1.0 else "left", fontsize=7,
+                        color="black", fontweight="bold")
     ax.set_yticks(ys, [names.get(p, p) for p in frame.index])
     ax.invert_yaxis()
     ax.set_xlabel("Sobol' index (share of variance)")
     ax.axvline(0, color="#999999", lw=0.6)
-    ax.set_xlim(min(0.0, float(frame[["S1_low", "ST_low"]].min().min())) - 0.02,
-                max(1.0, float(frame[["S1_high", "ST_high"]].max().max())) + 0.2)
+    # Indices are shares of variance: the view is [0, 1] plus a margin, whatever a small
+    # design's estimates or intervals do beyond it (those are marked and named).
+    low = float(frame[["S1_low", "ST_low"]].min().min())
+    high = float(frame[["S1_high", "ST_high"]].max().max())
+    ax.set_xlim(max(_SOBOL_VIEW[0], min(0.0, low) - 0.02), min(_SOBOL_VIEW[1], max(1.0, high)
+                                                                + 0.05))
     top = frame["ST"].idxmax()
-    finding = (f"{names.get(top, top)} accounts for the most variance of "
-               f"{_outcome_words(output)} (total index {frame.loc[top, 'ST']:.2f})")
-    measure = "Bars: first-order (blue) and total (vermillion) indices; whiskers: 95% interval"
+    what = (f"whether runs end {_outcome_ending(output)}" if output in OUTCOME_LABELS
+            else output.replace("_", " ").replace(".", " "))
     if outside:
-        measure += "; ! outside [0, 1] (estimation error): " + ", ".join(outside)
+        finding = (f"The design is too small to rank the parameters for {what}: some "
+                   f"estimates fall outside [0, 1] ({names.get(top, top)} ranks highest)")
+    else:
+        finding = (f"{names.get(top, top)} explains more of the variation in {what} than any "
+                   f"other parameter (total index {frame.loc[top, 'ST']:.2f})")
+    measure = ("Bars: first-order (blue) and total (vermilion) indices; whiskers: 95% "
+               "bootstrap interval")
+    if outside:
+        measure += "; ! estimate outside [0, 1] (sampling error): " + ", ".join(outside)
     set_titles(ax, finding, measure, figure_title=new)
     if not new:
         ax.legend(fontsize=MIN_FONT_SIZE, frameon=False, loc="lower right")
