@@ -36,6 +36,17 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["compare_milestones", "compare_outcomes", "compare_supply"]
 
+#: Milestones as "runs that ..." phrases, for findings.
+_MILESTONE_REACHED = {
+    "approved": "have been approved by both leaders",
+    "implemented": "have fully implemented the framework",
+    "first_escalation": "have escalated at least once",
+    **{f"breakdown_{k}": ("have broken down at least once" if k == 1 else
+                          f"have broken down at least {k} times") for k in range(1, 10)},
+    **{f"truce_{k}": ("have reached a new truce" if k == 1 else
+                      f"have reached at least {k} new truces") for k in range(1, 10)},
+}
+
 
 def _names(results: Sequence[Results] | Mapping[str, Results]) -> tuple[list[Results], list[str]]:
     many = as_results_list(results)
@@ -48,7 +59,19 @@ def _names(results: Sequence[Results] | Mapping[str, Results]) -> tuple[list[Res
 
 def _contrast(values: Sequence[float], names: Sequence[str]) -> str:
     high, low = int(np.argmax(values)), int(np.argmin(values))
-    return f"{values[high]:.0%} in {names[high]} against {values[low]:.0%} in {names[low]}"
+    if f"{values[high]:.0%}" == f"{values[low]:.0%}":
+        return f"{values[high]:.0%} of runs in " + ("both" if len(names) == 2 else "all")
+    return (f"{values[high]:.0%} of runs in {names[high]} against {values[low]:.0%} in "
+            f"{names[low]}")
+
+
+def _clause(values: Sequence[float], names: Sequence[str], verb: str) -> str:
+    """``"5% of runs in A end in breakdown, against 2% in B"`` (or ``"... in both ..."``)."""
+    high, low = int(np.argmax(values)), int(np.argmin(values))
+    if f"{values[high]:.0%}" == f"{values[low]:.0%}":
+        return f"{values[high]:.0%} of runs in {'both' if len(names) == 2 else 'all'} {verb}"
+    return (f"{values[high]:.0%} of runs in {names[high]} {verb}, against {values[low]:.0%} "
+            f"in {names[low]}")
 
 
 @styled
@@ -97,9 +120,10 @@ def compare_outcomes(results: Sequence[Results] | Mapping[str, Results], *,
     axes[len(axes) // 2].set_xlabel("Share of runs (%)")
     held = [t.loc["holding", "probability"] for t in tables]
     broke = [t.loc["breakdown", "probability"] for t in tables]
-    finding = (f"The framework holds in {_contrast(held, names)}; breakdown at the end in "
-               f"{_contrast(broke, names)}")
-    horizon = many[0].dates[-1].date().isoformat()
+    finding = (f"The framework holds in {_contrast(held, names)}; "
+               f"{_clause(broke, names, 'end in breakdown')}")
+    end = many[0].dates[-1]
+    horizon = f"{end.day} {end:%b %Y}"
     title_block(fig, finding, f"Outcome on {horizon}, one panel per outcome; error bars: 95% "
                 "Monte Carlo interval")
     if new:
@@ -147,8 +171,9 @@ def compare_milestones(results: Sequence[Results] | Mapping[str, Results],
         pending.append((ax, ends))
     axes[0].set_ylabel("Reached by date (% of runs)")
     last = milestones[-1]
-    finding = (f"{MILESTONE_LABELS[last]} by {month_year(many[0].dates[-1])}: "
-               + _contrast([r.milestone_curve(last)[-1] for r in many], names))
+    reached = _MILESTONE_REACHED.get(last, f"have reached {MILESTONE_LABELS[last].lower()}")
+    finding = (f"By {month_year(many[0].dates[-1])}, "
+               + _clause([r.milestone_curve(last)[-1] for r in many], names, reached))
     title_block(fig, finding, "Share of runs that have reached each milestone by each date, "
                 "one panel per milestone")
     for ax, ends in pending:
@@ -228,7 +253,7 @@ def compare_supply(results: Sequence[Results] | Mapping[str, Results],
             colour = PALETTE[i % len(PALETTE)]
             ax.plot(r.dates.to_pydatetime(), share, color=colour)
             ends.append((float(share[-1]), name, colour))
-            worst.append((float(share.max()), name, series_label(r, key)[0]))
+            worst.append((float(share[-1]), name, series_label(r, key)[0]))
         ax.set_title(series_label(many[0], key)[0], fontsize=7.5)
         ax.set_ylim(0, 1.02)
         ax.set_xlim(many[0].dates[0], many[0].dates[-1])
@@ -237,9 +262,14 @@ def compare_supply(results: Sequence[Results] | Mapping[str, Results],
         ax.tick_params(labelbottom=True)
         pending.append((ax, ends))
     fig.supylabel("Share of runs (%)", fontsize=8)
+    # The finding is where things stand at the horizon: every restricted good starts
+    # below half of 2024 in every run, so the peak would say nothing.
     share, name, what = max(worst)
-    title_block(fig, f"Worst shortfall: {what.replace(': supply to', ' supply to')} below half "
-                f"of 2024 in up to {share:.0%} of runs in {name}",
+    what = what.replace(": supply to", " supply to")
+    horizon = month_year(many[0].dates[-1])
+    title_block(fig, f"By {horizon}, supply is below half of 2024 in at most {share:.0%} of "
+                f"runs for any good (highest: {what} in {name})" if share >= 0.005 else
+                f"By {horizon}, no good's supply is below half of 2024 in any run",
                 "Share of runs with supply below half of 2024, by date, one panel per good")
     for ax, ends in pending:
         label_line_ends(ax, ends, fontsize=MIN_FONT_SIZE)

@@ -278,14 +278,19 @@ def fan_chart_grid(
     return fig
 
 
-#: Outcome phrases for findings ("The framework holds in 85% of runs").
-_OUTCOME_PHRASES = {
-    "pending": "approval still pending",
-    "rejected": "rejected by a leader",
-    "holding": "the framework holds",
-    "breakdown": "in breakdown",
-    "renewed_truce": "a renewed truce",
+#: What the runs in each outcome do, for findings ("9% of runs are in a renewed truce").
+_OUTCOME_VERBS = {
+    "pending": "still await approval",
+    "rejected": "were rejected by a leader",
+    "holding": "have the framework holding",  # unused: "the framework holds in" reads better
+    "breakdown": "are in breakdown",
+    "renewed_truce": "are in a renewed truce",
 }
+
+
+def _share(p: float) -> str:
+    """A share for a sentence: "9%", or "under 1%" rather than a misleading "0%"."""
+    return "under 1%" if 0 < p < 0.005 else f"{p:.0%}"
 
 #: Colours of milestone curves, told apart under deuteranopia (blues, orange, black, purple).
 MILESTONE_COLORS = {
@@ -310,11 +315,17 @@ def outcome_finding(results: Results) -> str:
     """
     p = results.summary().outcomes["probability"]
     top = str(p.idxmax())
-    text = f"{_OUTCOME_PHRASES[top][:1].upper()}{_OUTCOME_PHRASES[top][1:]} in {p[top]:.0%} of runs"
-    others = [o for o in ("breakdown", "renewed_truce", "rejected") if o != top and p[o] > 0]
-    if others:
-        text += "; " + ", ".join(f"{_OUTCOME_PHRASES[o]} in {p[o]:.0%}" for o in others)
-    return f"{text} by {month_year(results.dates[-1])}"
+    text = f"By {month_year(results.dates[-1])}, " + (
+        f"the framework holds in {_share(p[top])} of runs" if top == "holding" else
+        f"{_share(p[top])} of runs {_OUTCOME_VERBS[top]}")
+    others = [o for o in ("holding", "breakdown", "renewed_truce", "rejected", "pending")
+              if o != top and p[o] > 0]
+    parts = [f"the framework holds in {_share(p[o])}" if o == "holding" else
+             f"{_share(p[o])} {_OUTCOME_VERBS[o]}" for o in others]
+    if parts:
+        text += "; " + (", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1
+                        else parts[0])
+    return text
 
 
 @styled
@@ -371,7 +382,8 @@ def outcome_probabilities(
     percent_axis(ax, "x")
     ax.set_xlabel(_PROBABILITY_LABEL)
     ax.grid(axis="y", visible=False)
-    horizon = many[0].dates[-1].date().isoformat()
+    end = many[0].dates[-1]
+    horizon = f"{end.day} {end:%b %Y}"
     measure = f"Outcome on {horizon}; error bars: 95% Monte Carlo interval"
     if len(many) == 1:
         finding = outcome_finding(many[0])
@@ -468,8 +480,15 @@ def milestone_curves(
     ax.set_xlabel("Date")
     ax.set_xlim(many[0].dates[0], many[0].dates[-1])
     format_date_axis(ax)
-    finding = (milestone_finding(many[0]) if len(many) == 1 else
-               "Milestones reached by date in " + " and ".join(labels))
+    if len(many) == 1:
+        finding = milestone_finding(many[0])
+    else:
+        from .compare import _MILESTONE_REACHED, _clause
+
+        key = "breakdown_1" if "breakdown_1" in milestones else milestones[-1]
+        finding = (f"By {month_year(many[0].dates[-1])}, " + _clause(
+            [r.milestone_curve(key)[-1] for r in many], labels,
+            _MILESTONE_REACHED.get(key, f"have reached {MILESTONE_LABELS[key].lower()}")))
     set_titles(ax, finding, "Share of runs that have reached each milestone by each date",
                figure_title=new)
     label_line_ends(ax, ends, fontsize=MIN_FONT_SIZE)
@@ -564,10 +583,13 @@ def phase_occupancy(results: Results, *, ax: Axes | None = None, legend: bool = 
     format_date_axis(ax)
     end = shares.iloc[-1]
     again = float(renewed[-1]) if renewed is not None else 0.0
-    finding = (f"By {month_year(results.dates[-1])} the framework holds in "
-               f"{end['compliance'] - again:.0%} of runs and a renewed truce in {again:.0%}; "
-               f"{broke[-1]:.0%} broke down at least once, {end['breakdown']:.0%} are in "
-               "breakdown at the end")
+    truce = results.milestone_curve("truce_1")[-1]
+    # A run that reached a new truce implements it again before it complies: say how many
+    # reached one, so this agrees with the "renewed truce" outcome.
+    finding = (f"By {month_year(results.dates[-1])}, {_share(end['compliance'] - again)} of "
+               f"runs comply with the original framework and {_share(again)} with a renewed "
+               f"truce ({_share(truce)} reached a new truce); {_share(broke[-1])} broke down "
+               f"at least once, {_share(end['breakdown'])} are in breakdown at the end")
     set_titles(ax, finding, "Share of runs in each phase, week by week", figure_title=new)
     if legend:
         # Reversed so the legend reads in the stacking order, top to bottom.
@@ -628,7 +650,7 @@ def supply_chain_impact(results: Results, *, fig: Figure | None = None) -> Figur
             color = PALETTE[len(ends) % len(PALETTE)]
             supply_ax.plot(dates, share, color=color)
             ends.append((float(share[-1]), title_words(good), color))
-            peaks.append((float(share.max()), title_words(good), name))
+            peaks.append((float(share[-1]), title_words(good), name))
         supply_ax.set_title(f"Supply to {name} below half of 2024")
         supply_ax.set_ylabel("Share of runs (%)")
         supply_ax.set_ylim(0, 1.02)
@@ -661,12 +683,15 @@ def supply_chain_impact(results: Results, *, fig: Figure | None = None) -> Figur
             if row == 1:
                 ax.set_xlabel("Date")
         labelled += [(supply_ax, ends), (halted_ax, halted_ends)]
-    if peaks:
-        share, good, where = max(peaks)
-        finding = (f"{good} supply to {where} falls below half of 2024 in up to {share:.0%} "
-                   f"of runs, the largest shortfall of any good")
+    # Where things stand at the horizon: goods under a restriction at the start are below
+    # half of 2024 in every run at first, so a peak would only restate the restriction.
+    horizon = month_year(results.dates[-1])
+    share, good, where = max(peaks) if peaks else (0.0, "", "")
+    if share >= 0.005:
+        finding = (f"By {horizon}, {good} supply to {where} is still below half of 2024 in "
+                   f"{share:.0%} of runs, the most of any good")
     else:
-        finding = "No good's supply falls below half of 2024 in any run"
+        finding = f"By {horizon}, no good's supply is below half of 2024 in any run"
     measure = ("Left: share of runs with supply below half of 2024; right: mean share of "
                "firms halted")
     if omitted:
@@ -731,11 +756,19 @@ def compare_scenarios(
             colour = PALETTE[i % len(PALETTE)]
             plot(r, *args, ax=ax, color=colour, label=name, **kwargs)
             ends.append((float(ax.lines[-1].get_ydata()[-1]), name, colour))
-        what = ax.get_title(loc="left")
-        finding = f"{what}: " + ", ".join(f"{e[0]:.0%} in {e[1]}" if ax.get_ylim()[1] < 1.1
-                                          else f"{e[0]:.2g} in {e[1]}" for e in ends)
         ax.set_title("", loc="left")
-        title_block(fig, f"{finding} by {month_year(many[0].dates[-1])}",
+        horizon = month_year(many[0].dates[-1])
+        values = " and ".join(
+            (f"{e[0]:.0%} of runs in {e[1]}" if ax.get_ylabel().startswith("Share")
+             else f"{e[0]:.2g} in {e[1]}") for e in ends)
+        state = series_state(many[0], args[0]) if args and isinstance(args[0], str) else None
+        if state is not None and ax.get_ylabel().startswith("Share"):
+            finding = f"{state.subject} by {horizon}: {state.phrase} in {values}"
+        elif args and isinstance(args[0], str):
+            finding = f"{series_label(many[0], args[0])[0]} by {horizon}: median {values}"
+        else:
+            finding = f"By {horizon}: {values}"
+        title_block(fig, finding,
                     "Line: share of runs in the state, band: 95% Monte Carlo interval"
                     if ax.get_ylabel().startswith("Share") else
                     "Line: median over runs; band: central 50% of runs")
