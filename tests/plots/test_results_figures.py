@@ -59,7 +59,7 @@ def test_unknown_series_is_refused(results):
     with pytest.raises((KeyError, ValueError)):
         plots.fan_chart(results, "supply.unobtainium")
     with pytest.raises(ValueError, match="no two states"):
-        plots.state_probability(results, "price.magnets")
+        plots.state_probability(results, "belief.us")
 
 
 def test_fan_chart_grid(results, legend_texts, finding):

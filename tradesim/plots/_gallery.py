@@ -63,7 +63,8 @@ def figure_calls(inputs: GalleryInputs) -> dict[str, Callable[[], dict[str, Figu
         "fan_chart": lambda: {
             "fan_chart_supply": fig(plots.fan_chart(r, "supply.magnets", paths=3)),
             "fan_chart_restriction": fig(plots.fan_chart(r, "china.magnets")),
-            "fan_chart_price": fig(plots.fan_chart(r, "price.magnets", paths=3))},
+            "fan_chart_price": fig(plots.fan_chart(r, "price.magnets", paths=3)),
+            "fan_chart_bands": fig(plots.fan_chart(r, "price.magnets", paths=3, kind="bands"))},
         "state_probability": lambda: {
             "state_probability": fig(plots.state_probability(r, "supply.magnets"))},
         "fan_chart_grid": lambda: {"fan_chart_grid": plots.fan_chart_grid(

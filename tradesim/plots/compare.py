@@ -267,8 +267,8 @@ def compare_supply(results: Sequence[Results] | Mapping[str, Results],
     share, name, what = max(worst)
     what = what.replace(": supply to", " supply to")
     horizon = month_year(many[0].dates[-1])
-    title_block(fig, f"By {horizon}, supply is below half of 2024 in at most {share:.0%} of "
-                f"runs for any good (highest: {what} in {name})" if share >= 0.005 else
+    title_block(fig, f"By {horizon}, {what} is still below half of 2024 in {share:.0%} of "
+                f"runs in {name}, the most of any good shown" if share >= 0.005 else
                 f"By {horizon}, no good's supply is below half of 2024 in any run",
                 "Share of runs with supply below half of 2024, by date, one panel per good")
     for ax, ends in pending:

@@ -666,6 +666,7 @@ def supply_chain_impact(results: Results, *, fig: Figure | None = None) -> Figur
             halted_ax.plot(dates, mean, color=color)
             halted_ends.append((float(mean[-1]), title_words(sector), color))
         if not halted_ends:  # say so, rather than leave an empty panel
+            halted_ax.set_ylim(0, 0.05)
             halted_ax.text(0.5, 0.5, f"No {name} sector has firms halted in any run",
                            transform=halted_ax.transAxes, ha="center", va="center",
                            fontsize=7, color="#333333")

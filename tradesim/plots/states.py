@@ -72,7 +72,8 @@ def series_state(results: Results, series: str) -> State | None:
 
     Restriction levels (``<actor>.<instrument>`` of an instrument in the
     framework): "back above its framework level" (the commitment's target
-    plus 0.05).  Supply indices: "below half of 2024".
+    plus 0.05).  Supply indices: "below half of 2024".  Prices: "above half
+    their cap" (the cap is the series' upper bound, reached when a good is cut off).
 
     Parameters
     ----------
@@ -99,6 +100,12 @@ def series_state(results: Results, series: str) -> State | None:
     if kind == "supply":
         return State(0.5, False, "supply below half of 2024",
                      series_label(results, series)[0].replace(": supply to", " supply to"))
+    if kind == "price":
+        # A cut-off good's price sits at its cap, an open one's near normal: the state is
+        # "above half the cap".
+        half = float(results.series_bounds[results.series_names.index(series)]) / 2
+        return State(half, True, f"price above {half:g} times its 2024 average",
+                     series_label(results, series)[0].replace(": price in", " price in"))
     return None
 
 
@@ -128,7 +135,8 @@ def is_two_state(results: Results, series: str) -> bool:
 
     Restriction levels of negotiated instruments always are; a supply
     series is when it is bimodal: some week has at least 10% of runs near
-    zero and at least 10% near normal, with few runs in between.
+    zero and at least 10% near normal, with few runs in between; a price
+    series likewise, between near normal and its cap (a cut-off good).
 
     Parameters
     ----------
@@ -147,9 +155,12 @@ def is_two_state(results: Results, series: str) -> bool:
         return True
     k = results.series_names.index(series)
     counts = results.histogram[k] / results.runs
-    grid = np.linspace(0.0, float(results.series_bounds[k]), counts.shape[1])
-    low = counts[:, grid < 1 / 3].sum(axis=1)
-    high = counts[:, grid > 2 / 3].sum(axis=1)
+    bound = float(results.series_bounds[k])
+    grid = np.linspace(0.0, bound, counts.shape[1])
+    # Supply: near zero against near normal (1); price: near normal against the cap.
+    third = 1 / 3 if kind == "supply" else bound / 3
+    low = counts[:, grid < third].sum(axis=1)
+    high = counts[:, grid > 2 * third].sum(axis=1)
     split = (low >= _BIMODAL_SHARE) & (high >= _BIMODAL_SHARE) & (1 - low - high <= _BIMODAL_MIDDLE)
     return bool(split.any())
 
@@ -172,6 +183,17 @@ def state_finding(results: Results, series: str, state: State, share: np.ndarray
     dates = results.dates
     end = f"{share[-1]:.0%} of runs by {month_year(dates[-1])}"
     kind, _ = parse_series(series)
+    if kind == "price":
+        level = f"{state.threshold:g} times its 2024 average"
+        if share[0] >= 0.5:
+            eased = np.flatnonzero(share < 0.5)
+            if eased.size == 0:
+                return f"{state.subject} stays above {level} in most runs; {end}"
+            return (f"{state.subject} falls below {level} in most runs by "
+                    f"{month_year(dates[eased[0]])}; still above it in {end}")
+        peak = int(np.argmax(share))
+        return (f"{state.subject} above {level} in up to {share[peak]:.0%} of runs "
+                f"({month_year(dates[peak])}); {end}")
     if kind == "level":
         below = np.flatnonzero(share < 0.5)
         if below.size == 0:
@@ -230,7 +252,7 @@ def state_probability(
     Raises
     ------
     ValueError
-        For a series with no two states (e.g. a price).
+        For a series with no two states (e.g. a belief).
     """
     from ..results import wilson_interval
 
