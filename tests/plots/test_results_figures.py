@@ -138,10 +138,10 @@ def test_supply_chain_impact(results, line_labels, finding):
     _, measure = finding(fig)
     us_sectors = ["Autos EV", "Semiconductors", "Defense"]
     for sector in us_sectors:
-        assert sector in line_labels(axes[1]) or f"{sector} firms" in measure, sector
+        assert sector in line_labels(axes[1]) or f"{sector} (US)" in measure, sector
     assert len(axes[1].lines) == len(line_labels(axes[1]))
     if not axes[1].lines:  # an empty panel says why
-        assert any("No US sector" in t.get_text() for t in axes[1].texts)
+        assert any("firms halted in every US" in t.get_text() for t in axes[1].texts)
 
 
 def test_compare_scenarios_side_by_side_and_overlaid(results, hawkish, line_labels, finding):

@@ -267,7 +267,7 @@ def compare_supply(results: Sequence[Results] | Mapping[str, Results],
     share, name, what = max(worst)
     what = what.replace(": supply to", " supply to")
     horizon = month_year(many[0].dates[-1])
-    title_block(fig, f"By {horizon}, {what} is still below half of 2024 in {share:.0%} of "
+    title_block(fig, f"By {horizon}, {what} is below half of 2024 in {share:.0%} of "
                 f"runs in {name}, the most of any good shown" if share >= 0.005 else
                 f"By {horizon}, no good's supply is below half of 2024 in any run",
                 "Share of runs with supply below half of 2024, by date, one panel per good")

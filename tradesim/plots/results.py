@@ -631,7 +631,8 @@ def supply_chain_impact(results: Results, *, fig: Figure | None = None) -> Figur
     axes = fig.subplots(2, 2, sharex=True)
     summary = results.summary()
     dates = results.dates.to_pydatetime()
-    omitted: list[str] = []
+    omitted: list[str] = []  # goods that never move
+    still: list[str] = []  # sectors with no firm ever halted
     peaks: list[tuple[float, str, str]] = []
     labelled = []
     for row, actor in enumerate(scenario.actor_ids):
@@ -659,20 +660,21 @@ def supply_chain_impact(results: Results, *, fig: Figure | None = None) -> Figur
         halted_ends = []
         for sector in sectors:
             mean = summary.series[series_name("halted", sector)]["mean"].to_numpy()
-            if np.ptp(mean) < 0.0005:
-                omitted.append(f"{title_words(sector)} firms")
+            if float(mean.max()) < 0.0005:  # never above 0.05% of firms on average
+                still.append(f"{title_words(sector)} ({name})")
                 continue
             color = PALETTE[len(halted_ends) % len(PALETTE)]
             halted_ax.plot(dates, mean, color=color)
             halted_ends.append((float(mean[-1]), title_words(sector), color))
         if not halted_ends:  # say so, rather than leave an empty panel
             halted_ax.set_ylim(0, 0.05)
-            halted_ax.text(0.5, 0.5, f"No {name} sector has firms halted in any run",
+            halted_ax.text(0.5, 0.5, f"Under 0.05% of firms halted in every {name}\n"
+                           "sector, on average over runs, throughout",
                            transform=halted_ax.transAxes, ha="center", va="center",
                            fontsize=7, color="#333333")
         if not ends:
-            supply_ax.text(0.5, 0.5, f"No good's supply to {name} falls below\nhalf of 2024 "
-                           "in any run", transform=supply_ax.transAxes, ha="center",
+            supply_ax.text(0.5, 0.5, f"Supply of every good to {name}\nis unchanged "
+                           "throughout", transform=supply_ax.transAxes, ha="center",
                            va="center", fontsize=7, color="#333333")
         halted_ax.set_title(f"{name} firms halted (mean over runs)")
         halted_ax.set_ylabel("Firms halted (% of sector)")
@@ -689,14 +691,16 @@ def supply_chain_impact(results: Results, *, fig: Figure | None = None) -> Figur
     horizon = month_year(results.dates[-1])
     share, good, where = max(peaks) if peaks else (0.0, "", "")
     if share >= 0.005:
-        finding = (f"By {horizon}, {good} supply to {where} is still below half of 2024 in "
+        finding = (f"By {horizon}, {good} supply to {where} is below half of 2024 in "
                    f"{share:.0%} of runs, the most of any good")
     else:
         finding = f"By {horizon}, no good's supply is below half of 2024 in any run"
     measure = ("Left: share of runs with supply below half of 2024; right: mean share of "
                "firms halted")
     if omitted:
-        measure += f". Not shown (never move): {', '.join(omitted)}"
+        measure += f". Not shown, supply unchanged throughout: {', '.join(omitted)}"
+    if still:
+        measure += f". Not shown, under 0.05% of firms halted: {', '.join(still)}"
     title_block(fig, finding, measure)
     for ax, ends in labelled:
         label_line_ends(ax, ends, fontsize=MIN_FONT_SIZE)
