@@ -57,21 +57,39 @@ def _names(results: Sequence[Results] | Mapping[str, Results]) -> tuple[list[Res
     return many, names
 
 
-def _contrast(values: Sequence[float], names: Sequence[str]) -> str:
+def _noise(values: Sequence[float], runs: Sequence[int] | None, high: int, low: int) -> str:
+    """A note when two shares differ by less than 1.96 standard errors of the difference.
+
+    The standard error treats the two ensembles as independent, so the note
+    errs towards calling a difference noise; without run counts, no note.
+    """
+    if runs is None:
+        return ""
+    a, b, n, m = values[high], values[low], runs[high], runs[low]
+    se = np.sqrt(a * (1 - a) / n + b * (1 - b) / m)
+    return " (within Monte Carlo error)" if abs(a - b) <= 1.96 * se else ""
+
+
+def _contrast(values: Sequence[float], names: Sequence[str],
+              runs: Sequence[int] | None = None) -> str:
     high, low = int(np.argmax(values)), int(np.argmin(values))
     if f"{values[high]:.0%}" == f"{values[low]:.0%}":
         return f"{values[high]:.0%} of runs in " + ("both" if len(names) == 2 else "all")
     return (f"{values[high]:.0%} of runs in {names[high]} against {values[low]:.0%} in "
-            f"{names[low]}")
+            f"{names[low]}{_noise(values, runs, high, low)}")
 
 
-def _clause(values: Sequence[float], names: Sequence[str], verb: str) -> str:
-    """``"5% of runs in A end in breakdown, against 2% in B"`` (or ``"... in both ..."``)."""
+def _clause(values: Sequence[float], names: Sequence[str], verb: str,
+            runs: Sequence[int] | None = None) -> str:
+    """``"5% of runs in A end in breakdown, against 2% in B"`` (or ``"... in both ..."``).
+
+    With the run counts, a difference within Monte Carlo error says so.
+    """
     high, low = int(np.argmax(values)), int(np.argmin(values))
     if f"{values[high]:.0%}" == f"{values[low]:.0%}":
         return f"{values[high]:.0%} of runs in {'both' if len(names) == 2 else 'all'} {verb}"
     return (f"{values[high]:.0%} of runs in {names[high]} {verb}, against {values[low]:.0%} "
-            f"in {names[low]}")
+            f"in {names[low]}{_noise(values, runs, high, low)}")
 
 
 @styled
@@ -120,8 +138,9 @@ def compare_outcomes(results: Sequence[Results] | Mapping[str, Results], *,
     axes[len(axes) // 2].set_xlabel("Share of runs (%)")
     held = [t.loc["holding", "probability"] for t in tables]
     broke = [t.loc["breakdown", "probability"] for t in tables]
-    finding = (f"The framework holds in {_contrast(held, names)}; "
-               f"{_clause(broke, names, 'end in breakdown')}")
+    runs = [r.runs for r in many]
+    finding = (f"The framework holds in {_contrast(held, names, runs)}; "
+               f"{_clause(broke, names, 'end in breakdown', runs)}")
     end = many[0].dates[-1]
     horizon = f"{end.day} {end:%b %Y}"
     title_block(fig, finding, f"Outcome on {horizon}, one panel per outcome; error bars: 95% "
@@ -173,7 +192,8 @@ def compare_milestones(results: Sequence[Results] | Mapping[str, Results],
     last = milestones[-1]
     reached = _MILESTONE_REACHED.get(last, f"have reached {MILESTONE_LABELS[last].lower()}")
     finding = (f"By {month_year(many[0].dates[-1])}, "
-               + _clause([r.milestone_curve(last)[-1] for r in many], names, reached))
+               + _clause([r.milestone_curve(last)[-1] for r in many], names, reached,
+                         [r.runs for r in many]))
     title_block(fig, finding, "Share of runs that have reached each milestone by each date, "
                 "one panel per milestone")
     for ax, ends in pending:

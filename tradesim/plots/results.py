@@ -488,7 +488,8 @@ def milestone_curves(
         key = "breakdown_1" if "breakdown_1" in milestones else milestones[-1]
         finding = (f"By {month_year(many[0].dates[-1])}, " + _clause(
             [r.milestone_curve(key)[-1] for r in many], labels,
-            _MILESTONE_REACHED.get(key, f"have reached {MILESTONE_LABELS[key].lower()}")))
+            _MILESTONE_REACHED.get(key, f"have reached {MILESTONE_LABELS[key].lower()}"),
+            [r.runs for r in many]))
     set_titles(ax, finding, "Share of runs that have reached each milestone by each date",
                figure_title=new)
     label_line_ends(ax, ends, fontsize=MIN_FONT_SIZE)
