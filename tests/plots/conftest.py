@@ -53,6 +53,29 @@ def legend_texts():
 
 
 @pytest.fixture(scope="session")
+def line_labels():
+    """The direct labels at the ends of the lines of an Axes (they replace legends)."""
+
+    def labels(ax):
+        return [t.get_text() for t in ax.texts if t.get_gid() == "tradesim-line-label"]
+
+    return labels
+
+
+@pytest.fixture(scope="session")
+def finding():
+    """The finding (bold title) and the measure (subtitle) of a Figure."""
+    from tradesim.plots.style import figure_finding
+
+    def both(fig):
+        measure = next((t.get_text() for g in fig.legends for t in g.texts
+                        if t.get_gid() == "tradesim-measure"), "")
+        return figure_finding(fig).replace("\n", " "), measure.replace("\n", " ")
+
+    return both
+
+
+@pytest.fixture(scope="session")
 def source_notes():
     """The source notes of a Figure."""
 

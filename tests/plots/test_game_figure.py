@@ -7,12 +7,14 @@ import pytest
 from tradesim import plots
 
 
-def test_game_heatmap_cooperation():
+def test_game_heatmap_cooperation(source_notes):
     fig = plots.game_heatmap(["always_ease", "tit_for_tat", "always_retaliate"],
                              noise=(0.0, 0.1))
     panels = [ax for ax in fig.axes if ax.get_images()]
     assert len(panels) == 2
-    assert [ax.get_title(loc="left") for ax in panels] == ["Noise 0%", "Noise 10%"]
+    assert [ax.get_title(loc="left") for ax in panels] == [
+        "Implementation error 0%", "Implementation error 10%"]
+    assert "implementation error 0%, 10%" in source_notes(fig)[0]
     assert [t.get_text() for t in panels[0].get_yticklabels()] == [
         "Always ease", "Tit for tat", "Always retaliate"]
     values = panels[0].get_images()[0].get_array()

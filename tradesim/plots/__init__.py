@@ -32,6 +32,7 @@ of weekly steps from the scenario's start date.
 
 from __future__ import annotations
 
+from .compare import compare_milestones, compare_outcomes, compare_supply
 from .game import game_heatmap
 from .results import (
     compare_scenarios,
@@ -43,6 +44,7 @@ from .results import (
     supply_chain_impact,
 )
 from .saving import key_supply_series, main_figures, save_figure, save_main_figures
+from .states import state_probability
 from .style import (
     COLUMN_WIDTH,
     DPI,
@@ -72,7 +74,10 @@ __all__ = [
     "PHASE_COLORS",
     "PHASE_LABELS",
     "STYLE",
+    "compare_milestones",
+    "compare_outcomes",
     "compare_scenarios",
+    "compare_supply",
     "fan_chart",
     "fan_chart_grid",
     "format_date_axis",
@@ -91,6 +96,7 @@ __all__ = [
     "sobol_bars",
     "source_note",
     "source_text",
+    "state_probability",
     "styled",
     "supply_chain_impact",
     "sweep_heatmap",

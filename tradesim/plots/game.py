@@ -9,7 +9,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
-from .style import PAGE_WIDTH, source_note, styled
+from .style import MIN_FONT_SIZE, PAGE_WIDTH, source_note, styled, title_block
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..game import StageGame, StrategyLike
@@ -95,19 +95,21 @@ def game_heatmap(
                 else "Both ease (% of rounds)")
     new = fig is None
     if fig is None:
-        fig = Figure(figsize=(PAGE_WIDTH, 0.9 + 0.32 * n + 0.6), layout="constrained")
+        fig = Figure(figsize=(PAGE_WIDTH, 1.6 + 0.32 * n + 0.6), layout="constrained")
     axes = np.atleast_1d(fig.subplots(1, len(noise), sharey=True, squeeze=False)).ravel()
     image = None
     for k, (e, ax) in enumerate(zip(noise, axes, strict=True)):
         image = ax.imshow(values[k], cmap=cmap, vmin=vmin, vmax=vmax, aspect="auto")
         ax.grid(False)
-        ax.set_xticks(range(n), names, rotation=40, ha="right", rotation_mode="anchor",
-                      fontsize=6)
-        ax.set_yticks(range(n), names, fontsize=6)
-        ax.set_title(f"Noise {e:.0%}" if e >= 0.01 or e == 0 else f"Noise {e:.1%}")
-        ax.set_xlabel("Strategy of B (column player)", fontsize=6.5)
+        # Vertical names: slanted ones would cross their neighbours' space.
+        ax.set_xticks(range(n), names, rotation=90, fontsize=MIN_FONT_SIZE)
+        ax.set_yticks(range(n), names, fontsize=MIN_FONT_SIZE)
+        ax.set_title(f"Implementation error {_percent(e)}", fontsize=7.5)
+        ax.set_xlabel("Strategy of B (column player)", fontsize=7)
         if k == 0:
-            ax.set_ylabel("Strategy of A (row player)", fontsize=6.5)
+            ax.set_ylabel("Strategy of A (row player)", fontsize=7)
+        else:
+            ax.tick_params(left=False)
         for spine in ax.spines.values():
             spine.set_visible(False)
         if annotate:
@@ -117,19 +119,36 @@ def game_heatmap(
                     light = (v - vmin) / (vmax - vmin or 1.0) > 0.6
                     text = f"{v:.0%}" if metric != "payoff" else f"{v:.2f}"
                     ax.text(j, i, text.replace("%", ""), ha="center", va="center",
-                            fontsize=5.5, color="black" if light else "white")
+                            fontsize=MIN_FONT_SIZE, color="black" if light else "white")
     bar = fig.colorbar(image, ax=list(axes), shrink=0.9, pad=0.02)
-    bar.set_label(unit, fontsize=6.5)
-    bar.ax.tick_params(labelsize=6)
+    bar.set_label(unit, fontsize=7)
+    bar.ax.tick_params(labelsize=MIN_FONT_SIZE)
     if metric != "payoff":
         bar.ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    what = {"cooperation": "share of rounds A eases",
+            "mutual_cooperation": "share of rounds both ease",
+            "payoff": "A's payoff per round"}[metric]
+    average = values.mean(axis=(1, 2))
+    unit_of = (lambda v: f"{v:.2f}") if metric == "payoff" else (lambda v: f"{v:.0%}")
+    quantity = "payoff per round" if metric == "payoff" else "cooperation"
+    finding = (f"Averaged over pairs, {quantity} goes from {unit_of(average[0])} at "
+               f"{_percent(noise[0])} implementation error to {unit_of(average[-1])} at "
+               f"{_percent(noise[-1])}" if len(noise) > 1 else
+               f"Averaged over pairs, {quantity} is {unit_of(average[0])} at "
+               f"{_percent(noise[0])} implementation error")
+    title_block(fig, finding, f"Exact long-run {what} for each pair of strategies (A in "
+                f"rows, B in columns); one panel per implementation-error level, monitoring "
+                f"error {_percent(monitoring_noise)}")
     if new:
         import tradesim
 
-        what = {"cooperation": "share of rounds A eases",
-                "mutual_cooperation": "share of rounds both ease",
-                "payoff": "A's payoff per round"}[metric]
         source_note(fig, f"Source: tradesim {tradesim.__version__}, exact long-run results of "
-                         f"the two-player game ({what}; monitoring noise "
-                         f"{monitoring_noise:g}).")
+                         f"the two-player game ({what}; implementation error "
+                         f"{', '.join(_percent(e) for e in noise)}; monitoring error "
+                         f"{_percent(monitoring_noise)}).")
     return fig
+
+
+def _percent(value: float) -> str:
+    """A probability as a short percentage: 0%, 2%, 0.5%."""
+    return f"{value:.0%}" if value >= 0.01 or value == 0 else f"{value:.1%}"

@@ -9,8 +9,9 @@ are in :mod:`tradesim.plots.saving`.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
+import matplotlib.dates as mdates
 import numpy as np
 from matplotlib.figure import Figure
 
@@ -23,25 +24,32 @@ from ..vocab import (
     quantile_column,
     series_name,
 )
+from .states import is_two_state, series_state, share_in_state, state_probability
 from .style import (
     COLUMN_WIDTH,
     MILESTONE_LABELS,
+    MIN_FONT_SIZE,
     OUTCOME_LABELS,
     PAGE_WIDTH,
     PALETTE,
     PHASE_COLORS,
     PHASE_LABELS,
     as_results_list,
+    display_name,
     format_date_axis,
+    label_line_ends,
     legend_below,
     legend_labels,
+    month_year,
     new_axes,
     percent_axis,
     series_label,
+    set_titles,
     short_actor_name,
     source_note,
     source_text,
     styled,
+    title_block,
     title_words,
 )
 
@@ -78,12 +86,17 @@ def fan_chart(
     color: str | None = None,
     label: str | None = None,
     title: str | None = None,
+    kind: Literal["auto", "bands", "state"] = "auto",
 ) -> Axes:
     """Fan chart of one weekly series over calendar dates.
 
     Shaded bands hold the central shares of runs (by default 90% and 50%),
     the line is the median run-by-run value, thin grey lines are sample runs
     and dashed verticals mark the median week each milestone is reached.
+    Two-state series (restriction levels, bimodal supply indices; see
+    :func:`~tradesim.plots.states.is_two_state`) are drawn instead as the
+    share of runs in the state that matters, by date
+    (:func:`~tradesim.plots.states.state_probability`), unless ``kind="bands"``.
 
     Parameters
     ----------
@@ -103,15 +116,21 @@ def fan_chart(
     color : str, optional
         Colour of the median and bands (default the first palette colour).
     label : str, optional
-        Legend label of the median; when given the bands are not labelled
-        (for overlaying several scenarios).
+        Label of the median (written at its end), for overlaying scenarios.
     title : str, optional
-        Default the series' description; ``""`` for none.
+        Default the finding (on a figure of its own) or the series' name.
+    kind : {"auto", "bands", "state"}
+        ``"auto"``: the share in a state for two-state series, bands otherwise.
 
     Returns
     -------
     Axes
     """
+    if kind == "state" or (kind == "auto" and is_two_state(results, series)):
+        ax = state_probability(results, series, ax=ax, color=color, label=label, title=title)
+        if milestones:
+            _mark_milestones(ax, results, milestones)
+        return ax
     ax, new = new_axes(ax)
     color = color or PALETTE[0]
     quantiles = sorted({q for band in bands for q in band} | {0.5})
@@ -122,22 +141,20 @@ def fan_chart(
         return frame[quantile_column(q)].to_numpy()
 
     for i, (low, high) in enumerate(bands):
-        share = round((high - low) * 100)
         alpha = 0.18 + 0.17 * i
         ax.fill_between(dates, column(low), column(high), color=color, alpha=alpha,
-                        linewidth=0, label="_nolegend_" if label else f"{share}% of runs")
+                        linewidth=0)
     if paths > 0 and results.kept_replications:
         k = results.series_names.index(series)
         sample = results.trajectories["series"][k, :, :paths]
         for j in range(sample.shape[1]):
-            ax.plot(dates, sample[:, j], color="#555555", linewidth=0.5, alpha=0.5,
-                    label="Sample runs" if j == 0 and not label else "_nolegend_")
-    ax.plot(dates, column(0.5), color=color, linewidth=1.6, label=label or "Median")
+            ax.plot(dates, sample[:, j], color="#555555", linewidth=0.5, alpha=0.5)
+    ax.plot(dates, column(0.5), color=color, linewidth=1.6, label=label or "_nolegend_")
     if milestones:
         _mark_milestones(ax, results, milestones)
-    default_title, ylabel = series_label(results, series)
-    ax.set_title(default_title if title is None else title)
-    ax.set_ylabel(ylabel)
+    name, ylabel = series_label(results, series)
+    # On a figure of its own the Axes are short: the unit goes on a second line.
+    ax.set_ylabel(ylabel.replace(" (", "\n(", 1) if new else ylabel)
     ax.set_xlabel("Date")
     if parse_series(series)[0] == "halted":
         percent_axis(ax)
@@ -146,7 +163,17 @@ def fan_chart(
     ax.set_ylim(-0.02 * top, top)
     ax.set_xlim(dates[0], dates[-1])
     format_date_axis(ax)
-    ax.legend(loc="best", frameon=True, framealpha=0.85, edgecolor="none", facecolor="white")
+    shares = " and ".join(f"{round((hi - lo) * 100)}%" for lo, hi in bands)
+    measure = (f"Line: median over runs; bands: central {shares} of runs"
+               + ("; grey: sample runs" if paths > 0 and results.kept_replications else ""))
+    if title is not None:
+        ax.set_title(title)
+    else:
+        median = column(0.5)
+        finding = (f"{name}: median {median[-1]:.2g} by {month_year(results.dates[-1])} "
+                   f"(90% of runs {frame[quantile_column(min(quantiles))].iloc[-1]:.2g} to "
+                   f"{frame[quantile_column(max(quantiles))].iloc[-1]:.2g})")
+        set_titles(ax, finding, measure, figure_title=new)
     if new:
         source_note(ax.figure, source_text(results))
     return ax
@@ -155,16 +182,24 @@ def fan_chart(
 def _mark_milestones(ax: Axes, results: Results, milestones: Sequence[str]) -> None:
     medians = results.summary().median_weeks
     dates = results.dates
-    for name in milestones:
-        week = medians.get(name)
-        if week is None:
-            continue
-        when = dates[week].to_pydatetime()
+    left, right = ax.get_xlim()
+    # Axes width in points, to tell when two labels (about 8 points wide) would touch.
+    width = ax.get_position().width * ax.figure.get_figwidth() * 72
+    previous = None
+    for name in sorted((m for m in milestones if medians.get(m) is not None),
+                       key=lambda m: medians[m]):
+        when = dates[medians[name]].to_pydatetime()
+        x = (mdates.date2num(when) - left) / ((right - left) or 1.0) * width
+        # A label close to the previous one goes on the other side of its line.
+        side = -1 if previous is not None and x - previous < 10 else 1
         ax.axvline(when, color="#333333", linewidth=0.7, linestyle=(0, (3, 2)), zorder=1.5)
         ax.annotate(_MARKER_LABELS.get(name, MILESTONE_LABELS.get(name, name)), xy=(when, 1.0),
-                    xycoords=("data", "axes fraction"), xytext=(2, -2),
-                    textcoords="offset points", rotation=90, ha="left", va="top",
-                    fontsize=5.5, color="#333333")
+                    xycoords=("data", "axes fraction"), xytext=(2 * side, -2),
+                    textcoords="offset points", rotation=90,
+                    ha="left" if side > 0 else "right", va="top",
+                    fontsize=MIN_FONT_SIZE, color="#333333",
+                    bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 0.5})
+        previous = x if side > 0 else None
 
 
 @styled
@@ -204,31 +239,93 @@ def fan_chart_grid(
     nrows = -(-n // ncols)
     new = fig is None
     if fig is None:
-        fig = Figure(figsize=(PAGE_WIDTH, 0.3 + panel_height * nrows), layout="constrained")
+        fig = Figure(figsize=(PAGE_WIDTH, 0.8 + panel_height * nrows), layout="constrained")
     axes = np.atleast_1d(fig.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False))
-    ylabels = set()
+    ylabels, ends, phrases = set(), [], set()
     for i, ax in enumerate(axes.flat):
         if i >= n:
             ax.set_axis_off()
             continue
-        fan_chart(results, series[i], ax=ax, paths=paths, milestones=None)
-        ax.set_title(series_label(results, series[i])[0], fontsize=7.5)
+        name = series_label(results, series[i])[0]
+        fan_chart(results, series[i], ax=ax, paths=paths, milestones=None, title=name)
+        ax.title.set_fontsize(7.5)
         ylabels.add(ax.get_ylabel())
         ax.set_ylabel("")
-        ax.get_legend().remove()
         if i < n - ncols:
             ax.set_xlabel("")
         else:
             ax.tick_params(labelbottom=True)
-    handles, labels = axes.flat[0].get_legend_handles_labels()
-    if n < axes.size:  # the legend goes in the first spare panel
-        axes.flat[n].legend(handles, labels, loc="center")
-    else:
-        fig.legend(handles, labels, loc="outside lower right", ncols=len(labels))
+        state = series_state(results, series[i])
+        if state is not None and is_two_state(results, series[i]):
+            ends.append((float(share_in_state(results, series[i], state)[-1]), name))
+            phrases.add(state.phrase)
     fig.supylabel(ylabels.pop() if len(ylabels) == 1 else "Value", fontsize=8)
+    horizon = month_year(results.dates[-1])
+    if ends and len(phrases) == 1:
+        share, name = max(ends)
+        phrase = phrases.pop()
+        finding = (f"By {horizon}, each restriction is back above its framework level in at "
+                   f"most {share:.0%} of runs (highest: {name})"
+                   if "framework" in phrase else
+                   f"By {horizon}: {phrase} in at most {share:.0%} of runs ({name})")
+        measure = f"Share of runs with {phrase}, by date; band: 95% Monte Carlo interval"
+    else:
+        finding = f"{n} series by date, to {horizon}"
+        measure = "Line: median over runs; bands: central 90% and 50% of runs"
+    title_block(fig, finding, measure)
     if new:
         source_note(fig, source_text(results))
     return fig
+
+
+#: What the runs in each outcome do, for findings ("9% of runs are in a renewed truce").
+_OUTCOME_VERBS = {
+    "pending": "still await approval",
+    "rejected": "were rejected by a leader",
+    "holding": "have the framework holding",  # unused: "the framework holds in" reads better
+    "breakdown": "are in breakdown",
+    "renewed_truce": "are in a renewed truce",
+}
+
+
+def _share(p: float) -> str:
+    """A share for a sentence: "9%", or "under 1%" rather than a misleading "0%"."""
+    return "under 1%" if 0 < p < 0.005 else f"{p:.0%}"
+
+#: Colours of milestone curves, told apart under deuteranopia (blues, orange, black, purple).
+MILESTONE_COLORS = {
+    "approved": "#56B4E9",
+    "implemented": "#0072B2",
+    "first_escalation": "#E69F00",
+    "breakdown_1": "#000000",
+    "truce_1": "#CC79A7",
+}
+
+
+def outcome_finding(results: Results) -> str:
+    """A sentence on the outcome at the horizon: the likeliest one and breakdown.
+
+    Parameters
+    ----------
+    results : Results
+
+    Returns
+    -------
+    str
+    """
+    p = results.summary().outcomes["probability"]
+    top = str(p.idxmax())
+    text = f"By {month_year(results.dates[-1])}, " + (
+        f"the framework holds in {_share(p[top])} of runs" if top == "holding" else
+        f"{_share(p[top])} of runs {_OUTCOME_VERBS[top]}")
+    others = [o for o in ("holding", "breakdown", "renewed_truce", "rejected", "pending")
+              if o != top and p[o] > 0]
+    parts = [f"the framework holds in {_share(p[o])}" if o == "holding" else
+             f"{_share(p[o])} {_OUTCOME_VERBS[o]}" for o in others]
+    if parts:
+        text += "; " + (", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1
+                        else parts[0])
+    return text
 
 
 @styled
@@ -238,26 +335,30 @@ def outcome_probabilities(
     ax: Axes | None = None,
     labels: Sequence[str] | None = None,
 ) -> Axes:
-    """Probability of each final outcome at the horizon, with 95% intervals.
+    """Probability of each final outcome at the horizon, with 95% Monte Carlo intervals.
 
     Horizontal bars, one per outcome (several scenarios: grouped, one colour
-    each), with Wilson 95% confidence intervals as error bars and the
-    probability written beside each bar.
+    each, named beside the bars), with Wilson 95% intervals as error bars
+    (how precisely the number of runs pins each probability down) and the
+    probability written beside each bar.  For a comparison of scenarios
+    :func:`~tradesim.plots.compare.compare_outcomes` draws one panel per outcome.
 
     Parameters
     ----------
     results : Results, or a sequence or mapping of Results
-        A mapping's keys are used as legend labels.
+        A mapping's keys are used as labels.
     ax : Axes, optional
     labels : sequence of str, optional
-        Legend labels for several results (default the scenario names).
+        Labels for several results (default the scenarios' display names).
 
     Returns
     -------
     Axes
     """
-    many, labels = as_results_list(results), legend_labels(results, labels)
-    height = 1.0 + 0.28 * len(OUTCOMES) * max(1.0, 0.7 * len(many))
+    many = as_results_list(results)
+    labels = (legend_labels(results, labels) if labels is not None or isinstance(results, Mapping)
+              else [display_name(r.scenario) for r in many])
+    height = 1.3 + 0.28 * len(OUTCOMES) * max(1.0, 0.7 * len(many))
     ax, new = new_axes(ax, height=height)
     y = np.arange(len(OUTCOMES), dtype=float)
     thickness = 0.8 / len(many)
@@ -271,21 +372,51 @@ def outcome_probabilities(
                 xerr=error, error_kw={"elinewidth": 0.7, "capsize": 1.5, "ecolor": "#222222"},
                 label=name if len(many) > 1 else "_nolegend_")
         for yy, pp, hi in zip(y + offset, p, table["ci95_high"].to_numpy(), strict=True):
-            ax.text(hi + 0.015, yy, f"{pp:.0%}", va="center", ha="left",
-                    fontsize=6 if len(many) > 1 else 7)
+            ax.text(hi + 0.015, yy, f"{pp:.0%}" + (f" {name}" if len(many) > 1 else ""),
+                    va="center", ha="left", fontsize=MIN_FONT_SIZE if len(many) > 1 else 7,
+                    color=PALETTE[i % len(PALETTE)] if len(many) > 1 else "black")
     ax.set_yticks(y, [OUTCOME_LABELS.get(o, o) for o in OUTCOMES])
     ax.invert_yaxis()
-    ax.set_xlim(0, 1.08)
+    ax.set_xlim(0, 1.25 if len(many) > 1 else 1.08)
+    ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
     percent_axis(ax, "x")
-    ax.set_xlabel(f"{_PROBABILITY_LABEL}\nerror bars: 95% interval")
+    ax.set_xlabel(_PROBABILITY_LABEL)
     ax.grid(axis="y", visible=False)
-    horizon = many[0].dates[-1].date().isoformat()
-    ax.set_title(f"Outcome on {horizon}")
-    if len(many) > 1:
-        ax.legend(loc="lower right")
+    end = many[0].dates[-1]
+    horizon = f"{end.day} {end:%b %Y}"
+    measure = f"Outcome on {horizon}; error bars: 95% Monte Carlo interval"
+    if len(many) == 1:
+        finding = outcome_finding(many[0])
+    else:
+        held = [r.summary().outcomes["probability"]["holding"] for r in many]
+        finding = ("The framework holds in " + ", ".join(
+            f"{h:.0%} of runs in {n}" for h, n in zip(held, labels, strict=True)))
+    set_titles(ax, finding, measure, figure_title=new)
     if new:
         source_note(ax.figure, source_text(many))
     return ax
+
+
+def milestone_finding(results: Results) -> str:
+    """A sentence on when the framework is implemented and how often it breaks down.
+
+    Parameters
+    ----------
+    results : Results
+
+    Returns
+    -------
+    str
+    """
+    median = results.summary().median_weeks.get("implemented")
+    horizon = month_year(results.dates[-1])
+    broke = results.milestone_curve("breakdown_1")[-1]
+    if median is not None:
+        first = f"Implemented by {month_year(results.dates[median])} in half of runs"
+    else:
+        first = (f"Implemented in only {results.milestone_curve('implemented')[-1]:.0%} of "
+                 f"runs by {horizon}")
+    return f"{first}; {broke:.0%} break down at least once by {horizon}"
 
 
 @styled
@@ -299,7 +430,9 @@ def milestone_curves(
     """Probability that each milestone has been reached, by calendar date.
 
     One scenario: one line per milestone.  Several scenarios: one colour per
-    scenario and one line style per milestone.
+    scenario and one line style per milestone (for a comparison
+    :func:`~tradesim.plots.compare.compare_milestones` draws one panel per
+    milestone).  Lines are labelled at their ends.
 
     Parameters
     ----------
@@ -309,66 +442,139 @@ def milestone_curves(
         breakdown and first new truce (three of them for several scenarios).
     ax : Axes, optional
     labels : sequence of str, optional
-        Names of several results (default the scenario names).
+        Names of several results (default the scenarios' display names).
 
     Returns
     -------
     Axes
     """
-    many, labels = as_results_list(results), legend_labels(results, labels)
+    many = as_results_list(results)
+    labels = (legend_labels(results, labels) if labels is not None or isinstance(results, Mapping)
+              else [display_name(r.scenario) for r in many])
     if milestones is None:
         milestones = (("approved", "implemented", "first_escalation", "breakdown_1", "truce_1")
                       if len(many) == 1 else ("implemented", "first_escalation", "breakdown_1"))
     unknown = [m for m in milestones if m not in MILESTONES]
     if unknown:
         raise ValueError(f"unknown milestone {unknown[0]!r}; known: {', '.join(MILESTONES)}")
-    ax, new = new_axes(ax, height=3.0 + (0.12 * len(many) * len(milestones)
-                                          if len(many) > 1 else 0.4))
+    ax, new = new_axes(ax, height=3.0 + (0.1 * len(many) * len(milestones)
+                                          if len(many) > 1 else 0.0))
     styles = ["-", "--", ":", "-.", (0, (5, 1, 1, 1, 1, 1))]
+    ends = []
     for i, (r, name) in enumerate(zip(many, labels, strict=True)):
         dates = r.dates.to_pydatetime()
         for j, milestone in enumerate(milestones):
             if len(many) == 1:
-                color, style, label = PALETTE[j % len(PALETTE)], "-", MILESTONE_LABELS[milestone]
+                color = MILESTONE_COLORS.get(milestone, PALETTE[j % len(PALETTE)])
+                style, label = styles[j % len(styles)], MILESTONE_LABELS[milestone]
             else:
                 color, style = PALETTE[i % len(PALETTE)], styles[j % len(styles)]
                 label = f"{name}: {MILESTONE_LABELS[milestone].lower()}"
-            ax.plot(dates, r.milestone_curve(milestone), color=color, linestyle=style,
-                    drawstyle="steps-post", label=label)
+            curve = r.milestone_curve(milestone)
+            ax.plot(dates, curve, color=color, linestyle=style, drawstyle="steps-post",
+                    label=label)
+            ends.append((float(curve[-1]), label, color))
     ax.set_ylim(0, 1.02)
     percent_axis(ax)
     ax.set_ylabel("Reached by date (% of runs)")
     ax.set_xlabel("Date")
     ax.set_xlim(many[0].dates[0], many[0].dates[-1])
     format_date_axis(ax)
-    ax.set_title("Milestones reached, by date")
-    legend_below(ax, ncols=2 if len(many) == 1 else 1)
+    if len(many) == 1:
+        finding = milestone_finding(many[0])
+    else:
+        from .compare import _MILESTONE_REACHED, _clause
+
+        key = "breakdown_1" if "breakdown_1" in milestones else milestones[-1]
+        finding = (f"By {month_year(many[0].dates[-1])}, " + _clause(
+            [r.milestone_curve(key)[-1] for r in many], labels,
+            _MILESTONE_REACHED.get(key, f"have reached {MILESTONE_LABELS[key].lower()}"),
+            [r.runs for r in many]))
+    set_titles(ax, finding, "Share of runs that have reached each milestone by each date",
+               figure_title=new)
+    label_line_ends(ax, ends, fontsize=MIN_FONT_SIZE)
     if new:
         source_note(ax.figure, source_text(many))
     return ax
+
+
+def renewed_compliance(results: Results) -> np.ndarray | None:
+    """Share of all runs in compliance under a renewed truce, week by week.
+
+    A run in the compliance phase after its first new truce (milestone
+    ``truce_1``) complies with a renewed truce rather than the original
+    framework.  Counted on the kept trajectories (all runs up to 10,000);
+    when only some were kept, their split of the compliance share is
+    applied to the exact share of all runs.
+
+    Parameters
+    ----------
+    results : Results
+
+    Returns
+    -------
+    ndarray or None
+        One share per week; None when no trajectories were kept.
+    """
+    if not results.kept_replications:
+        return None
+    phases = results.trajectories["phase"]  # (weeks, kept)
+    kept = phases.shape[1]
+    truce = results.milestone_weeks["truce_1"][:kept]
+    weeks = np.arange(phases.shape[0])[:, None]
+    compliance = phases == PHASES.index("compliance")
+    renewed = compliance & (truce[None, :] >= 0) & (truce[None, :] <= weeks)
+    if kept == results.runs:
+        return renewed.sum(axis=1) / results.runs
+    split = np.divide(renewed.sum(axis=1), compliance.sum(axis=1),
+                      out=np.zeros(phases.shape[0]), where=compliance.sum(axis=1) > 0)
+    return split * results.phase_shares()["compliance"].to_numpy()
 
 
 @styled
 def phase_occupancy(results: Results, *, ax: Axes | None = None, legend: bool = True) -> Axes:
     """Share of runs in each phase of the framework, week by week (stacked).
 
+    Compliance is split into the original framework and renewed truces
+    (:func:`renewed_compliance`, hatched), and a dashed line gives the
+    share of runs that have broken down at least once, so a small
+    breakdown layer at the horizon does not hide how many runs broke down
+    on the way.
+
     Parameters
     ----------
     results : Results
     ax : Axes, optional
     legend : bool
-        Draw the legend (to the right of the Axes).
+        Draw the legend (under the Axes).
 
     Returns
     -------
     Axes
     """
-    ax, new = new_axes(ax, height=3.0 if legend else None)
+    ax, new = new_axes(ax, height=4.2 if legend else None)
     shares = results.phase_shares()
     dates = results.dates.to_pydatetime()
-    ax.stackplot(dates, *(shares[p].to_numpy() for p in PHASES),
-                 colors=[PHASE_COLORS[p] for p in PHASES],
-                 labels=[PHASE_LABELS[p] for p in PHASES], linewidth=0)
+    renewed = renewed_compliance(results)
+    layers, colours, names = [], [], []
+    for p in PHASES:
+        values = shares[p].to_numpy()
+        if p == "compliance" and renewed is not None:
+            layers += [values - renewed, renewed]
+            colours += [PHASE_COLORS[p], PHASE_COLORS[p]]
+            names += ["Compliance, original framework", "Compliance, renewed truce"]
+        else:
+            layers.append(values)
+            colours.append(PHASE_COLORS[p])
+            names.append(PHASE_LABELS[p])
+    polys = ax.stackplot(dates, *layers, colors=colours, labels=names, linewidth=0)
+    if renewed is not None:
+        renewed_poly = polys[PHASES.index("compliance") + 1]
+        renewed_poly.set_hatch("////")
+        renewed_poly.set_edgecolor("white")
+    broke = results.milestone_curve("breakdown_1")
+    ax.plot(dates, broke, color="black", linestyle="--", linewidth=1.1,
+            label="Broken down at least once")
     ax.set_ylim(0, 1)
     ax.set_xlim(dates[0], dates[-1])
     percent_axis(ax)
@@ -376,11 +582,24 @@ def phase_occupancy(results: Results, *, ax: Axes | None = None, legend: bool = 
     ax.set_xlabel("Date")
     ax.grid(False)
     format_date_axis(ax)
-    ax.set_title("Phase of the framework")
+    end = shares.iloc[-1]
+    again = float(renewed[-1]) if renewed is not None else 0.0
+    truce = results.milestone_curve("truce_1")[-1]
+    # A run that reached a new truce implements it again before it complies: say how many
+    # reached one, so this agrees with the "renewed truce" outcome.
+    finding = (f"By {month_year(results.dates[-1])}, {_share(end['compliance'] - again)} of "
+               f"runs comply with the original framework and {_share(again)} with a renewed "
+               f"truce ({_share(truce)} reached a new truce); {_share(broke[-1])} broke down "
+               f"at least once, {_share(end['breakdown'])} are in breakdown at the end")
+    set_titles(ax, finding, "Share of runs in each phase, week by week", figure_title=new)
     if legend:
         # Reversed so the legend reads in the stacking order, top to bottom.
-        handles, names = ax.get_legend_handles_labels()
-        legend_below(ax, handles[::-1], names[::-1], ncols=2, columnspacing=1.0)
+        handles, labels = ax.get_legend_handles_labels()
+        stack = len(layers)
+        order = [*range(stack - 1, -1, -1), stack]
+        wide = ax.figure.get_figwidth() > 5
+        legend_below(ax, [handles[k] for k in order], [labels[k] for k in order],
+                     ncols=2 if wide else 1, columnspacing=1.0)
     if new:
         source_note(ax.figure, source_text(results))
     return ax
@@ -388,12 +607,13 @@ def phase_occupancy(results: Results, *, ax: Axes | None = None, legend: bool = 
 
 @styled
 def supply_chain_impact(results: Results, *, fig: Figure | None = None) -> Figure:
-    """Supply-flow indices and firms halted, for each importing country.
+    """Supply shortfalls and firms halted, for each importing country.
 
-    A 2x2 page-wide panel: for each actor (rows), the mean supply-flow index
-    of the goods it imports from the partner (1.0 = 2024 average flow; the
-    shaded band is the central 50% of runs) and the mean share of its firms
-    halted, by sector.
+    A 2x2 page-wide panel: for each actor (rows), the share of runs in
+    which the supply of each good it imports from the partner is below half
+    of 2024 (supply is near normal or near zero, so this is the split that
+    matters) and the mean share of its firms halted, by sector.  Goods and
+    sectors that never move are left out (the measure line names them).
 
     Parameters
     ----------
@@ -408,40 +628,83 @@ def supply_chain_impact(results: Results, *, fig: Figure | None = None) -> Figur
     scenario = results.scenario
     new = fig is None
     if fig is None:
-        fig = Figure(figsize=(PAGE_WIDTH, 4.6), layout="constrained")
+        fig = Figure(figsize=(PAGE_WIDTH, 5.0), layout="constrained")
     axes = fig.subplots(2, 2, sharex=True)
     summary = results.summary()
     dates = results.dates.to_pydatetime()
+    omitted: list[str] = []  # goods that never move
+    still: list[str] = []  # sectors with no firm ever halted
+    peaks: list[tuple[float, str, str]] = []
+    labelled = []
     for row, actor in enumerate(scenario.actor_ids):
         name = short_actor_name(scenario.actors[actor].name)
         supply_ax, halted_ax = axes[row]
+        ends = []
         goods = [g.id for g in scenario.economy.goods if g.exporter != actor]
-        for j, good in enumerate(goods):
-            frame = summary.series[series_name("supply", good)]
-            color = PALETTE[j % len(PALETTE)]
-            supply_ax.fill_between(dates, frame[quantile_column(0.25)],
-                                   frame[quantile_column(0.75)], color=color, alpha=0.15,
-                                   linewidth=0)
-            supply_ax.plot(dates, frame["mean"], color=color, label=title_words(good))
-        supply_ax.set_title(f"Supply to {name} (mean; band: middle 50% of runs)")
-        supply_ax.set_ylabel("Supply-flow index\n(1 = 2024 avg.)")
-        supply_ax.set_ylim(bottom=-0.02)  # flows exceed 1.0 while buyers restock
+        for good in goods:
+            key = series_name("supply", good)
+            state = series_state(results, key)
+            share = share_in_state(results, key, state)
+            mean = summary.series[key]["mean"].to_numpy()
+            if np.ptp(share) < 0.005 and np.ptp(mean) < 0.01:  # never moves
+                omitted.append(title_words(good))
+                continue
+            color = PALETTE[len(ends) % len(PALETTE)]
+            supply_ax.plot(dates, share, color=color)
+            ends.append((float(share[-1]), title_words(good), color))
+            peaks.append((float(share[-1]), title_words(good), name))
+        supply_ax.set_title(f"Supply to {name} below half of 2024")
+        supply_ax.set_ylabel("Share of runs (%)")
+        supply_ax.set_ylim(0, 1.02)
+        percent_axis(supply_ax)
         sectors = [s.id for s in scenario.economy.sectors if s.actor == actor]
-        for j, sector in enumerate(sectors):
-            frame = summary.series[series_name("halted", sector)]
-            halted_ax.plot(dates, frame["mean"], color=PALETTE[j % len(PALETTE)],
-                           label=title_words(sector))
+        halted_ends = []
+        for sector in sectors:
+            mean = summary.series[series_name("halted", sector)]["mean"].to_numpy()
+            if float(mean.max()) < 0.0005:  # never above 0.05% of firms on average
+                still.append(f"{title_words(sector)} ({name})")
+                continue
+            color = PALETTE[len(halted_ends) % len(PALETTE)]
+            halted_ax.plot(dates, mean, color=color)
+            halted_ends.append((float(mean[-1]), title_words(sector), color))
+        if not halted_ends:  # say so, rather than leave an empty panel
+            halted_ax.set_ylim(0, 0.05)
+            halted_ax.text(0.5, 0.5, f"Under 0.05% of firms halted in every {name}\n"
+                           "sector, on average over runs, throughout",
+                           transform=halted_ax.transAxes, ha="center", va="center",
+                           fontsize=7, color="#333333")
+        if not ends:
+            supply_ax.text(0.5, 0.5, f"Supply of every good to {name}\nis unchanged "
+                           "throughout", transform=supply_ax.transAxes, ha="center",
+                           va="center", fontsize=7, color="#333333")
         halted_ax.set_title(f"{name} firms halted (mean over runs)")
         halted_ax.set_ylabel("Firms halted (% of sector)")
         halted_ax.set_ylim(0, max(0.05, halted_ax.get_ylim()[1]))  # ticks read 0-5% at least
         percent_axis(halted_ax)
-        for ax, items in ((supply_ax, goods), (halted_ax, sectors)):
-            if items:
-                ax.legend(loc="best", fontsize=6)
+        for ax in (supply_ax, halted_ax):
             ax.set_xlim(dates[0], dates[-1])
             format_date_axis(ax)
             if row == 1:
                 ax.set_xlabel("Date")
+        labelled += [(supply_ax, ends), (halted_ax, halted_ends)]
+    # Where things stand at the horizon: goods under a restriction at the start are below
+    # half of 2024 in every run at first, so a peak would only restate the restriction.
+    horizon = month_year(results.dates[-1])
+    share, good, where = max(peaks) if peaks else (0.0, "", "")
+    if share >= 0.005:
+        finding = (f"By {horizon}, {good} supply to {where} is below half of 2024 in "
+                   f"{share:.0%} of runs, the most of any good")
+    else:
+        finding = f"By {horizon}, no good's supply is below half of 2024 in any run"
+    measure = ("Left: share of runs with supply below half of 2024; right: mean share of "
+               "firms halted")
+    if omitted:
+        measure += f". Not shown, supply unchanged throughout: {', '.join(omitted)}"
+    if still:
+        measure += f". Not shown, under 0.05% of firms halted: {', '.join(still)}"
+    title_block(fig, finding, measure)
+    for ax, ends in labelled:
+        label_line_ends(ax, ends, fontsize=MIN_FONT_SIZE)
     if new:
         source_note(fig, source_text(results))
     return fig
@@ -480,7 +743,8 @@ def compare_scenarios(
     Figure
     """
     many = as_results_list(results)
-    names = list(results) if isinstance(results, Mapping) else [r.scenario.name for r in many]
+    names = (list(results) if isinstance(results, Mapping)
+             else [display_name(r.scenario) for r in many])
     if not many:
         raise ValueError("compare_scenarios needs at least one result")
     new = fig is None
@@ -489,26 +753,48 @@ def compare_scenarios(
             raise ValueError("overlay=True works with fan_chart; use side by side panels, or "
                              "pass all results to outcome_probabilities/milestone_curves")
         if fig is None:
-            fig = Figure(figsize=(COLUMN_WIDTH * 1.4, 2.9), layout="constrained")
+            fig = Figure(figsize=(COLUMN_WIDTH * 1.5, 3.2), layout="constrained")
         ax = fig.subplots()
         kwargs.setdefault("bands", ((0.25, 0.75),))
         kwargs.setdefault("milestones", None)  # each scenario has its own milestone dates
+        ends = []
         for i, (r, name) in enumerate(zip(many, names, strict=True)):
-            plot(r, *args, ax=ax, color=PALETTE[i % len(PALETTE)], label=name, **kwargs)
-        ax.set_title(ax.get_title(loc="left") + "\n(line: median; band: middle 50% of runs)",
-                     loc="left", fontsize=7.5)
+            colour = PALETTE[i % len(PALETTE)]
+            plot(r, *args, ax=ax, color=colour, label=name, **kwargs)
+            ends.append((float(ax.lines[-1].get_ydata()[-1]), name, colour))
+        ax.set_title("", loc="left")
+        horizon = month_year(many[0].dates[-1])
+        values = " and ".join(
+            (f"{e[0]:.0%} of runs in {e[1]}" if ax.get_ylabel().startswith("Share")
+             else f"{e[0]:.2g} in {e[1]}") for e in ends)
+        state = series_state(many[0], args[0]) if args and isinstance(args[0], str) else None
+        if state is not None and ax.get_ylabel().startswith("Share"):
+            finding = f"{state.subject} by {horizon}: {state.phrase} in {values}"
+        elif args and isinstance(args[0], str):
+            finding = f"{series_label(many[0], args[0])[0]} by {horizon}: median {values}"
+        else:
+            finding = f"By {horizon}: {values}"
+        title_block(fig, finding,
+                    "Line: share of runs in the state, band: 95% Monte Carlo interval"
+                    if ax.get_ylabel().startswith("Share") else
+                    "Line: median over runs; band: central 50% of runs")
+        label_line_ends(ax, ends, fontsize=MIN_FONT_SIZE)
     else:
         if fig is None:
-            fig = Figure(figsize=(PAGE_WIDTH, 2.7), layout="constrained")
+            fig = Figure(figsize=(PAGE_WIDTH, 3.2), layout="constrained")
         axes = np.atleast_1d(fig.subplots(1, len(many), sharey=True, squeeze=False)).ravel()
+        findings = []
         for i, (r, name, ax) in enumerate(zip(many, names, axes, strict=True)):
             plot(r, *args, ax=ax, **kwargs)
+            findings.append(f"{name}: {ax.get_title(loc='left')}")
             ax.set_title(name)
             if i:
                 ax.set_ylabel("")
             legend = ax.get_legend()
             if legend is not None and i:  # one legend is enough: the first panel's
                 legend.remove()
+        title_block(fig, ". ".join(findings), f"One panel per scenario, as the same figure "
+                    f"({getattr(plot, '__name__', 'plot').replace('_', ' ')})")
     if new:
         source_note(fig, source_text(many))
     return fig

@@ -57,18 +57,25 @@ __all__ = [
     "PHASE_COLORS",
     "PHASE_LABELS",
     "STYLE",
+    "MIN_FONT_SIZE",
     "as_results_list",
+    "display_name",
+    "figure_finding",
     "format_date_axis",
+    "label_line_ends",
     "legend_below",
     "legend_labels",
     "new_axes",
     "new_figure",
+    "month_year",
     "percent_axis",
     "series_label",
+    "set_titles",
     "short_actor_name",
     "source_note",
     "source_text",
     "styled",
+    "title_block",
     "title_words",
 ]
 
@@ -111,7 +118,7 @@ STYLE: dict[str, Any] = {
     "ytick.labelsize": 7.0,
     "xtick.major.width": 0.6,
     "ytick.major.width": 0.6,
-    "legend.fontsize": 6.5,
+    "legend.fontsize": 7.0,
     "legend.frameon": False,
     "legend.handlelength": 1.6,
     "lines.linewidth": 1.3,
@@ -142,6 +149,9 @@ PHASE_LABELS = {
 
 # The labels live in tradesim.vocab, the one place for what readers see.
 OUTCOME_LABELS, MILESTONE_LABELS = _vocab.OUTCOME_LABELS, _vocab.MILESTONE_LABELS
+
+#: Smallest font size any figure uses, points (readable when a column-wide figure is printed).
+MIN_FONT_SIZE = 6.5
 
 _NOTE_HEIGHT = 0.2  # inches kept free at the bottom of a figure for the source note
 _PROBABILITY_LABEL = "Probability (% of runs)"
@@ -219,13 +229,13 @@ def source_note(fig: Figure, text: str) -> None:
 
     for old in [t for t in fig.texts if t.get_gid() == "tradesim-source-note"]:
         old.remove()
-    # About 24 characters of 5.5-point DejaVu Sans per inch.
-    lines = textwrap.wrap(text, width=max(40, int(fig.get_figwidth() * 24)))
-    fig.text(0.01, 0.012, "\n".join(lines), ha="left", va="bottom", fontsize=5.5,
+    # About 20 characters of 6.5-point DejaVu Sans per inch.
+    lines = textwrap.wrap(text, width=max(40, int(fig.get_figwidth() * 20)))
+    fig.text(0.01, 0.012, "\n".join(lines), ha="left", va="bottom", fontsize=MIN_FONT_SIZE,
              color="#666666", gid="tradesim-source-note", linespacing=1.1)
     engine = fig.get_layout_engine()
     if engine is not None and hasattr(engine, "set") and "rect" in engine.get():
-        height = _NOTE_HEIGHT + 0.09 * (len(lines) - 1)
+        height = _NOTE_HEIGHT + 0.11 * (len(lines) - 1)
         share = min(0.3, height / fig.get_figheight())
         engine.set(rect=(0.0, share, 1.0, 1.0 - share))
 
@@ -241,7 +251,8 @@ def source_text(results: Results | Sequence[Results]) -> str:
     import tradesim
 
     many = as_results_list(results)
-    parts = [f"{r.scenario.name} ({r.runs:,} runs, seed {r.seed})" for r in many]
+    parts = [f"{display_name(r.scenario)} ({r.scenario.name}.yaml, {r.runs:,} runs, seed {r.seed})"
+             for r in many]
     return f"Source: tradesim {tradesim.__version__} simulation of {'; '.join(parts)}."
 
 
@@ -460,3 +471,165 @@ def short_actor_name(actor_name: str) -> str:
     str
     """
     return {"United States": "US"}.get(actor_name, actor_name)
+
+
+def display_name(scenario: Any) -> str:
+    """The name a reader sees for a scenario: ``"london-2025"`` -> ``"London 2025"``.
+
+    :class:`~tradesim.scenario.Scenario` has an id-like ``name`` (the file's
+    stem) and a ``description`` but no display title, so the title is made
+    from the name: words split at hyphens and underscores, the first word
+    capitalised, and country codes in capitals.  A ``title`` attribute, if a
+    scenario ever has one, wins.
+
+    Parameters
+    ----------
+    scenario : Scenario
+
+    Returns
+    -------
+    str
+    """
+    title = getattr(scenario, "title", None)
+    if isinstance(title, str) and title:
+        return title
+    words = scenario.name.replace("_", "-").split("-")
+    codes = {"us": "US", "eu": "EU", "uk": "UK", "ev": "EV"}
+    out = [codes.get(w.lower(), w) for w in words if w]
+    if out and out[0] == out[0].lower():
+        out[0] = out[0][:1].upper() + out[0][1:]
+    return " ".join(out)
+
+
+def month_year(date: Any) -> str:
+    """A date as a title shows it: ``"Sep 2025"``.
+
+    Parameters
+    ----------
+    date : datetime-like
+
+    Returns
+    -------
+    str
+    """
+    return f"{date:%b %Y}"
+
+
+def set_titles(ax: Axes, finding: str, measure: str, *, figure_title: bool) -> None:
+    """Title a figure with its finding (bold) and the measure shown (a plain subtitle).
+
+    Parameters
+    ----------
+    ax : Axes
+    finding : str
+        What the reader should take away, computed from the data.
+    measure : str
+        What is plotted and what any interval is (e.g. "share of runs; bars:
+        95% Monte Carlo interval").
+    figure_title : bool
+        True on a figure of its own: :func:`title_block` over the whole
+        figure.  False (an Axes in someone else's figure): the finding is the
+        Axes' title and the measure is left to the caller.
+    """
+    if figure_title:
+        title_block(ax.figure, finding, measure)
+    else:
+        ax.set_title(finding)
+
+
+def title_block(fig: Figure, finding: str, measure: str) -> None:
+    """The finding (bold, 8.5 pt) and under it the measure (7 pt), above all the Axes.
+
+    Both lines are wrapped to the figure's width.  They are the two entries
+    of a handle-less figure legend placed "outside upper left": constrained
+    layout keeps room for such a legend above the Axes, which it does not do
+    for a suptitle and a second line under it.  The texts carry the gids
+    ``tradesim-finding`` and ``tradesim-measure``; calling again replaces them.
+
+    Parameters
+    ----------
+    fig : Figure
+    finding, measure : str
+    """
+    import textwrap
+
+    from matplotlib.lines import Line2D
+
+    for old in [g for g in fig.legends if g.get_gid() == "tradesim-title"]:
+        old.remove()
+    # About 12.5 characters of 8.5-point bold (and 16 of 7-point) DejaVu Sans per inch.
+    inches = fig.get_figwidth() - 0.15
+    texts = ["\n".join(textwrap.wrap(finding, max(25, int(inches * 12.5)))),
+             "\n".join(textwrap.wrap(measure, max(30, int(inches * 16))))]
+    empty = [Line2D([], [], linestyle="none") for _ in texts]
+    block = fig.legend(empty, texts, loc="outside upper left", frameon=False,
+                       handlelength=0, handletextpad=0, borderaxespad=0.1, borderpad=0.1,
+                       labelspacing=0.25, alignment="left")
+    block.set_gid("tradesim-title")
+    for text, gid, size, weight, colour in zip(
+            block.texts, ("tradesim-finding", "tradesim-measure"), (8.5, 7.0),
+            ("bold", "normal"), ("black", "#333333"), strict=True):
+        text.set(gid=gid, fontsize=size, fontweight=weight, color=colour)
+
+
+def figure_finding(fig: Figure) -> str:
+    """The finding of a figure drawn by tradesim (its :func:`title_block`), or ``""``.
+
+    Parameters
+    ----------
+    fig : Figure
+
+    Returns
+    -------
+    str
+    """
+    for block in fig.legends:
+        for text in block.texts:
+            if text.get_gid() == "tradesim-finding":
+                return text.get_text()
+    return ""
+
+
+def label_line_ends(ax: Axes, ends: Sequence[tuple[float, str, str]],
+                    *, fontsize: float = 7.0, gap_points: float | None = None) -> None:
+    """Direct labels just right of the Axes, at the last value of each line.
+
+    Labels that would collide are pushed apart vertically (keeping their
+    order), so several lines ending at the same value stay readable.
+
+    Parameters
+    ----------
+    ax : Axes
+    ends : sequence of (y, text, colour)
+        Each line's last value in data units, its label and its colour.
+    fontsize : float
+    gap_points : float, optional
+        Smallest distance between label centres, points (default the
+        height of the tallest label plus a little).
+    """
+    if not ends:
+        return
+    # Lay the figure out first, so the Axes' height (and the spacing in points) is final.
+    ax.figure.draw_without_rendering()
+    low, high = ax.get_ylim()
+    height_points = ax.get_position().height * ax.figure.get_figheight() * 72
+    lines = [text.count("\n") + 1 for _, text, _ in ends]
+    gap = gap_points or fontsize * 1.2 * max(lines) + 1.0
+    span = (high - low) or 1.0
+    # Positions in points from the bottom of the Axes, then spread to at least ``gap`` apart.
+    order = sorted(range(len(ends)), key=lambda k: ends[k][0])
+    wanted = [(min(max(ends[k][0], low), high) - low) / span * height_points for k in order]
+    placed: list[float] = []
+    for w in wanted:
+        placed.append(max(w, placed[-1] + gap) if placed else w)
+    overflow = placed[-1] - height_points if placed else 0.0
+    if overflow > 0:  # shift the stack down, but not below the bottom
+        placed = [max(p - overflow, (i * gap)) for i, p in enumerate(placed)]
+        for i in range(1, len(placed)):
+            placed[i] = max(placed[i], placed[i - 1] + gap)
+    for k, points in zip(order, placed, strict=True):
+        y, text, colour = ends[k]
+        ax.annotate(text, xy=(1.0, (min(max(y, low), high) - low) / span), xycoords="axes fraction",
+                    xytext=(4, points - (min(max(y, low), high) - low) / span * height_points),
+                    textcoords="offset points", ha="left", va="center", fontsize=fontsize,
+                    color=colour, annotation_clip=False, gid="tradesim-line-label")

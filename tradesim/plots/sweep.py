@@ -12,8 +12,20 @@ import json
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from matplotlib import colormaps
+from matplotlib.colors import BoundaryNorm
+from matplotlib.ticker import PercentFormatter
 
-from .style import PALETTE, new_axes, source_note, styled
+from ..vocab import OUTCOME_LABELS
+from .style import (
+    MIN_FONT_SIZE,
+    PALETTE,
+    label_line_ends,
+    new_axes,
+    set_titles,
+    source_note,
+    styled,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -34,6 +46,29 @@ def _note(ds: Any) -> str:
     versions = json.loads(ds.attrs.get("versions", "{}"))
     return (f"Source: tradesim {versions.get('tradesim', '?')} sweep {ds.attrs.get('name')!s}, "
             f"{ds.attrs.get('runs')} runs per point, seed {ds.attrs.get('seed')}.")
+
+
+def _outcome_words(outcome: str) -> str:
+    return OUTCOME_LABELS.get(outcome, outcome.replace("_", " ")).lower()
+
+
+#: How a run ends in each outcome, to follow "runs that end ..." / "runs ending ...".
+_OUTCOME_ENDINGS = {
+    "pending": "still awaiting approval",
+    "rejected": "with the framework rejected by a leader",
+    "holding": "with the framework holding",
+    "breakdown": "in breakdown",
+    "renewed_truce": "in a renewed truce",
+}
+
+
+#: The x range shown by :func:`sobol_bars` at most (indices belong in [0, 1]).
+_SOBOL_VIEW = (-0.25, 1.25)
+
+
+def _outcome_ending(outcome: str) -> str:
+    """``"breakdown"`` -> ``"in breakdown"``: how a run ends in the outcome, in words."""
+    return _OUTCOME_ENDINGS.get(outcome, f"in {_outcome_words(outcome)}")
 
 
 def _grid_dims(ds: Any) -> list[str]:
@@ -91,18 +126,29 @@ def sweep_heatmap(ds: xr.Dataset, outcome: str = "breakdown", x: str | None = No
     ax, new = new_axes(ax)
     fig = ax.figure
     xs, ys = np.arange(da.sizes[x]), np.arange(da.sizes[y])
-    mesh = ax.pcolormesh(xs, ys, da.values, cmap="viridis", vmin=0.0,
-                         vmax=max(1e-9, float(da.max())), shading="nearest")
+    # A fixed 0-100% scale, so the same colour means the same share in every map.
+    mesh = ax.pcolormesh(xs, ys, da.values, cmap="viridis", vmin=0.0, vmax=1.0,
+                         shading="nearest")
     ax.set_xticks(xs, [_tick(v) for v in ds[x].values])
     ax.set_yticks(ys, [_tick(v) for v in ds[y].values])
     for (i, j), value in np.ndenumerate(da.values):
-        ax.text(j, i, f"{value:.0%}", ha="center", va="center", fontsize=6,
-                color="white" if value < 0.6 * float(da.max()) else "black")
+        ax.text(j, i, f"{value:.0%}", ha="center", va="center", fontsize=7,
+                color="white" if value < 0.6 else "black")
     ax.set_xlabel(_label(ds, x))
     ax.set_ylabel(_label(ds, y))
-    title = f"P({outcome.replace('_', ' ')})"
-    ax.set_title(title + (f", averaged over {', '.join(rest)}" if rest else ""))
-    fig.colorbar(mesh, ax=ax, label="share of runs")
+    values = da.values
+    lo, hi = np.unravel_index(np.nanargmin(values), values.shape), \
+        np.unravel_index(np.nanargmax(values), values.shape)
+    finding = (f"The share of runs that end {_outcome_ending(outcome)} ranges from "
+               f"{values[lo]:.0%} ({_label(ds, x)} {_tick(ds[x].values[lo[1]])}, "
+               f"{_label(ds, y)} {_tick(ds[y].values[lo[0]])}) to {values[hi]:.0%} "
+               f"({_tick(ds[x].values[hi[1]])}, {_tick(ds[y].values[hi[0]])})")
+    measure = (f"Share of runs that end {_outcome_ending(outcome)}, {ds.attrs.get('runs')} "
+               "runs per cell"
+               + (f"; averaged over {', '.join(_label(ds, r) for r in rest)}" if rest else ""))
+    set_titles(ax, finding, measure, figure_title=new)
+    bar = fig.colorbar(mesh, ax=ax, label="Share of runs (%)")
+    bar.ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     if new:
         source_note(fig, _note(ds))
     return fig
@@ -157,20 +203,36 @@ def sweep_lines(ds: xr.Dataset, outcome: str = "breakdown", x: str | None = None
     numeric = np.issubdtype(np.asarray(xvals).dtype, np.number)
     pos = xvals if numeric else np.arange(len(xvals))
     groups = [None] if hue is None else list(ds[hue].values)
+    ends = []
     for k, value in enumerate(groups):
         pick = {} if value is None else {hue: value}
         colour = PALETTE[k % len(PALETTE)]
-        ax.plot(pos, p.sel(pick).transpose(x).values, marker="o", color=colour,
-                label=None if value is None else f"{_label(ds, hue)} = {_tick(value)}")
+        line = p.sel(pick).transpose(x).values
+        ax.plot(pos, line, marker="o", color=colour)
+        if value is not None:
+            ends.append((float(line[-1]), f"{_label(ds, hue)} = {_tick(value)}", colour))
         ax.fill_between(pos, low.sel(pick).transpose(x).values,
                         high.sel(pick).transpose(x).values, color=colour, alpha=0.15, lw=0)
     if not numeric:
         ax.set_xticks(pos, [str(v) for v in xvals])
     ax.set_xlabel(_label(ds, x))
-    ax.set_ylabel(f"P({outcome.replace('_', ' ')}), share of runs")
-    ax.set_ylim(0, None)
+    ax.set_ylabel("Share of runs (%)")
+    ax.set_ylim(0, max(0.05, float(high.max()) * 1.05))
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    # The finding follows one line: the one ending highest.
+    where, top = "", p
     if hue is not None:
-        ax.legend(fontsize=6, frameon=False)
+        k = int(np.nanargmax(p.isel({x: -1}).values))
+        top = p.isel({hue: k})
+        where = f"With {_label(ds, hue)} {_tick(ds[hue].values[k])}, "
+    first, last = float(top.isel({x: 0})), float(top.isel({x: -1}))
+    finding = (where + f"{first:.0%} of runs end {_outcome_ending(outcome)} at {_label(ds, x)} "
+               f"{_tick(xvals[0])} and {last:.0%} at {_tick(xvals[-1])}")
+    set_titles(ax, finding, f"Share of runs that end {_outcome_ending(outcome)}; band: 95% "
+               "Monte Carlo interval"
+               + (f"; averaged over {', '.join(_label(ds, r) for r in rest)}" if rest else ""),
+               figure_title=new)
+    label_line_ends(ax, ends, fontsize=MIN_FONT_SIZE)
     if new:
         source_note(fig, _note(ds))
     return fig
@@ -178,8 +240,12 @@ def sweep_lines(ds: xr.Dataset, outcome: str = "breakdown", x: str | None = None
 
 @styled
 def sobol_bars(table: pd.DataFrame, output: str = "breakdown", ax: Axes | None = None,
-               labels: dict[str, str] | None = None) -> Figure:
+               labels: dict[str, str] | None = None, ds: xr.Dataset | None = None) -> Figure:
     """First-order and total Sobol' indices of one output, with their intervals.
+
+    Indices are shares of variance and lie in [0, 1]; an estimate outside
+    that range (sampling error of a small design) is marked with "!" and
+    named in the subtitle rather than passed over.
 
     Parameters
     ----------
@@ -190,29 +256,68 @@ def sobol_bars(table: pd.DataFrame, output: str = "breakdown", ax: Axes | None =
     ax : Axes, optional
         Draw here; default a new column-wide figure.
     labels : dict of str to str, optional
-        Names to show for parameter paths (default the paths).
+        Names to show for parameter paths (default the sweep's labels, then the paths).
+    ds : xarray.Dataset, optional
+        The sweep the table was computed from: its labels name the
+        parameters and its attributes make the source note.
 
     Returns
     -------
     Figure
     """
     frame = table.loc[output]
-    labels = labels or {}
-    ax, _ = new_axes(ax)
+    names = {**(json.loads(ds.attrs.get("labels", "{}")) if ds is not None else {}),
+             **(labels or {})}
+    ax, new = new_axes(ax, height=2.6 + 0.35 * len(frame))
     fig = ax.figure
     ys = np.arange(len(frame))
+    outside = []
     for k, (col, name) in enumerate((("S1", "first order"), ("ST", "total"))):
         centre = frame[col].to_numpy()
         err = np.vstack([centre - frame[f"{col}_low"].to_numpy(),
                          frame[f"{col}_high"].to_numpy() - centre]).clip(0)
-        ax.barh(ys + (k - 0.5) * 0.38, centre, height=0.36, xerr=err, color=PALETTE[k],
+        pos = ys + (k - 0.5) * 0.38
+        ax.barh(pos, centre, height=0.36, xerr=err, color=PALETTE[k],
                 label=name, error_kw={"lw": 0.8, "capsize": 1.5})
-    ax.set_yticks(ys, [labels.get(p, p) for p in frame.index])
+        for yy, value, param in zip(pos, centre, frame.index, strict=True):
+            if not 0.0 <= value <= 1.0:
+                outside.append(f"{name} {names.get(param, param)} {value:.2f}")
+                ax.text(min(max(value, 0.0), _SOBOL_VIEW[1]), yy, " !", va="center",
+                        ha="right" if value > 1.0 else "left", fontsize=7,
+                        color="black", fontweight="bold")
+    ax.set_yticks(ys, [names.get(p, p) for p in frame.index])
     ax.invert_yaxis()
-    ax.set_xlabel("Sobol' index (share of output variance)")
-    ax.set_title(f"Sensitivity of {output.replace('_', ' ')}")
+    ax.set_xlabel("Sobol' index (share of variance)")
     ax.axvline(0, color="#999999", lw=0.6)
-    ax.legend(fontsize=6, frameon=False)
+    # Indices are shares of variance: the view is [0, 1] plus a margin, whatever a small
+    # design's estimates or intervals do beyond it (those are marked and named).
+    low = float(frame[["S1_low", "ST_low"]].min().min())
+    high = float(frame[["S1_high", "ST_high"]].max().max())
+    ax.set_xlim(max(_SOBOL_VIEW[0], min(0.0, low) - 0.02), min(_SOBOL_VIEW[1], max(1.0, high)
+                                                                + 0.05))
+    top = frame["ST"].idxmax()
+    what = (f"whether runs end {_outcome_ending(output)}" if output in OUTCOME_LABELS
+            else output.replace("_", " ").replace(".", " "))
+    if outside:
+        finding = (f"The design is too small to rank the parameters for {what}: some "
+                   f"estimates fall outside [0, 1] ({names.get(top, top)} ranks highest)")
+    else:
+        finding = (f"{names.get(top, top)} explains more of the variation in {what} than any "
+                   f"other parameter (total index {frame.loc[top, 'ST']:.2f})")
+    measure = ("Bars: first-order (blue) and total (vermilion) indices; whiskers: 95% "
+               "bootstrap interval")
+    if outside:
+        measure += "; ! estimate outside [0, 1] (sampling error): " + ", ".join(outside)
+    set_titles(ax, finding, measure, figure_title=new)
+    if not new:
+        ax.legend(fontsize=MIN_FONT_SIZE, frameon=False, loc="lower right")
+    if new and ds is not None:
+        source_note(fig, _note(ds))
+    elif new:
+        import tradesim
+
+        source_note(fig, f"Source: tradesim {tradesim.__version__}, Sobol' indices of a sweep "
+                         "(Saltelli design).")
     return fig
 
 
@@ -232,17 +337,38 @@ def prim_tradeoff(result: PrimResult, ax: Axes | None = None) -> Figure:
     Figure
     """
     t = result.trajectory
-    ax, _ = new_axes(ax)
+    ax, new = new_axes(ax, height=3.6)
     fig = ax.figure
-    points = ax.scatter(t["coverage"], t["density"], c=t["restricted"], cmap="viridis", s=12)
+    # Restricted parameters are a count: one colour per count, integer ticks.
+    top = max(1, int(t["restricted"].max()))
+    norm = BoundaryNorm(np.arange(-0.5, top + 1.5), colormaps["viridis"].N)
+    points = ax.scatter(t["coverage"], t["density"], c=t["restricted"], cmap="viridis",
+                        norm=norm, s=12)
     chosen = t.iloc[result.selected]
     ax.scatter([chosen["coverage"]], [chosen["density"]], s=60, facecolor="none",
-               edgecolor=PALETTE[1], lw=1.2, label=f"chosen box {result.selected}")
-    ax.set_xlabel("coverage (share of the outcome inside the box)")
-    ax.set_ylabel("density (share inside the box)")
-    ax.set_title(f"PRIM boxes for {result.outcome.replace('_', ' ')}")
-    fig.colorbar(points, ax=ax, label="restricted parameters")
-    ax.legend(fontsize=6, frameon=False)
+               edgecolor=PALETTE[1], lw=1.2)
+    ax.annotate(f"chosen box {result.selected}", (chosen["coverage"], chosen["density"]),
+                xytext=(6, 6), textcoords="offset points", fontsize=MIN_FONT_SIZE,
+                color=PALETTE[1])
+    ax.set_xlabel("Coverage (share of the\noutcome's runs in the box)")
+    ax.set_ylabel("Density (share of the\nbox's runs with the outcome)")
+    ax.set_xlim(0, 1.05)
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ending = _outcome_ending(result.outcome)
+    finding = (f"The chosen box (box {result.selected}) contains {chosen['coverage']:.0%} of "
+               f"the runs that end {ending}, and {chosen['density']:.0%} of the runs inside "
+               f"it end that way")
+    set_titles(ax, finding, "PRIM peeling trajectory: each point is a box; colour: number of "
+               "parameters it restricts", figure_title=new)
+    bar = fig.colorbar(points, ax=ax, label="Parameters restricted",
+                       ticks=np.arange(0, top + 1))
+    bar.ax.tick_params(length=0)
+    if new:
+        import tradesim
+
+        source_note(fig, f"Source: tradesim {tradesim.__version__}, PRIM (Friedman & Fisher "
+                         "1999) on a sweep's points.")
     return fig
 
 
@@ -280,16 +406,21 @@ def prim_box(result: PrimResult, ds: xr.Dataset, index: int | None = None,
             span = (hi_all - lo_all) or 1.0
             ax.barh(k, (hi - lo) / span, left=(lo - lo_all) / span, color=PALETTE[0],
                     height=0.5)
-            ax.text(1.02, k, f"{_tick(lo)} to {_tick(hi)}", va="center", fontsize=6)
+            ax.text(1.02, k, f"{_tick(lo)} to {_tick(hi)}", va="center", fontsize=MIN_FONT_SIZE)
         else:
-            ax.text(0.0, k, "in {" + ", ".join(map(str, lim)) + "}", va="center", fontsize=6)
+            ax.text(0.0, k, "in {" + ", ".join(map(str, lim)) + "}", va="center",
+                    fontsize=MIN_FONT_SIZE)
     ax.barh(range(len(names)), [1.0] * len(names), color="#dddddd", height=0.5, zorder=0)
     ax.set_yticks(range(len(names)), [_label(ds, p) for p in names])
     ax.invert_yaxis()
-    ax.set_xlim(0, 1.35)
-    ax.set_xlabel("position within the swept range (0 = lowest, 1 = highest)")
-    ax.set_title(f"{result.outcome.replace('_', ' ')}: {box.density:.0%} density, "
-                 f"{box.coverage:.0%} coverage")
+    ax.set_xlim(0, 1.45)
+    ax.set_xticks([0, 0.5, 1.0])
+    ax.set_xlabel("Position within the swept range\n(0 = lowest, 1 = highest)")
+    ending = _outcome_ending(result.outcome)
+    set_titles(ax, f"Inside this box {box.density:.0%} of runs end {ending}; the box "
+               f"contains {box.coverage:.0%} of all runs that end that way",
+               "Limits of the PRIM box on each restricted parameter (blue), within the swept "
+               "range (grey)", figure_title=new)
     if new:
         source_note(fig, _note(ds))
     return fig

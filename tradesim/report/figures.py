@@ -49,59 +49,77 @@ def report_figures(results: Results, compare: Sequence[Results] = ()) -> list[Re
     -------
     list of ReportFigure
     """
-    name = results.scenario.name
+    from ..plots.compare import moving_supply
+    from ..plots.states import is_two_state
+    from ..plots.style import display_name
+
+    name = display_name(results.scenario)
     figures = plots.main_figures(results)
     captions = {
         "outcomes": ("Outcomes", f"Where the framework stands at the horizon in {name}: share "
-                     "of runs in each outcome, with Wilson 95% intervals."),
+                     "of runs in each outcome, with Wilson 95% Monte Carlo intervals (how "
+                     "precisely the number of runs pins each share down)."),
         "milestones": ("Milestones", "Share of runs that have reached each milestone by each "
                        "date (censored at the horizon)."),
         "phases": ("Phases over time", "Share of runs in each phase of the framework, week "
-                   "by week."),
-        "restrictions": ("Restriction levels", "Restriction level of every instrument in the "
-                         "framework (1 = flow to the partner fully stopped): median and the "
-                         "central 50% and 90% of runs."),
-        "supply_chain": ("Supply chains", "Mean supply-flow index of each good into each "
-                         "country (1.0 = the 2024 average flow) and mean share of firms "
-                         "halted, by sector."),
+                   "by week, with compliance under a renewed truce shown apart from the "
+                   "original framework; the dashed line is the share of runs that have broken "
+                   "down at least once."),
+        "restrictions": ("Restriction levels", "For every instrument in the framework, the "
+                         "share of runs in which the restriction is back above its framework "
+                         "level, by date, with its 95% Monte Carlo interval."),
+        "supply_chain": ("Supply chains", "Left: share of runs in which the supply of each "
+                         "good into each country is below half of its 2024 average flow. "
+                         "Right: mean share of firms halted, by sector. Goods and sectors that "
+                         "never move are left out and named under the title."),
     }
     out = []
     for stem, fig in figures.items():
         if stem.startswith("supply_") and stem != "supply_chain":
             good = stem.removeprefix("supply_")
-            heading, caption = (f"Supply of {good.replace('_', ' ')}",
-                                f"Supply-flow index of {good.replace('_', ' ')} (1.0 = the "
-                                "2024 average flow): median, central 50% and 90% of runs, a "
-                                "few sample runs, and the median dates of key milestones.")
+            words = good.replace("_", " ")
+            if is_two_state(results, f"supply.{good}"):
+                caption = (f"Share of runs in which the supply of {words} is below half of its "
+                           "2024 average flow, by date, with its 95% Monte Carlo interval, and "
+                           "the median dates of key milestones.")
+            else:
+                caption = (f"Supply-flow index of {words} (1.0 = the 2024 average flow): "
+                           "median, central 50% and 90% of runs, a few sample runs, and the "
+                           "median dates of key milestones.")
+            heading = f"Supply of {words}"
         else:
             heading, caption = captions[stem]
         out.append(ReportFigure(stem, heading, caption, fig))
     if compare:
         everything = [results, *compare]
-        names = ", ".join(r.scenario.name for r in everything)
+        names = ", ".join(display_name(r.scenario) for r in everything)
         out.append(ReportFigure(
             "compare_outcomes", "Comparison: outcomes",
-            f"Outcome probabilities with 95% intervals for {names}.",
-            plots.outcome_probabilities(everything).figure))
+            f"Outcome at the horizon for {names}: one panel per outcome, one bar per "
+            "scenario, with Wilson 95% Monte Carlo intervals.",
+            plots.compare_outcomes(everything)))
         out.append(ReportFigure(
             "compare_milestones", "Comparison: milestones",
-            f"Milestone curves for {names}.", plots.milestone_curves(everything).figure))
+            f"Share of runs that have reached each milestone by each date, for {names}: one "
+            "panel per milestone, one line per scenario.",
+            plots.compare_milestones(everything)))
         out.append(ReportFigure(
             "compare_phases", "Comparison: phases",
             f"Phase occupancy for {names}, side by side.",
             plots.compare_scenarios(everything, plots.phase_occupancy)))
-        key = plots.key_supply_series(results)
-        if key is not None and all(key in r.series_names for r in compare):
+        moving = moving_supply(everything)
+        if moving:
             out.append(ReportFigure(
                 "compare_supply", "Comparison: supply",
-                f"{plots.series_label(results, key)[0]} for {names}: median and central 50% "
-                "of runs.",
-                plots.compare_scenarios(everything, plots.fan_chart, key, overlay=True)))
+                f"Share of runs in which the supply of each good is below half of its 2024 "
+                f"average flow, by date, for {names}: one panel per good that falls below "
+                "that level in some run, one line per scenario.",
+                plots.compare_supply(everything, moving[:6])))
     strategies = {a.strategy.name for a in results.scenario.actors.values()}
     out.append(ReportFigure(
         "game_cooperation", "Background: the repeated game",
         "Exact long-run share of rounds in which the row strategy eases, against each column "
-        "strategy, at three levels of implementation noise (two-player game, standard "
+        "strategy, at three levels of implementation error (two-player game, standard "
         f"payoffs). The scenario's actors use: {', '.join(sorted(strategies))}.",
         plots.game_heatmap()))
     return out
