@@ -373,8 +373,8 @@ def abc_rejection(
     Algorithm: rejection ABC (Pritchard et al. 1999, *Mol. Biol. Evol.* 16;
     Sisson, Fan & Beaumont 2018, *Handbook of Approximate Bayesian
     Computation*).  ``runs`` replications run free from the start date,
-    each drawing its parameters from the scenario's distributions (the
-    prior); each replication's summary statistics (milestone weeks, censored
+    each drawing its own parameters from the scenario's distributions (the
+    prior; the run is not nested, see :mod:`tradesim.nesting`); each replication's summary statistics (milestone weeks, censored
     at ``until``) are compared with the log's, scaled by their prior median
     absolute deviation; replications within ``epsilon`` are accepted.
 
@@ -438,7 +438,9 @@ def abc_rejection(
 
     observed = observed_statistics(log, scenario, until, statistics)
     censor = _censor_week(scenario, until)
-    results = run(scenario, runs, prior_seed, keep_trajectories=0)
+    # Not nested (parameter_sets=0): rejection ABC needs one independent prior
+    # draw per replication, not a few hundred parameter sets shared by many.
+    results = run(scenario, runs, prior_seed, keep_trajectories=0, parameter_sets=0)
     frame = results.replications()
     simulated = simulated_statistics(frame, statistics, censor)
     scales = {name: _scale(simulated[name].to_numpy()) for name in statistics}
@@ -459,7 +461,7 @@ def abc_rejection(
         distances=distances, accepted=accepted, epsilon=float(epsilon), runs=runs, seed=seed)
     if check_runs > 0:
         checked = run(posterior.scenario_with_posterior(), check_runs, check_seed,
-                      keep_trajectories=0)
+                      keep_trajectories=0, parameter_sets=0)
         check = simulated_statistics(checked.replications(), statistics, censor)
         posterior = dataclasses.replace(posterior, check=check.reset_index(drop=True))
     return posterior

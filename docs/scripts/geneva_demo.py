@@ -17,6 +17,10 @@ parameters widened into vague priors, calibrated by rejection ABC
 3. the whole record to 2025-06-11 (in sample: a fit check, not a forecast),
 
 each scored with the prior forecast of the same seed beside it.
+
+The calibrations' runs are not nested (``abc_rejection`` runs them with
+``parameter_sets=0``: one prior draw per run); the forecasts are ordinary runs,
+nested over parameter sets by default (:mod:`tradesim.nesting`).
 """
 
 from __future__ import annotations
@@ -113,6 +117,12 @@ def compute(runs: int = 20_000, abc_runs: int = 40_000, accept: float = 0.05,
                            seed)
     prior_split = _forecast(scenario, log, SPLIT, runs, seed)
     post_split = _forecast(fitted["split"].scenario_with_posterior(), log, SPLIT, runs, seed)
+    curves_weeks = (3, 5, 8, 12, HORIZON_WEEKS)
+    free = prior_geneva[0]
+    frame = free.replications()
+    broke = frame["breakdown_1_week"].notna()
+    judged = broke & frame["first_escalation_week"].notna() & (
+        frame["first_escalation_week"] <= frame["breakdown_1_week"])
     numbers = {
         "seed": seed, "runs": runs, "abc_runs": abc_runs, "accept": accept,
         "check_runs": check_runs, "horizon_weeks": HORIZON_WEEKS, "widened": WIDENED,
@@ -124,6 +134,14 @@ def compute(runs: int = 20_000, abc_runs: int = 40_000, accept: float = 0.05,
             "from_split_prior": _score_dict(prior_split[1]),
             "from_split_calibrated": _score_dict(post_split[1]),
         },
+        "forecast_parameter_sets": int(free.parameter_sets),
+        # The prior forecast from Geneva: P(milestone reached by week), and the share
+        # of its breakdowns that followed a judged retaliation (not a slipped hold).
+        "prior_from_geneva_curves": {
+            name: {str(w): round(float(free.milestone_curve(name)[w]), 4)
+                   for w in curves_weeks} for name in STATISTICS},
+        "prior_from_geneva_breakdowns_after_judged_retaliation": round(
+            float(judged.sum() / max(int(broke.sum()), 1)), 4),
     }
     objects = {"scenario": scenario, "posteriors": fitted,
                "prior_geneva": prior_geneva[0], "fit_geneva": fit_geneva[0]}
