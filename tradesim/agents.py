@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from . import kernels
 from .strategies import Strategy
 from .vocab import ACTION_NAMES, BREAKDOWN, EASE, HOLD, RETALIATE
 
@@ -399,6 +398,8 @@ class Sector(mesa.Agent):
         ``demand`` is the mean order of the sector's firms, weeks of normal use,
         per replication (:func:`tradesim.kernels.firm_demand`).
         """
+        from . import kernels  # numba loads in the processes that step models only
+
         self.demand = kernels.firm_demand(self.inventory_weeks, self.requirement,
                                           self.target_cover_weeks, self.restock_rate)
 
@@ -423,6 +424,8 @@ class Sector(mesa.Agent):
         # No cap on stocks is needed: the stock after a week is at most max(stock before,
         # target cover x r) (orders close 1/restock_weeks <= 1 of the gap), and both start
         # within max_cover_weeks.
+        from . import kernels
+
         r = self.requirement.shape[0]
         self.output, self.halted = np.empty(r), np.empty(r)
         kernels.firm_produce(self.inventory_weeks, self.requirement, self.target_cover_weeks,

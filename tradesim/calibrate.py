@@ -374,8 +374,9 @@ def abc_rejection(
     Sisson, Fan & Beaumont 2018, *Handbook of Approximate Bayesian
     Computation*).  ``runs`` replications run free from the start date,
     each drawing its own parameters from the scenario's distributions (the
-    prior; the run is not nested, see :mod:`tradesim.nesting`); each replication's summary statistics (milestone weeks, censored
-    at ``until``) are compared with the log's, scaled by their prior median
+    prior; the run is not nested, see :mod:`tradesim.nesting`); each
+    replication's summary statistics (milestone weeks, censored at
+    ``until``) are compared with the log's, scaled by their prior median
     absolute deviation; replications within ``epsilon`` are accepted.
 
     Parameters

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import kernels
 from .model import PHASES
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -77,6 +76,8 @@ class Partial:
             :class:`Collector`'s): the chunk's counts are added to them in place
             and the partial carries none (no per-chunk histogram is allocated).
         """
+        from . import kernels  # not at import: a collecting process needs no numba
+
         series = model.series
         s, weeks, r = series.shape
         bounds = model.series_bounds_for(model.trade_scenario)
