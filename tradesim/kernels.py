@@ -145,13 +145,25 @@ def histogram_sums(series: np.ndarray, bin_scale: np.ndarray, top_bin: np.ndarra
     for k in range(s):
         scale, top, fixed = bin_scale[k], top_bin[k], sum_scale[k]
         for w in range(weeks):
+            # Replications often share a value (a level at its floor, a full stock):
+            # runs of equal values are counted first and added to their bin at once,
+            # which spares the bin's read-modify-write chain.
             total = 0
+            run_value, run_length = np.float32(-1.0), 0
             for j in range(r):
                 v = series[k, w, j]
+                if v == run_value:
+                    run_length += 1
+                    continue
                 if not v >= _F32_ZERO:  # also NaN
                     raise ValueError("a weekly series has a negative or NaN value")
-                histogram[k, w, min(np.int64(_rint(v * scale)), top)] += 1
-                total += np.int64(_rint(v * fixed))
+                if run_length:
+                    histogram[k, w, min(np.int64(_rint(run_value * scale)), top)] += run_length
+                    total += run_length * np.int64(_rint(run_value * fixed))
+                run_value, run_length = v, 1
+            if run_length:
+                histogram[k, w, min(np.int64(_rint(run_value * scale)), top)] += run_length
+                total += run_length * np.int64(_rint(run_value * fixed))
             sums[k, w] += total
 
 
