@@ -16,7 +16,10 @@ Every public name of the modules below is importable from ``tradesim.plots``:
     the labels every figure shares.
 :mod:`tradesim.plots.results`
     Figures of ensemble results: fan charts, outcome probabilities,
-    milestone curves, phase occupancy, supply-chain impact, comparisons.
+    milestone curves, phase occupancy.
+:mod:`tradesim.plots.supply`, :mod:`tradesim.plots.scenarios`, :mod:`tradesim.plots.compare`
+    The supply-chain figure; one figure function drawn for several scenarios;
+    comparisons of scenarios as small multiples.
 :mod:`tradesim.plots.game`
     Exact long-run results of the two-player game as heatmaps.
 :mod:`tradesim.plots.sweep`
@@ -35,15 +38,14 @@ from __future__ import annotations
 from .compare import compare_milestones, compare_outcomes, compare_supply
 from .game import game_heatmap
 from .results import (
-    compare_scenarios,
     fan_chart,
     fan_chart_grid,
     milestone_curves,
     outcome_probabilities,
     phase_occupancy,
-    supply_chain_impact,
 )
 from .saving import key_supply_series, main_figures, save_figure, save_main_figures
+from .scenarios import compare_scenarios
 from .states import state_probability
 from .style import (
     COLUMN_WIDTH,
@@ -62,6 +64,7 @@ from .style import (
     source_text,
     styled,
 )
+from .supply import supply_chain_impact
 from .sweep import prim_box, prim_tradeoff, sobol_bars, sweep_heatmap, sweep_lines
 
 __all__ = [

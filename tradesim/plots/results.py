@@ -8,8 +8,8 @@ are in :mod:`tradesim.plots.saving`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Literal
 
 import matplotlib.dates as mdates
 import numpy as np
@@ -22,11 +22,9 @@ from ..vocab import (
     PHASES,
     parse_series,
     quantile_column,
-    series_name,
 )
 from .states import is_two_state, series_state, share_in_state, state_probability
 from .style import (
-    COLUMN_WIDTH,
     MILESTONE_LABELS,
     MIN_FONT_SIZE,
     OUTCOME_LABELS,
@@ -45,12 +43,10 @@ from .style import (
     percent_axis,
     series_label,
     set_titles,
-    short_actor_name,
     source_note,
     source_text,
     styled,
     title_block,
-    title_words,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -59,13 +55,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..results import Results
 
 __all__ = [
-    "compare_scenarios",
     "fan_chart",
     "fan_chart_grid",
     "milestone_curves",
     "outcome_probabilities",
     "phase_occupancy",
-    "supply_chain_impact",
 ]
 
 #: Shorter names for milestone markers on fan charts.
@@ -603,198 +597,3 @@ def phase_occupancy(results: Results, *, ax: Axes | None = None, legend: bool = 
     if new:
         source_note(ax.figure, source_text(results))
     return ax
-
-
-@styled
-def supply_chain_impact(results: Results, *, fig: Figure | None = None) -> Figure:
-    """Supply shortfalls and firms halted, for each importing country.
-
-    A 2x2 page-wide panel: for each actor (rows), the share of runs in
-    which the supply of each good it imports from the partner is below half
-    of 2024 (supply is near normal or near zero, so this is the split that
-    matters) and the mean share of its firms halted, by sector.  Goods and
-    sectors that never move are left out (the measure line names them).
-
-    Parameters
-    ----------
-    results : Results
-    fig : Figure, optional
-        Draw into this (empty) figure; default a new page-wide figure.
-
-    Returns
-    -------
-    Figure
-    """
-    scenario = results.scenario
-    new = fig is None
-    if fig is None:
-        fig = Figure(figsize=(PAGE_WIDTH, 5.0), layout="constrained")
-    axes = fig.subplots(2, 2, sharex=True)
-    summary = results.summary()
-    dates = results.dates.to_pydatetime()
-    omitted: list[str] = []  # goods that never move
-    still: list[str] = []  # sectors with no firm ever halted
-    peaks: list[tuple[float, str, str]] = []
-    labelled = []
-    for row, actor in enumerate(scenario.actor_ids):
-        name = short_actor_name(scenario.actors[actor].name)
-        supply_ax, halted_ax = axes[row]
-        ends = []
-        goods = [g.id for g in scenario.economy.goods if g.exporter != actor]
-        for good in goods:
-            key = series_name("supply", good)
-            state = series_state(results, key)
-            share = share_in_state(results, key, state)
-            mean = summary.series[key]["mean"].to_numpy()
-            if np.ptp(share) < 0.005 and np.ptp(mean) < 0.01:  # never moves
-                omitted.append(title_words(good))
-                continue
-            color = PALETTE[len(ends) % len(PALETTE)]
-            supply_ax.plot(dates, share, color=color)
-            ends.append((float(share[-1]), title_words(good), color))
-            peaks.append((float(share[-1]), title_words(good), name))
-        supply_ax.set_title(f"Supply to {name} below half of 2024")
-        supply_ax.set_ylabel("Share of runs (%)")
-        supply_ax.set_ylim(0, 1.02)
-        percent_axis(supply_ax)
-        sectors = [s.id for s in scenario.economy.sectors if s.actor == actor]
-        halted_ends = []
-        for sector in sectors:
-            mean = summary.series[series_name("halted", sector)]["mean"].to_numpy()
-            if float(mean.max()) < 0.0005:  # never above 0.05% of firms on average
-                still.append(f"{title_words(sector)} ({name})")
-                continue
-            color = PALETTE[len(halted_ends) % len(PALETTE)]
-            halted_ax.plot(dates, mean, color=color)
-            halted_ends.append((float(mean[-1]), title_words(sector), color))
-        if not halted_ends:  # say so, rather than leave an empty panel
-            halted_ax.set_ylim(0, 0.05)
-            halted_ax.text(0.5, 0.5, f"Under 0.05% of firms halted in every {name}\n"
-                           "sector, on average over runs, throughout",
-                           transform=halted_ax.transAxes, ha="center", va="center",
-                           fontsize=7, color="#333333")
-        if not ends:
-            supply_ax.text(0.5, 0.5, f"Supply of every good to {name}\nis unchanged "
-                           "throughout", transform=supply_ax.transAxes, ha="center",
-                           va="center", fontsize=7, color="#333333")
-        halted_ax.set_title(f"{name} firms halted (mean over runs)")
-        halted_ax.set_ylabel("Firms halted (% of sector)")
-        halted_ax.set_ylim(0, max(0.05, halted_ax.get_ylim()[1]))  # ticks read 0-5% at least
-        percent_axis(halted_ax)
-        for ax in (supply_ax, halted_ax):
-            ax.set_xlim(dates[0], dates[-1])
-            format_date_axis(ax)
-            if row == 1:
-                ax.set_xlabel("Date")
-        labelled += [(supply_ax, ends), (halted_ax, halted_ends)]
-    # Where things stand at the horizon: goods under a restriction at the start are below
-    # half of 2024 in every run at first, so a peak would only restate the restriction.
-    horizon = month_year(results.dates[-1])
-    share, good, where = max(peaks) if peaks else (0.0, "", "")
-    if share >= 0.005:
-        finding = (f"By {horizon}, {good} supply to {where} is below half of 2024 in "
-                   f"{share:.0%} of runs, the most of any good")
-    else:
-        finding = f"By {horizon}, no good's supply is below half of 2024 in any run"
-    measure = ("Left: share of runs with supply below half of 2024; right: mean share of "
-               "firms halted")
-    if omitted:
-        measure += f". Not shown, supply unchanged throughout: {', '.join(omitted)}"
-    if still:
-        measure += f". Not shown, under 0.05% of firms halted: {', '.join(still)}"
-    title_block(fig, finding, measure)
-    for ax, ends in labelled:
-        label_line_ends(ax, ends, fontsize=MIN_FONT_SIZE)
-    if new:
-        source_note(fig, source_text(results))
-    return fig
-
-
-@styled
-def compare_scenarios(
-    results: Sequence[Results] | Mapping[str, Results],
-    plot: Callable[..., Any] = fan_chart,
-    *args: Any,
-    overlay: bool = False,
-    fig: Figure | None = None,
-    **kwargs: Any,
-) -> Figure:
-    """The same figure for several scenarios, side by side or overlaid.
-
-    Parameters
-    ----------
-    results : sequence or mapping of Results
-        A mapping's keys name the scenarios (default the scenario names).
-    plot : callable
-        A single-results plotting function taking ``ax=``, e.g.
-        :func:`fan_chart` or :func:`phase_occupancy`.  (For outcome
-        probabilities and milestone curves pass all results to
-        :func:`outcome_probabilities` or :func:`milestone_curves` directly.)
-    *args, **kwargs
-        Passed to ``plot`` (e.g. the series id of a fan chart).
-    overlay : bool
-        Draw all scenarios on one Axes, one colour each (fan charts only);
-        default one panel per scenario, sharing the y axis.
-    fig : Figure, optional
-        Draw into this (empty) figure; default a new page-wide figure.
-
-    Returns
-    -------
-    Figure
-    """
-    many = as_results_list(results)
-    names = (list(results) if isinstance(results, Mapping)
-             else [display_name(r.scenario) for r in many])
-    if not many:
-        raise ValueError("compare_scenarios needs at least one result")
-    new = fig is None
-    if overlay:
-        if plot is not fan_chart:
-            raise ValueError("overlay=True works with fan_chart; use side by side panels, or "
-                             "pass all results to outcome_probabilities/milestone_curves")
-        if fig is None:
-            fig = Figure(figsize=(COLUMN_WIDTH * 1.5, 3.2), layout="constrained")
-        ax = fig.subplots()
-        kwargs.setdefault("bands", ((0.25, 0.75),))
-        kwargs.setdefault("milestones", None)  # each scenario has its own milestone dates
-        ends = []
-        for i, (r, name) in enumerate(zip(many, names, strict=True)):
-            colour = PALETTE[i % len(PALETTE)]
-            plot(r, *args, ax=ax, color=colour, label=name, **kwargs)
-            ends.append((float(ax.lines[-1].get_ydata()[-1]), name, colour))
-        ax.set_title("", loc="left")
-        horizon = month_year(many[0].dates[-1])
-        values = " and ".join(
-            (f"{e[0]:.0%} of runs in {e[1]}" if ax.get_ylabel().startswith("Share")
-             else f"{e[0]:.2g} in {e[1]}") for e in ends)
-        state = series_state(many[0], args[0]) if args and isinstance(args[0], str) else None
-        if state is not None and ax.get_ylabel().startswith("Share"):
-            finding = f"{state.subject} by {horizon}: {state.phrase} in {values}"
-        elif args and isinstance(args[0], str):
-            finding = f"{series_label(many[0], args[0])[0]} by {horizon}: median {values}"
-        else:
-            finding = f"By {horizon}: {values}"
-        title_block(fig, finding,
-                    "Line: share of runs in the state, band: 95% Monte Carlo interval"
-                    if ax.get_ylabel().startswith("Share") else
-                    "Line: median over runs; band: central 50% of runs")
-        label_line_ends(ax, ends, fontsize=MIN_FONT_SIZE)
-    else:
-        if fig is None:
-            fig = Figure(figsize=(PAGE_WIDTH, 3.2), layout="constrained")
-        axes = np.atleast_1d(fig.subplots(1, len(many), sharey=True, squeeze=False)).ravel()
-        findings = []
-        for i, (r, name, ax) in enumerate(zip(many, names, axes, strict=True)):
-            plot(r, *args, ax=ax, **kwargs)
-            findings.append(f"{name}: {ax.get_title(loc='left')}")
-            ax.set_title(name)
-            if i:
-                ax.set_ylabel("")
-            legend = ax.get_legend()
-            if legend is not None and i:  # one legend is enough: the first panel's
-                legend.remove()
-        title_block(fig, ". ".join(findings), f"One panel per scenario, as the same figure "
-                    f"({getattr(plot, '__name__', 'plot').replace('_', ' ')})")
-    if new:
-        source_note(fig, source_text(many))
-    return fig

@@ -20,9 +20,9 @@ from .results import (
     milestone_curves,
     outcome_probabilities,
     phase_occupancy,
-    supply_chain_impact,
 )
 from .style import DPI, STYLE
+from .supply import supply_chain_impact
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..results import Results
