@@ -176,7 +176,8 @@ class Government(mesa.Agent):
         now = (self.impact * (self.reference - levels)).sum(axis=0)
         after = (self.impact * (self.reference - step)).sum(axis=0)
         gain = after - now
-        with np.errstate(invalid="ignore"):
+        # A gain too small to divide by (a subnormal impact) overflows to inf: share 1.
+        with np.errstate(invalid="ignore", over="ignore"):
             share = np.clip(np.divide(cap - now, gain, out=np.ones_like(gain), where=gain > 0),
                             0.0, 1.0)
         return levels - share * (levels - step)
