@@ -50,7 +50,9 @@ real_replace = os.replace
 def replace(src, dst, *args, **kwargs):
     if Path(dst).name == target:
         os.truncate(src, os.path.getsize(src) // 2)
-        marker.write_text(str(src))
+        # Written whole, then renamed into place: the test never reads a half marker.
+        marker.with_suffix(".part").write_text(str(src))
+        real_replace(marker.with_suffix(".part"), marker)
         time.sleep(600)
     return real_replace(src, dst, *args, **kwargs)
 
