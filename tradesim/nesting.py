@@ -48,8 +48,9 @@ INNER_DEFAULT = 100
 #: Most parameter sets chosen by default (more may be asked for).
 MAX_DEFAULT_SETS = 1000
 #: Words appended to the master seed's spawn key for the stream of the design.
-#: Replication streams append one word (the index, below 2**32), sweep
-#: replications two: three words cannot coincide with either.
+#: Sweep points append one word to the master seed's spawn key (replications are
+#: indexed inside the counter-based streams, not by spawn keys): three words cannot
+#: coincide with a point's key.
 DESIGN_KEY = (0x6E657374, 0x73657473, 0)
 
 
