@@ -22,7 +22,7 @@ from typing import Any
 from . import nesting, streams
 from .executors import Executor, check, make_executor
 from .model import Forcing, TradeModel
-from .reduction import BINS, Collector, Partial
+from .reduction import BINS, Collector, Partial, Tally
 from .results import Results
 from .scenario import Scenario
 
@@ -58,16 +58,18 @@ def _run_chunk(scenario: Scenario, master: Any, start: int, stop: int, keep: int
     """Step one chunk; its partial, or None once added to ``into``."""
     if design is not None:
         overrides = nesting.overrides_for(design[1], design[0], start, stop, overrides)
-    model = TradeModel(scenario, stop - start, master, first_replication=start,
-                       overrides=overrides, forcing=forcing)
-    model.run()
     kept = max(0, min(keep - start, stop - start))
+    # The week's series are counted as they are made; only kept ones are recorded.
+    tally = Tally.for_scenario(scenario, into=None if into is None else into.totals)
+    model = TradeModel(scenario, stop - start, master, first_replication=start,
+                       overrides=overrides, forcing=forcing, tally=tally, keep=kept)
+    model.run()
     part = None
     if into is None:
         part = Partial.from_model(model, keep=kept)
     else:
         into.add_model(model, keep=kept)
-    model.close(recycle=True)  # the partial and the collector hold copies of all they need
+    model.close()  # the partial and the collector hold copies of all they need
     return part
 
 

@@ -22,8 +22,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["draw_streams", "firm_demand", "firm_produce", "histogram_sums", "normal_quantile",
-           "philox4x32"]
+__all__ = ["draw_setup", "draw_streams", "draw_weeks", "firm_demand", "firm_produce",
+           "histogram_sums", "normal_quantile", "philox4x32"]
 
 _F32_ONE = np.float32(1.0)
 _F32_ZERO = np.float32(0.0)
@@ -255,17 +255,12 @@ def _normal(word: np.uint64) -> np.float32:
 
 
 @njit(cache=True, nogil=True)
-def draw_streams(key: np.ndarray, first: int, setup: np.ndarray, uniforms: np.ndarray,
-                 normals: np.ndarray) -> None:
-    """Fill a block of replications' random numbers from their counter-based streams.
+def draw_setup(key: np.ndarray, first: int, setup: np.ndarray) -> None:
+    """Fill a block of replications' setup uniforms (stream 0) from their streams.
 
-    Replication ``i = first + j`` draws, at position ``p`` of stream ``s``
-    (0: setup, 1: weekly uniforms, 2: weekly normals), from the Philox block
-    with counter ``(p // n, s, i mod 2**32, i // 2**32)`` under ``key``, where
-    ``n`` numbers come from one block (2 float64, 4 float32 uniforms, 4
-    normals, each by inversion of one 32-bit word: :func:`normal_quantile`).
-    Positions run week by week, slot by slot.  So what a replication draws
-    depends on the key and its index alone.
+    Replication ``i = first + j`` draws position ``p`` from the Philox block
+    with counter ``(p // 2, 0, i mod 2**32, i // 2**32)`` under ``key``; one
+    block gives two float64 uniforms in [0, 1) (53 bits each).
 
     Parameters
     ----------
@@ -274,45 +269,95 @@ def draw_streams(key: np.ndarray, first: int, setup: np.ndarray, uniforms: np.nd
     first : int
         Index of the block's first replication.
     setup : ndarray, shape (R, n_setup), float64
-        Uniforms in [0, 1), written.
-    uniforms : ndarray, shape (weeks, per_week, R), float32
-        Uniforms in [0, 1) on a grid of 2**-24, written.
-    normals : ndarray, shape (weeks, per_week, R), float32
-        Standard normals, written.
+        Written.
     """
     k0, k1 = key[0], key[1]
     r, n_setup = setup.shape
-    weeks, n_uniform, _ = uniforms.shape
-    n_normal = normals.shape[1]
+    for j in range(r):
+        index = np.uint64(first + j)
+        lo, hi = index & _MASK32, index >> _SHIFT32
+        for block in range((n_setup + 1) // 2):
+            x0, x1, x2, x3 = philox4x32(np.uint64(block), np.uint64(0), lo, hi, k0, k1)
+            p = 2 * block
+            setup[j, p] = _float64(x0, x1)
+            if p + 1 < n_setup:
+                setup[j, p + 1] = _float64(x2, x3)
+
+
+@njit(cache=True, nogil=True)
+def draw_weeks(key: np.ndarray, first: int, stream: int, first_week: int,
+               out: np.ndarray) -> None:
+    """Fill some weeks of a block of replications' weekly stream (1: uniforms, 2: normals).
+
+    Position ``p`` of a weekly stream with ``n`` numbers a week is slot
+    ``p % n`` of week ``p // n``; replication ``i = first + j`` draws it from
+    word ``p % 4`` of the Philox block with counter ``(p // 4, stream, i mod
+    2**32, i // 2**32)`` under ``key``: a float32 uniform in [0, 1) on a grid of
+    2**-24 (stream 1) or a float32 standard normal by inversion (stream 2,
+    :func:`normal_quantile`).  Any window of weeks gives the numbers the
+    whole stream has there.
+
+    Parameters
+    ----------
+    key : ndarray, shape (2,), uint64
+    first : int
+        Index of the block's first replication.
+    stream : int
+        1 or 2.
+    first_week : int
+        Week (0-based) of ``out[0]``.
+    out : ndarray, shape (weeks, n, R), float32
+        Written.
+    """
+    k0, k1 = key[0], key[1]
+    weeks, n, r = out.shape
+    start = first_week * n
+    stop = start + weeks * n
     lo = np.empty(r, dtype=np.uint64)
     hi = np.empty(r, dtype=np.uint64)
     for j in range(r):
         index = np.uint64(first + j)
         lo[j], hi[j] = index & _MASK32, index >> _SHIFT32
-    for j in range(r):
-        for block in range((n_setup + 1) // 2):
-            x0, x1, x2, x3 = philox4x32(np.uint64(block), np.uint64(0), lo[j], hi[j], k0, k1)
-            p = 2 * block
-            setup[j, p] = _float64(x0, x1)
-            if p + 1 < n_setup:
-                setup[j, p + 1] = _float64(x2, x3)
-    # Weekly streams block by block, replications innermost: writes stay contiguous.
-    total = weeks * n_uniform
-    for block in range((total + 3) // 4):
+    week = np.empty(4, dtype=np.int64)
+    slot = np.empty(4, dtype=np.int64)
+    normal = stream == 2
+    c1 = np.uint64(stream)
+    # Block by block, replications innermost: the four rows a block writes stay
+    # contiguous, and the lane's week and slot are worked out once per block.
+    for block in range(start // 4, (stop + 3) // 4):
+        for lane in range(4):
+            p = 4 * block + lane
+            week[lane] = p // n - first_week if start <= p < stop else -1
+            slot[lane] = p % n
         c0 = np.uint64(block)
         for j in range(r):
-            words = philox4x32(c0, np.uint64(1), lo[j], hi[j], k0, k1)
+            words = philox4x32(c0, c1, lo[j], hi[j], k0, k1)
             for lane in range(4):
-                p = 4 * block + lane
-                if p < total:
-                    uniforms[p // n_uniform, p % n_uniform, j] = (
-                        np.float32(words[lane] >> _SHIFT8) * _TWO_M24)
-    total = weeks * n_normal
-    for block in range((total + 3) // 4):
-        c0 = np.uint64(block)
-        for j in range(r):
-            words = philox4x32(c0, np.uint64(2), lo[j], hi[j], k0, k1)
-            for lane in range(4):
-                p = 4 * block + lane
-                if p < total:
-                    normals[p // n_normal, p % n_normal, j] = _normal(words[lane])
+                if week[lane] >= 0:
+                    if normal:
+                        out[week[lane], slot[lane], j] = _normal(words[lane])
+                    else:
+                        out[week[lane], slot[lane], j] = (
+                            np.float32(words[lane] >> _SHIFT8) * _TWO_M24)
+
+
+def draw_streams(key: np.ndarray, first: int, setup: np.ndarray, uniforms: np.ndarray,
+                 normals: np.ndarray) -> None:
+    """Fill a block of replications' random numbers, every week at once.
+
+    :func:`draw_setup` into ``setup``, then :func:`draw_weeks` of streams 1
+    and 2 from week 0 into ``uniforms`` and ``normals``.
+
+    Parameters
+    ----------
+    key : ndarray, shape (2,), uint64
+        The run's key (32-bit words), from its master seed.
+    first : int
+        Index of the block's first replication.
+    setup : ndarray, shape (R, n_setup), float64
+    uniforms, normals : ndarray, shape (weeks, per_week, R), float32
+        Written.
+    """
+    draw_setup(key, first, setup)
+    draw_weeks(key, first, 1, 0, uniforms)
+    draw_weeks(key, first, 2, 0, normals)

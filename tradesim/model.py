@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import mesa
 import numpy as np
@@ -62,6 +62,9 @@ from .vocab import (
     RETALIATE,
     series_name,
 )
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .reduction import Tally
 
 __all__ = [
     "MAX_EVENTS",
@@ -179,6 +182,13 @@ class TradeModel(mesa.Model):
         milestones, each government takes the logged action (HOLD when none
         is logged), and logged levels are imposed; from then on the model runs
         free: a conditional forecast.
+    tally : tradesim.reduction.Tally, optional
+        Count each week's series into this running tally as the week is
+        made (an ensemble's reduction), instead of recording every
+        replication's series.
+    keep : int, optional
+        With ``tally``: record the full series of the first ``keep``
+        replications only (default none).
 
     Attributes
     ----------
@@ -191,7 +201,8 @@ class TradeModel(mesa.Model):
     milestones : dict of ndarray
         Week each milestone was reached, -1 if not (see :data:`MILESTONES`).
     series : ndarray of float32, shape (S, horizon + 1, R)
-        Recorded weekly series named by :attr:`series_names`.
+        Recorded weekly series named by :attr:`series_names` (with ``tally``,
+        only the first ``keep`` replications: shape (S, horizon + 1, keep)).
     """
 
     def __init__(
@@ -203,6 +214,8 @@ class TradeModel(mesa.Model):
         first_replication: int = 0,
         overrides: dict[str, Any] | None = None,
         forcing: Forcing | None = None,
+        tally: Tally | None = None,
+        keep: int | None = None,
     ) -> None:
         master = streams.master_seed_sequence(seed)
         # Mesa's own generators are seeded from the master too, though the
@@ -227,11 +240,13 @@ class TradeModel(mesa.Model):
             weeks=self.horizon,
             uniforms_per_week=_UNIFORMS_PER_WEEK, normals_per_week=instruments,
         )
-        self.draws = streams.draw(master, self.first_replication,
-                                  self.first_replication + r, self.layout)
+        setup = streams.draw_setup(master, self.first_replication,
+                                   self.first_replication + r, self.layout)
+        self._weekly: streams.WeeklyDraws | None = streams.WeeklyDraws(
+            master, self.first_replication, self.first_replication + r, self.layout)
         # The row of a joint parameter sample is drawn last, after the firms' slots.
-        row = self.draws.setup[:, -1] if scenario.parameter_sample is not None else None
-        self.params = sample_parameters(scenario, self.draws.setup[:, :len(uncertain)], row)
+        row = setup[:, -1] if scenario.parameter_sample is not None else None
+        self.params = sample_parameters(scenario, setup[:, :len(uncertain)], row)
         for path, value in (overrides or {}).items():
             if path not in self.params:
                 raise KeyError(f"unknown parameter path {path!r}")
@@ -257,7 +272,7 @@ class TradeModel(mesa.Model):
             for g, actor in zip(self.governments, scenario.actors.values(), strict=True)
             for j, inst in enumerate(actor.instruments) for good in inst.goods
         ]
-        self.sectors = make_sectors(self, self.draws.setup[:, len(uncertain):], self._value)
+        self.sectors = make_sectors(self, setup[:, len(uncertain):], self._value)
         self.markets = Markets(scenario, self._column, self.sectors)
 
         self.week = 0
@@ -285,7 +300,17 @@ class TradeModel(mesa.Model):
             ids.pop(self, None)
 
         self.series_names = self.series_names_for(scenario)
-        self.series = _series_buffer((len(self.series_names), self.horizon + 1, r))
+        self.tally = tally
+        n_series = len(self.series_names)
+        if tally is None:
+            if keep is not None:
+                raise ValueError("keep applies only with a tally")
+            self.series = _series_buffer((n_series, self.horizon + 1, r))
+            self._week_values = None
+        else:
+            self.keep = max(0, min(int(keep or 0), r))
+            self.series = np.empty((n_series, self.horizon + 1, self.keep), dtype=np.float32)
+            self._week_values = np.empty((n_series, r), dtype=np.float32)
         self.phases = np.empty((self.horizon + 1, r), dtype=np.int8)
         self.actions = np.zeros((2, self.horizon + 1, r), dtype=np.int8)
         for sector in self.sectors:
@@ -382,6 +407,16 @@ class TradeModel(mesa.Model):
         """
         return series_bounds(scenario, TradeModel.series_names_for(scenario))
 
+    @property
+    def draws(self) -> streams.Draws:
+        """Every random number this model's replications draw, by slot (made on demand).
+
+        The model itself draws its weekly numbers a few weeks at a time
+        (:class:`tradesim.streams.WeeklyDraws`); these are the same numbers.
+        """
+        return streams.draw(self.master_seed, self.first_replication,
+                            self.first_replication + self.replications, self.layout)
+
     # -- what the agents read from the week's draws --------------------------------
 
     def monitoring_noise(self, observed_actor: str) -> np.ndarray:
@@ -405,8 +440,7 @@ class TradeModel(mesa.Model):
         """Advance every replication by one week."""
         if self.week >= self.horizon:
             raise RuntimeError(f"the horizon of {self.horizon} weeks is reached")
-        self._uniforms = self.draws.uniforms[self.week]
-        self._normals = self.draws.normals[self.week]
+        self._uniforms, self._normals = self._weekly.week(self.week)
         self.week += 1
         forced = self.forcing is not None and self.week <= self.forcing.until_week
         if forced:
@@ -571,7 +605,13 @@ class TradeModel(mesa.Model):
                      np.stack([s.loss for s in self.sectors])]
         rows += [np.stack([country_loss(self.sectors, a, self.replications)
                            for a in self.actor_ids])]
-        np.concatenate(rows, axis=0, out=self.series[:, t], casting="same_kind")
+        if self.tally is None:
+            np.concatenate(rows, axis=0, out=self.series[:, t], casting="same_kind")
+        else:
+            values = self._week_values
+            np.concatenate(rows, axis=0, out=values, casting="same_kind")
+            self.tally.add(t, values)
+            self.series[:, t] = values[:, :self.keep]
         self.phases[t] = self.phase
         for k, g in enumerate(self.governments):
             self.actions[k, t] = g.action
@@ -597,7 +637,7 @@ class TradeModel(mesa.Model):
         self.remove_all_agents()
         self.governments, self.sectors = [], []
         self.series = self.phases = self.actions = None  # type: ignore[assignment]
-        self.draws = None  # type: ignore[assignment]
+        self._weekly = self._week_values = None
 
     # -- results ------------------------------------------------------------------------
 

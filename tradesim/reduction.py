@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .results import Results
     from .scenario import Scenario
 
-__all__ = ["BINS", "FIXED_POINT", "Collector", "Partial", "fixed_point"]
+__all__ = ["BINS", "FIXED_POINT", "Collector", "Partial", "Tally", "fixed_point"]
 
 #: Histogram resolution: a series with upper end ``bound`` (see
 #: :meth:`~tradesim.model.TradeModel.series_bounds_for`) is binned at multiples of
@@ -42,6 +42,67 @@ def fixed_point(bounds: np.ndarray) -> np.ndarray:
     """The fixed-point scale of each series: ``FIXED_POINT`` over a power of two >= bound."""
     exponent = np.ceil(np.log2(np.maximum(np.asarray(bounds, float), 1.0)))
     return FIXED_POINT / 2.0**exponent
+
+
+class Tally:
+    """Running exact weekly aggregates of a scenario's series: histograms and sums.
+
+    Value ``v`` of series ``k`` in week ``t`` adds one to bin ``rint(v (BINS -
+    1) / bound_k)`` (at most the top bin) of ``histogram[k, t]`` and
+    ``rint(v * fixed_point(bound_k))`` to ``sums[k, t]``
+    (:func:`tradesim.kernels.histogram_sums`).  Integer counts, so tallies of
+    any chunks add up to the same totals in any order.
+
+    Parameters
+    ----------
+    bounds : ndarray, shape (S,)
+        Upper end of each series (:meth:`~tradesim.model.TradeModel.series_bounds_for`).
+    weeks : int
+        Recorded weeks (horizon + 1).
+    into : dict, optional
+        Running totals to count into (a :class:`Collector`'s): their
+        ``histogram`` and ``sums`` arrays, created there when absent.
+    """
+
+    def __init__(self, bounds: np.ndarray, weeks: int,
+                 into: dict[str, np.ndarray] | None = None) -> None:
+        bounds = np.asarray(bounds, dtype=float)
+        s = bounds.shape[0]
+        if into is not None and "histogram" in into:
+            self.histogram, self.sums = into["histogram"], into["sums"]
+        else:
+            self.histogram = np.zeros((s, weeks, BINS), dtype=np.int64)
+            self.sums = np.zeros((s, weeks), dtype=np.int64)
+            if into is not None:
+                into["histogram"], into["sums"] = self.histogram, self.sums
+        # A value past a bound other than 1 (an override) falls in the top bin.
+        self.bin_scale = ((BINS - 1) / bounds).astype(np.float32)
+        self.top_bin = np.full(s, BINS - 1, dtype=np.int64)
+        self.sum_scale = fixed_point(bounds).astype(np.float32)
+
+    @classmethod
+    def for_scenario(cls, scenario: Scenario,
+                     into: dict[str, np.ndarray] | None = None) -> Tally:
+        """A tally of the series a model of ``scenario`` records."""
+        from .model import TradeModel
+
+        return cls(TradeModel.series_bounds_for(scenario), scenario.horizon_weeks + 1, into)
+
+    def add(self, week: int, values: np.ndarray) -> None:
+        """Count one week's values, shape (S, R), float32 and non-negative."""
+        from . import kernels  # not at import: a collecting process needs no numba
+
+        kernels.histogram_sums(values[:, np.newaxis, :], self.bin_scale, self.top_bin,
+                               self.sum_scale, self.histogram[:, week:week + 1],
+                               self.sums[:, week:week + 1])
+
+    def add_series(self, series: np.ndarray) -> None:
+        """Count every week of recorded series, shape (S, weeks, R)."""
+        from . import kernels
+
+        kernels.histogram_sums(np.ascontiguousarray(series, dtype=np.float32),
+                               self.bin_scale, self.top_bin, self.sum_scale,
+                               self.histogram, self.sums)
 
 
 @dataclasses.dataclass
@@ -76,24 +137,18 @@ class Partial:
             :class:`Collector`'s): the chunk's counts are added to them in place
             and the partial carries none (no per-chunk histogram is allocated).
         """
-        from . import kernels  # not at import: a collecting process needs no numba
-
         series = model.series
-        s, weeks, r = series.shape
-        bounds = model.series_bounds_for(model.trade_scenario)
-        scales = fixed_point(bounds)
-        if into is not None and "histogram" in into:
-            histogram, sums = into["histogram"], into["sums"]
-        else:
-            histogram = np.zeros((s, weeks, BINS), dtype=np.int64)
-            sums = np.zeros((s, weeks), dtype=np.int64)
-            if into is not None:
-                into["histogram"], into["sums"] = histogram, sums
-        # A value past a bound other than 1 (an override) falls in the top bin.
-        kernels.histogram_sums(
-            np.ascontiguousarray(series, dtype=np.float32),
-            ((BINS - 1) / bounds).astype(np.float32),
-            np.full(s, BINS - 1, dtype=np.int64), scales.astype(np.float32), histogram, sums)
+        r = model.replications
+        tally = model.tally
+        if tally is None:  # counted here, from the recorded series
+            tally = Tally(model.series_bounds_for(model.trade_scenario), series.shape[1], into)
+            tally.add_series(series)
+        elif into is not None and tally.histogram is not into.get("histogram"):
+            raise ValueError("the model counted into another tally than into's")
+        elif keep > model.keep:
+            raise ValueError(f"the model kept the series of {model.keep} replications, "
+                             f"not {keep}")
+        histogram, sums = tally.histogram, tally.sums
         phase_counts = np.stack([(model.phases == p).sum(axis=1) for p in range(len(PHASES))],
                                 axis=1).astype(np.int64)
         action_counts = np.stack([(model.actions == a).sum(axis=2) for a in (-1, 0, 1)],

@@ -7,7 +7,8 @@ key (:func:`tradesim.kernels.draw_streams`).  Nothing is set up per
 replication, and what replication ``i`` sees depends on the key and ``i``
 alone: never on the chunk it runs in, the number of workers, or which other
 replications run beside it.  All of a replication's numbers are drawn up
-front into fixed slots.
+front into fixed slots (:func:`draw`), or a few weeks at a time as a model
+steps (:class:`WeeklyDraws`): the same numbers either way.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Draws", "Layout", "draw", "master_seed_sequence", "stream_key"]
+__all__ = ["Draws", "Layout", "WeeklyDraws", "draw", "draw_setup", "master_seed_sequence",
+           "stream_key"]
 
 
 def master_seed_sequence(seed: Any = None) -> np.random.SeedSequence:
@@ -110,3 +112,56 @@ def draw(master: np.random.SeedSequence, start: int, stop: int, layout: Layout) 
     normals = np.empty((layout.weeks, layout.normals_per_week, n), dtype=np.float32)
     kernels.draw_streams(stream_key(master), int(start), setup, uniforms, normals)
     return Draws(setup=setup, uniforms=uniforms, normals=normals)
+
+
+def draw_setup(master: np.random.SeedSequence, start: int, stop: int,
+               layout: Layout) -> np.ndarray:
+    """The setup uniforms of replications ``start..stop-1``, shape (R, layout.setup).
+
+    The same numbers as ``draw(master, start, stop, layout).setup``.
+    """
+    from . import kernels
+
+    setup = np.empty((stop - start, layout.setup), dtype=np.float64)
+    kernels.draw_setup(stream_key(master), int(start), setup)
+    return setup
+
+
+class WeeklyDraws:
+    """A block of replications' weekly uniforms and normals, made a window at a time.
+
+    Week ``t`` gets the numbers ``draw`` would put at ``uniforms[t]`` and
+    ``normals[t]``, but only ``window`` weeks are held at once, so a chunk's
+    draws stay small and are used while still in the processor's cache.
+
+    Parameters
+    ----------
+    master : SeedSequence
+    start, stop : int
+        Replication indices (half-open range).
+    layout : Layout
+    window : int
+        Weeks drawn at a time.
+    """
+
+    def __init__(self, master: np.random.SeedSequence, start: int, stop: int, layout: Layout,
+                 window: int = 8) -> None:
+        self.key, self.start, self.layout = stream_key(master), int(start), layout
+        n = stop - start
+        self.window = max(1, min(int(window), layout.weeks))
+        self.uniforms = np.empty((self.window, layout.uniforms_per_week, n), dtype=np.float32)
+        self.normals = np.empty((self.window, layout.normals_per_week, n), dtype=np.float32)
+        self._first = -self.window  # week of row 0; none drawn yet
+
+    def week(self, t: int) -> tuple[np.ndarray, np.ndarray]:
+        """Week ``t``'s (0-based) uniforms (per_week, R) and normals (per_week, R)."""
+        from . import kernels
+
+        if not 0 <= t < self.layout.weeks:
+            raise IndexError(f"week {t} is outside 0..{self.layout.weeks - 1}")
+        if not self._first <= t < self._first + self.window:
+            self._first = min(t, self.layout.weeks - self.window)
+            kernels.draw_weeks(self.key, self.start, 1, self._first, self.uniforms)
+            kernels.draw_weeks(self.key, self.start, 2, self._first, self.normals)
+        row = t - self._first
+        return self.uniforms[row], self.normals[row]
