@@ -372,7 +372,9 @@ class Sector(mesa.Agent):
         # Firms are the bulk of the model's state: float32 halves the memory traffic,
         # and a week of cover is far coarser than its 1e-7 relative precision.
         self.max_cover_weeks = np.asarray(max_cover_weeks, dtype=np.float32)
-        self.inventory_weeks = np.minimum(inventory_weeks, max_cover_weeks).astype(np.float32)
+        # C order, firms by replications: the kernels run over replications innermost.
+        self.inventory_weeks = np.ascontiguousarray(
+            np.minimum(inventory_weeks, max_cover_weeks), dtype=np.float32)
         self.target_cover_weeks = np.minimum(np.broadcast_to(target_cover_weeks, (r,)),
                                              self.max_cover_weeks).astype(np.float32)
         self.restock_rate = (1.0 / np.broadcast_to(restock_weeks, (r,))).astype(np.float32)
