@@ -128,19 +128,18 @@ class Government(mesa.Agent):
     # -- lifecycle ------------------------------------------------------------------
 
     def start_framework(self, mask: np.ndarray) -> None:
-        """Take the framework (or a new truce) as the reference where ``mask``."""
-        self.reference[:, mask] = self.level[:, mask]
-        self.compliant[:, mask] = self.level[:, mask]
-        goal = np.where(self.committed[:, np.newaxis], np.minimum(self.level, self.target),
-                        self.level)
-        self.goal[:, mask] = goal[:, mask]
-        promised = (self.impact * (self.reference - self.goal)).sum(axis=0)
-        self.promised[mask] = promised[mask]
-        # A retaliation that lifts the restriction impact above this is a breakdown.
-        goal_impact = self.restriction_impact(self.goal)
-        share = self.model.breakdown_share
-        threshold = goal_impact + share * (self.restriction_impact(self.reference) - goal_impact)
-        self.breakdown_threshold[mask] = threshold[mask]
+        """Take the framework (or a new truce) as the reference where ``mask``.
+
+        The goal is the committed target (or the level, if lower or not
+        committed); a retaliation lifting the restriction impact above the
+        goal's plus ``economy.breakdown_share`` of the eased impact is a
+        breakdown (:func:`tradesim.kernels.start_framework`).
+        """
+        from . import kernels
+
+        kernels.start_framework(mask, self.level, self.target, self.committed, self.impact,
+                                self.model.breakdown_share, self.reference, self.compliant,
+                                self.goal, self.promised, self.breakdown_threshold)
         self.cooperated[mask] = True
         self.strategy.reset_state(self.strategy_state, mask)
         self.monitor.reset(mask)
@@ -172,15 +171,10 @@ class Government(mesa.Agent):
         -------
         ndarray, shape (n, R)
         """
-        step = np.where(levels > goal, np.maximum(goal, levels - self.ease_per_week), levels)
-        now = (self.impact * (self.reference - levels)).sum(axis=0)
-        after = (self.impact * (self.reference - step)).sum(axis=0)
-        gain = after - now
-        # A gain too small to divide by (a subnormal impact) overflows to inf: share 1.
-        with np.errstate(invalid="ignore", over="ignore"):
-            share = np.clip(np.divide(cap - now, gain, out=np.ones_like(gain), where=gain > 0),
-                            0.0, 1.0)
-        return levels - share * (levels - step)
+        from . import kernels
+
+        return kernels.ease_step(levels, goal, self.reference, self.impact, self.ease_per_week,
+                                 cap)
 
     def _caps(self, believed: np.ndarray, true: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         lead = self.reciprocity_lead * self.promised

@@ -29,7 +29,7 @@ from .scenario import Scenario
 __all__ = ["DEFAULT_CHUNK", "MAX_RUNS", "run"]
 
 #: Replications stepped together in one model (a good fit for CPU caches).
-DEFAULT_CHUNK = 4096
+DEFAULT_CHUNK = 16384
 #: Trajectories are kept for all replications up to this many runs.
 KEEP_ALL_UP_TO = 10_000
 #: Replications whose trajectories are kept beyond that.

@@ -22,8 +22,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["draw_setup", "draw_streams", "draw_weeks", "firm_demand", "firm_produce",
-           "histogram_sums", "normal_quantile", "philox4x32"]
+__all__ = ["clear_markets", "draw_setup", "draw_streams", "draw_weeks", "ease_step",
+           "firm_demand",
+           "firm_produce", "histogram_sums", "normal_quantile", "philox4x32", "start_framework"]
 
 _F32_ONE = np.float32(1.0)
 _F32_ZERO = np.float32(0.0)
@@ -118,6 +119,145 @@ def firm_produce(stock: np.ndarray, requirement: np.ndarray, target: np.ndarray,
         mean = used[j] / firms
         output[j] = mean / requirement[j] if requirement[j] > 0 else 1.0
         halted[j] = idle[j] / firms
+
+
+@njit(cache=True, nogil=True)
+def ease_step(levels: np.ndarray, goal: np.ndarray, reference: np.ndarray, impact: np.ndarray,
+              ease_per_week: np.ndarray, cap: np.ndarray) -> np.ndarray:
+    """One week of easing for every replication (see :meth:`tradesim.agents.Government.ease_step`).
+
+    Each instrument moves toward ``goal`` by at most ``ease_per_week``; the
+    whole move is scaled back so that the impact eased since ``reference``
+    does not exceed ``cap``.
+
+    Parameters
+    ----------
+    levels, goal, reference, impact, ease_per_week : ndarray, shape (n, R), float64
+    cap : ndarray, shape (R,), float64
+
+    Returns
+    -------
+    ndarray, shape (n, R)
+    """
+    n, r = levels.shape
+    out = np.empty((n, r))
+    for j in range(r):
+        now = 0.0
+        after = 0.0
+        for i in range(n):
+            level = levels[i, j]
+            step = level
+            if level > goal[i, j]:
+                step = max(goal[i, j], level - ease_per_week[i, j])
+            out[i, j] = step
+            # Sums row by row, as numpy's sums over axis 0 add them.
+            eased_now = impact[i, j] * (reference[i, j] - level)
+            eased_after = impact[i, j] * (reference[i, j] - step)
+            now = eased_now if i == 0 else now + eased_now
+            after = eased_after if i == 0 else after + eased_after
+        gain = after - now
+        share = 1.0
+        if gain > 0.0:
+            # A gain too small to divide by (a subnormal impact) gives inf: share 1.
+            share = min(max((cap[j] - now) / gain, 0.0), 1.0)
+        for i in range(n):
+            out[i, j] = levels[i, j] - share * (levels[i, j] - out[i, j])
+    return out
+
+
+@njit(cache=True, nogil=True)
+def start_framework(mask: np.ndarray, level: np.ndarray, target: np.ndarray,
+                    committed: np.ndarray, impact: np.ndarray, breakdown_share: np.ndarray,
+                    reference: np.ndarray, compliant: np.ndarray, goal: np.ndarray,
+                    promised: np.ndarray, threshold: np.ndarray) -> None:
+    """Take today's levels as the reference of a framework (or truce) where ``mask``.
+
+    Where ``mask``: the reference and compliant path become the levels; the
+    goal is the committed target (if lower) or the level; ``promised`` is the
+    impact the goal eases; ``threshold`` is the restriction impact that a
+    retaliation must exceed to be a breakdown: the goal's, plus
+    ``breakdown_share`` of the eased impact.
+
+    Parameters
+    ----------
+    mask : ndarray, shape (R,), bool
+    level, target, impact : ndarray, shape (n, R), float64
+    committed : ndarray, shape (n,), bool
+    breakdown_share : ndarray, shape (R,), float64
+    reference, compliant, goal : ndarray, shape (n, R), float64
+        Updated where ``mask``.
+    promised, threshold : ndarray, shape (R,), float64
+        Updated where ``mask``.
+    """
+    n, r = level.shape
+    for j in range(r):
+        if not mask[j]:
+            continue
+        eased = 0.0
+        goal_impact = 0.0
+        reference_impact = 0.0
+        for i in range(n):
+            x = level[i, j]
+            reference[i, j] = x
+            compliant[i, j] = x
+            g = min(x, target[i, j]) if committed[i] else x
+            goal[i, j] = g
+            # Sums row by row, as numpy's sums over axis 0 add them.
+            e, gi, ri = impact[i, j] * (x - g), impact[i, j] * g, impact[i, j] * x
+            eased = e if i == 0 else eased + e
+            goal_impact = gi if i == 0 else goal_impact + gi
+            reference_impact = ri if i == 0 else reference_impact + ri
+        promised[j] = eased
+        threshold[j] = goal_impact + breakdown_share[j] * (reference_impact - goal_impact)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def clear_markets(licensed: np.ndarray, demand: np.ndarray, shipping: np.ndarray,
+                  leakage: np.ndarray, exporter_share: np.ndarray, inverse_elasticity: np.ndarray,
+                  price_cap: np.ndarray, row_capacity: np.ndarray, row_ceiling: np.ndarray,
+                  row_pace: np.ndarray, grow: bool, available: np.ndarray, fill: np.ndarray,
+                  price: np.ndarray, supply: np.ndarray) -> None:
+    """Clear every good's market this week (see :meth:`tradesim.markets.Markets.clear`).
+
+    Demand, bounded by the shipping capacity, is served by the rest of the
+    world up to its capacity, then by the exporter's licensed share of the
+    rest, plus ``leakage`` of what it stops.  The price clears the shortage,
+    ``(demand / arrivals) ** inverse_elasticity`` within ``[1, price_cap]``,
+    and (if ``grow``) the rest of the world's capacity grows toward its
+    ceiling at a pace ``1 - 1 / price`` of ``row_pace``.
+
+    Parameters
+    ----------
+    licensed, demand : ndarray, shape (goods, R)
+        Share of the exporter's supply licensed; demand, weeks of normal use.
+    shipping, leakage, exporter_share, inverse_elasticity, price_cap : ndarray, (goods, R)
+    row_capacity : ndarray, shape (goods, R)
+        Updated when ``grow``.
+    row_ceiling, row_pace : ndarray, shape (goods, R)
+    grow : bool
+    available, fill, price, supply : ndarray, shape (goods, R)
+        Written: arrivals, share of orders delivered, price index, and the
+        exporter's flow as a share of its 2024 flow.
+    """
+    goods, r = demand.shape
+    for k in range(goods):
+        for j in range(r):
+            d = demand[k, j]
+            wanted = min(d, shipping[k, j])
+            rest = min(row_capacity[k, j], wanted)
+            placed = wanted - rest
+            shipped = licensed[k, j] * placed
+            arrivals = rest + shipped + leakage[k, j] * (placed - shipped)
+            available[k, j] = arrivals
+            fill[k, j] = arrivals / d if d > 0.0 else 1.0
+            cap = price_cap[k, j]
+            ratio = d / arrivals if arrivals > 0.0 else cap
+            p = min(max(ratio, 1.0) ** inverse_elasticity[k, j], cap)
+            price[k, j] = p
+            if grow:
+                row_capacity[k, j] = min(row_ceiling[k, j],
+                                         row_capacity[k, j] + row_pace[k, j] * (1.0 - 1.0 / p))
+            supply[k, j] = shipped / exporter_share[k, j]
 
 
 @njit(cache=True, nogil=True)

@@ -108,22 +108,15 @@ class Markets:
         for s in sectors:
             for k in s.inputs:
                 demand[k] += s.demand / users[k]
-        wanted = np.minimum(demand, self.shipping)
-        rest = np.minimum(self.row_capacity, wanted)
-        placed = wanted - rest
-        shipped = licensed * placed
-        arrivals = rest + shipped + self.leakage * (placed - shipped)
-        self.available = arrivals
-        self.fill = np.divide(arrivals, demand, out=np.ones_like(demand), where=demand > 0)
-        with np.errstate(divide="ignore", over="ignore"):
-            ratio = np.divide(demand, arrivals, out=np.array(self.price_cap),
-                              where=arrivals > 0)
-            price = np.power(np.maximum(ratio, 1.0), self.inverse_elasticity)
-        self.price = np.minimum(price, self.price_cap)
-        if grow:
-            self.row_capacity = np.minimum(
-                self.row_ceiling, self.row_capacity + self.row_pace * (1.0 - 1.0 / self.price))
-        return shipped / self.exporter_share
+        from . import kernels  # numba loads in the processes that step models only
+
+        self.available, self.fill = np.empty_like(demand), np.empty_like(demand)
+        self.price, supply = np.empty_like(demand), np.empty_like(demand)
+        kernels.clear_markets(licensed, demand, self.shipping, self.leakage, self.exporter_share,
+                              self.inverse_elasticity, self.price_cap, self.row_capacity,
+                              self.row_ceiling, self.row_pace, grow, self.available, self.fill,
+                              self.price, supply)
+        return supply
 
 
 def make_sectors(model: Any, setup: np.ndarray,
