@@ -632,12 +632,21 @@ class TradeModel(mesa.Model):
         """
         if recycle and self.series is not None:
             _RECYCLED.series = self.series
-        for g in self.governments:
-            g.partner = None  # type: ignore[assignment]
+        agents = [*self.governments, *self.sectors]
         self.remove_all_agents()
+        # Governments, their monitors and the model refer to one another: emptying
+        # their state frees its arrays at once, not when the cyclic collector next runs
+        # (which counts objects, not bytes: a worker's memory would grow chunk by chunk).
+        for agent in agents:
+            monitor = getattr(agent, "monitor", None)
+            if monitor is not None:
+                vars(monitor).clear()
+            vars(agent).clear()
         self.governments, self.sectors = [], []
+        self.markets = None  # type: ignore[assignment]
         self.series = self.phases = self.actions = None  # type: ignore[assignment]
-        self._weekly = self._week_values = None
+        self._weekly = self._week_values = self._uniforms = self._normals = None
+        self.supply = self.params = None  # type: ignore[assignment]
 
     # -- results ------------------------------------------------------------------------
 
