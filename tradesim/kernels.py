@@ -252,7 +252,8 @@ def clear_markets(licensed: np.ndarray, demand: np.ndarray, shipping: np.ndarray
             fill[k, j] = arrivals / d if d > 0.0 else 1.0
             cap = price_cap[k, j]
             ratio = d / arrivals if arrivals > 0.0 else cap
-            p = min(max(ratio, 1.0) ** inverse_elasticity[k, j], cap)
+            # No shortage: 1 ** x is exactly 1, without the cost of a power.
+            p = min(ratio ** inverse_elasticity[k, j] if ratio > 1.0 else 1.0, cap)
             price[k, j] = p
             if grow:
                 row_capacity[k, j] = min(row_ceiling[k, j],
