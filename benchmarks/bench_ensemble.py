@@ -4,6 +4,9 @@ Not part of the test suite.  Run from the repository root:
 
     .venv/bin/python benchmarks/bench_ensemble.py            # everything (about 5 minutes)
     .venv/bin/python benchmarks/bench_ensemble.py --quick    # skips the 10^6 run
+    .venv/bin/python benchmarks/bench_ensemble.py --against ../base --sizes 1000000
+        # the same runs alternating with another checkout of tradesim (its own scenario
+        # file, on PYTHONPATH), for a ratio measured side by side
 
 It prints, for the London baseline (104 weeks):
 
@@ -56,13 +59,17 @@ def tree_rss_bytes(pid: int) -> int:
     return total
 
 
-def timed_cli(runs: int) -> tuple[float, int]:
-    """Wall time and peak tree RSS of `tradesim run` for a number of runs."""
-    cmd = [sys.executable, "-m", "tradesim", "run", str(LONDON), "--runs", str(runs),
-           "--seed", "1", "--format", "json", "--progress", "off"]
+def timed_cli(runs: int, root: Path = ROOT) -> tuple[float, int]:
+    """Wall time and peak tree RSS of `tradesim run` for a number of runs.
+
+    ``root`` is the checkout whose tradesim and London scenario run.
+    """
+    cmd = [sys.executable, "-m", "tradesim", "run", str(root / "scenarios" / "london-2025.yaml"),
+           "--runs", str(runs), "--seed", "1", "--format", "json", "--progress", "off"]
+    env = dict(os.environ, PYTHONPATH=str(root))
     peak = 0
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, cwd=ROOT)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, cwd=root, env=env)
     done = threading.Event()
 
     def sample() -> None:
@@ -123,15 +130,40 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="skip the 10^6-run measurement")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--sizes", type=int, nargs="+", help="runs to time (default 10^3..10^6)")
+    parser.add_argument("--against", type=Path,
+                        help="another checkout of tradesim to time alternately, for ratios")
     args = parser.parse_args()
     print(f"cores: {os.cpu_count()}, python {sys.version.split()[0]}")
-    sizes = [1_000, 10_000, 100_000] + ([] if args.quick else [1_000_000])
+    sizes = args.sizes or [1_000, 10_000, 100_000] + ([] if args.quick else [1_000_000])
+    if args.against is not None:
+        against_side_by_side(sizes, args.against.resolve(), args.repeats)
+        return
     print(f"{'runs':>10} {'seconds':>9} {'runs/s':>10} {'peak MiB':>9}")
     for runs in sizes:
         elapsed, peak = timed_cli(runs)
         print(f"{runs:>10,} {elapsed:>9.1f} {runs / elapsed:>10,.0f} {peak / 2**20:>9.0f}",
               flush=True)
     side_by_side(args.repeats)
+
+
+def against_side_by_side(sizes: list[int], other: Path, repeats: int) -> None:
+    """`tradesim run` of this checkout and ``other``, alternating; medians and their ratio."""
+    print(f"this checkout: {ROOT}\nagainst:       {other}")
+    print(f"{'runs':>10} {'this s':>8} {'MiB':>6} {'other s':>8} {'MiB':>6} {'ratio':>6}  "
+          "per repeat (this / other, s)")
+    for runs in sizes:
+        mine, theirs = [], []
+        for _ in range(repeats):
+            mine.append(timed_cli(runs))
+            theirs.append(timed_cli(runs, other))
+        t_mine = statistics.median(t for t, _ in mine)
+        t_theirs = statistics.median(t for t, _ in theirs)
+        m_mine = max(m for _, m in mine) / 2**20
+        m_theirs = max(m for _, m in theirs) / 2**20
+        pairs = ", ".join(f"{a:.1f}/{b:.1f}" for (a, _), (b, _) in zip(mine, theirs, strict=True))
+        print(f"{runs:>10,} {t_mine:>8.1f} {m_mine:>6.0f} {t_theirs:>8.1f} {m_theirs:>6.0f} "
+              f"{t_mine / t_theirs:>6.2f}  {pairs}", flush=True)
 
 
 if __name__ == "__main__":

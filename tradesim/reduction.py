@@ -159,8 +159,10 @@ class Partial:
         }
         trajectories = None
         if keep > 0:
+            # A model that recorded only the kept replications hands its array over.
+            kept = series if model.tally is not None and keep == series.shape[2] else None
             trajectories = {
-                "series": series[:, :, :keep].copy(),
+                "series": kept if kept is not None else series[:, :, :keep].copy(),
                 "phase": model.phases[:, :keep].copy(),
                 "action": model.actions[:, :, :keep].copy(),
             }
@@ -219,17 +221,21 @@ class Collector:
                 self.totals[name] = value.copy()
         if part.trajectories is not None:
             traj = part.trajectories
-            if self.trajectories is None:
+            n = traj["series"].shape[-1]
+            if self.trajectories is None and part.start == self.offset and n == self.kept:
+                self.trajectories = dict(traj)  # every kept trajectory at once: no copy
+                traj = {}
+            elif self.trajectories is None:
                 self.trajectories = {
                     "series": np.empty((*traj["series"].shape[:2], self.kept), np.float32),
                     "phase": np.empty((traj["phase"].shape[0], self.kept), np.int8),
                     "action": np.empty((*traj["action"].shape[:2], self.kept), np.int8),
                 }
-            n = traj["series"].shape[-1]
-            cols = slice(part.start - self.offset, part.start - self.offset + n)
-            self.trajectories["series"][:, :, cols] = traj["series"]
-            self.trajectories["phase"][:, cols] = traj["phase"]
-            self.trajectories["action"][:, :, cols] = traj["action"]
+            if traj:
+                cols = slice(part.start - self.offset, part.start - self.offset + n)
+                self.trajectories["series"][:, :, cols] = traj["series"]
+                self.trajectories["phase"][:, cols] = traj["phase"]
+                self.trajectories["action"][:, :, cols] = traj["action"]
         self.received += part.stop - part.start
 
     def add_model(self, model: TradeModel, keep: int = 0) -> None:
