@@ -93,7 +93,7 @@ def side_by_side(repeats: int) -> None:
     import tradesim
     from tradesim import streams
     from tradesim.model import TradeModel
-    from tradesim.reduction import Partial
+    from tradesim.reduction import Partial, Tally
 
     scenario = tradesim.load_scenario(LONDON)
     one_at_a_time, vectorised, draws_only = [], [], []
@@ -101,9 +101,15 @@ def side_by_side(repeats: int) -> None:
     layout = TradeModel(scenario, 1, seed=0).layout
     master = streams.master_seed_sequence(1)
     for _ in range(repeats):
+        # The same work as the ensemble's, one replication at a time: each model counts
+        # its weeks into one running tally, as an ensemble's chunks do.
+        totals: dict = {}
         t = time.perf_counter()
         for i in range(n_single):
-            Partial.from_model(TradeModel(scenario, 1, seed=1, first_replication=i).run())
+            model = TradeModel(scenario, 1, seed=1, first_replication=i,
+                               tally=Tally.for_scenario(scenario, into=totals)).run()
+            Partial.from_model(model, into=totals)
+            model.close()
         one_at_a_time.append((time.perf_counter() - t) / n_single)
         t = time.perf_counter()
         tradesim.run(scenario, n_vector, seed=1, workers=1, keep_trajectories=0)
