@@ -107,3 +107,51 @@ def test_normal_quantile_agrees_with_scipy() -> None:
     p = np.concatenate([np.linspace(1e-10, 1 - 1e-10, 20_001), [0.02425, 0.97575, 0.5]])
     ours = np.array([kernels.normal_quantile(x) for x in p])
     np.testing.assert_allclose(ours, special.ndtri(p), rtol=2e-9, atol=1e-12)
+
+
+def _london(horizon: int = 30):
+    import tradesim
+
+    return tradesim.load_scenario("scenarios/london-2025.yaml").model_copy(
+        update={"horizon_weeks": horizon})
+
+
+def test_weekly_draws_in_windows_are_the_streams_drawn_whole() -> None:
+    from tradesim import streams
+    from tradesim.model import TradeModel
+
+    layout = TradeModel(_london(), 1, seed=0).layout
+    master = streams.master_seed_sequence(42)
+    whole = streams.draw(master, 7, 7 + 37, layout)
+    assert np.array_equal(streams.draw_setup(master, 7, 44, layout), whole.setup)
+    for window in (1, 3, 8, layout.weeks):
+        weekly = streams.WeeklyDraws(master, 7, 44, layout, window=window)
+        # Out of order too: a window is redrawn wherever it is needed.
+        for t in [*range(layout.weeks), 0, layout.weeks - 1, 5]:
+            u, z = weekly.week(t)
+            assert np.array_equal(u, whole.uniforms[t]) and np.array_equal(z, whole.normals[t])
+    with pytest.raises(IndexError):
+        weekly.week(layout.weeks)
+
+
+def test_a_tallied_model_counts_what_a_recorded_one_records() -> None:
+    from tradesim.model import TradeModel
+    from tradesim.reduction import Partial, Tally
+
+    scenario = _london()
+    recorded = TradeModel(scenario, 300, seed=5, first_replication=40).run()
+    tally = Tally.for_scenario(scenario)
+    tallied = TradeModel(scenario, 300, seed=5, first_replication=40, tally=tally,
+                         keep=25).run()
+    whole, counted = Partial.from_model(recorded, keep=25), Partial.from_model(tallied, keep=25)
+    assert tallied.series.shape == (len(tallied.series_names), scenario.horizon_weeks + 1, 25)
+    assert whole.histogram.sum() == 300 * whole.histogram.shape[0] * whole.histogram.shape[1]
+    assert np.array_equal(whole.histogram, counted.histogram)
+    assert np.array_equal(whole.sums, counted.sums)
+    for name in ("series", "phase", "action"):
+        assert np.array_equal(whole.trajectories[name], counted.trajectories[name])
+    assert np.array_equal(whole.outcome, counted.outcome)
+    with pytest.raises(ValueError, match="kept the series of 25"):
+        Partial.from_model(tallied, keep=26)
+    with pytest.raises(ValueError, match="only with a tally"):
+        TradeModel(scenario, 3, seed=5, keep=2)

@@ -244,3 +244,24 @@ def test_overrides_replace_parameters(london):
     assert np.all(model.milestones["approved"] == -1)
     with pytest.raises(KeyError, match="unknown parameter path"):
         TradeModel(london, 2, seed=1, overrides={"approval.us.weekly": 0.0})
+
+
+def test_close_frees_the_agents_arrays_without_waiting_for_the_cyclic_collector() -> None:
+    import gc
+    import weakref
+
+    from tradesim.io import load_scenario
+
+    scenario = load_scenario("scenarios/london-2025.yaml").model_copy(
+        update={"horizon_weeks": 6})
+    model = TradeModel(scenario, 50, seed=1).run()
+    arrays = [weakref.ref(model.governments[0].level),
+              weakref.ref(model.governments[1].monitor.belief),
+              weakref.ref(model.sectors[0].inventory_weeks)]
+    gc.disable()
+    try:
+        model.close()
+        del model
+        assert [ref() is None for ref in arrays] == [True, True, True]
+    finally:
+        gc.enable()
