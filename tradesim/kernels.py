@@ -22,9 +22,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["clear_markets", "draw_setup", "draw_streams", "draw_weeks", "ease_step",
-           "firm_demand",
-           "firm_produce", "histogram_sums", "normal_quantile", "philox4x32", "start_framework"]
+__all__ = ["accumulate_reports", "clear_markets", "draw_setup", "draw_streams", "draw_weeks",
+           "ease_step", "firm_demand", "firm_produce", "histogram_sums", "normal_quantile",
+           "philox4x32", "start_framework"]
 
 _F32_ONE = np.float32(1.0)
 _F32_ZERO = np.float32(0.0)
@@ -259,6 +259,30 @@ def clear_markets(licensed: np.ndarray, demand: np.ndarray, shipping: np.ndarray
                 row_capacity[k, j] = min(row_ceiling[k, j],
                                          row_capacity[k, j] + row_pace[k, j] * (1.0 - 1.0 / p))
             supply[k, j] = shipped / exporter_share[k, j]
+
+
+@njit(cache=True, nogil=True)
+def accumulate_reports(level: np.ndarray, compliant: np.ndarray, reference: np.ndarray,
+                       sum_actual: np.ndarray, sum_expected: np.ndarray,
+                       sum_easing: np.ndarray) -> None:
+    """Add a week to each report in the making (see :meth:`tradesim.monitoring.Monitor.update`).
+
+    ``sum_actual += 1 - level``, ``sum_expected += 1 - compliant`` and
+    ``sum_easing += reference - compliant``, in one pass.
+
+    Parameters
+    ----------
+    level, compliant, reference : ndarray, shape (n, R), float64
+        The partner's levels, its compliant path and its reference levels.
+    sum_actual, sum_expected, sum_easing : ndarray, shape (n, R), float64
+        Updated.
+    """
+    n, r = level.shape
+    for i in range(n):
+        for j in range(r):
+            sum_actual[i, j] += 1.0 - level[i, j]
+            sum_expected[i, j] += 1.0 - compliant[i, j]
+            sum_easing[i, j] += reference[i, j] - compliant[i, j]
 
 
 @njit(cache=True, nogil=True)

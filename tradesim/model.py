@@ -591,25 +591,44 @@ class TradeModel(mesa.Model):
 
     def _record(self) -> None:
         t = self.week
-        rows = [g.level for g in self.governments]
-        rows += [np.stack([np.clip(g.monitor.belief, 0.0, 1.0) for g in self.governments])]
-        rows += [np.stack([np.minimum(g.monitor.evidence / g.monitor.threshold, 1.0)
-                           for g in self.governments])]
-        rows += [self.supply]
-        if self.sectors:
-            rows += [np.stack([s.halted for s in self.sectors])]
-        rows += [np.stack([g.pressure for g in self.governments])]
-        rows += [self.markets.available, self.markets.price]
-        if self.sectors:
-            rows += [np.stack([s.output for s in self.sectors]),
-                     np.stack([s.loss for s in self.sectors])]
-        rows += [np.stack([country_loss(self.sectors, a, self.replications)
-                           for a in self.actor_ids])]
-        if self.tally is None:
-            np.concatenate(rows, axis=0, out=self.series[:, t], casting="same_kind")
-        else:
-            values = self._week_values
-            np.concatenate(rows, axis=0, out=values, casting="same_kind")
+        # Each block of rows is written straight into the week's values (float32, cast
+        # as numpy casts: round to nearest), in :meth:`series_names_for` order.
+        values = self.series[:, t] if self.tally is None else self._week_values
+        i = 0
+
+        def put(block: np.ndarray) -> None:
+            nonlocal i
+            n = block.shape[0]
+            values[i:i + n] = block
+            i += n
+
+        def row(value: np.ndarray) -> None:
+            nonlocal i
+            values[i] = value
+            i += 1
+
+        for g in self.governments:
+            put(g.level)
+        for g in self.governments:
+            row(np.clip(g.monitor.belief, 0.0, 1.0))
+        for g in self.governments:
+            row(np.minimum(g.monitor.evidence / g.monitor.threshold, 1.0))
+        put(self.supply)
+        for sector in self.sectors:
+            row(sector.halted)
+        for g in self.governments:
+            row(g.pressure)
+        put(self.markets.available)
+        put(self.markets.price)
+        for sector in self.sectors:
+            row(sector.output)
+        for sector in self.sectors:
+            row(sector.loss)
+        for a in self.actor_ids:
+            row(country_loss(self.sectors, a, self.replications))
+        if i != values.shape[0]:
+            raise RuntimeError(f"recorded {i} series, expected {values.shape[0]}")
+        if self.tally is not None:
             self.tally.add(t, values)
             self.series[:, t] = values[:, :self.keep]
         self.phases[t] = self.phase

@@ -189,9 +189,10 @@ class Monitor:
         model, partner = self.model, self.partner
         week = model.week
         last = week - 1          # the levels now are those after last week's actions
-        self.sum_actual += 1.0 - partner.level
-        self.sum_expected += 1.0 - partner.compliant
-        self.sum_easing += partner.reference - partner.compliant
+        from . import kernels  # numba loads in the processes that step models only
+
+        kernels.accumulate_reports(partner.level, partner.compliant, partner.reference,
+                                   self.sum_actual, self.sum_expected, self.sum_easing)
         self.count += 1.0
         closing = np.flatnonzero(self.closes[last])
         if closing.size:
