@@ -287,7 +287,8 @@ def accumulate_reports(level: np.ndarray, compliant: np.ndarray, reference: np.n
 
 @njit(cache=True, nogil=True)
 def histogram_sums(series: np.ndarray, bin_scale: np.ndarray, top_bin: np.ndarray,
-                   sum_scale: np.ndarray, histogram: np.ndarray, sums: np.ndarray) -> None:
+                   sum_scale: np.ndarray, histogram: np.ndarray, sums: np.ndarray,
+                   first_week: int = 0) -> None:
     """Exact integer aggregates of weekly series: histogram counts and fixed-point sums.
 
     Value ``v`` of series ``k`` falls in bin ``rint(v * bin_scale[k])``
@@ -301,10 +302,12 @@ def histogram_sums(series: np.ndarray, bin_scale: np.ndarray, top_bin: np.ndarra
         Non-negative values.
     bin_scale, sum_scale : ndarray, shape (S,), float32
     top_bin : ndarray, shape (S,), int64
-    histogram : ndarray, shape (S, weeks, bins), int64
-        Zeroed on entry; counts are added.
-    sums : ndarray, shape (S, weeks), int64
-        Zeroed on entry; sums are added.
+    histogram : ndarray, shape (S, all weeks, bins), int64
+        Counts are added: week ``w`` of ``series`` to week ``first_week + w``.
+    sums : ndarray, shape (S, all weeks), int64
+        Sums are added likewise.
+    first_week : int
+        Week of ``histogram`` and ``sums`` that ``series[:, 0]`` counts into.
     """
     s, weeks, r = series.shape
     for k in range(s):
@@ -314,6 +317,7 @@ def histogram_sums(series: np.ndarray, bin_scale: np.ndarray, top_bin: np.ndarra
             # runs of equal values are counted first and added to their bin at once,
             # which spares the bin's read-modify-write chain.
             total = 0
+            row = histogram[k, first_week + w]
             run_value, run_length = np.float32(-1.0), 0
             for j in range(r):
                 v = series[k, w, j]
@@ -323,13 +327,13 @@ def histogram_sums(series: np.ndarray, bin_scale: np.ndarray, top_bin: np.ndarra
                 if not v >= _F32_ZERO:  # also NaN
                     raise ValueError("a weekly series has a negative or NaN value")
                 if run_length:
-                    histogram[k, w, min(np.int64(_rint(run_value * scale)), top)] += run_length
+                    row[min(np.int64(_rint(run_value * scale)), top)] += run_length
                     total += run_length * np.int64(_rint(run_value * fixed))
                 run_value, run_length = v, 1
             if run_length:
-                histogram[k, w, min(np.int64(_rint(run_value * scale)), top)] += run_length
+                row[min(np.int64(_rint(run_value * scale)), top)] += run_length
                 total += run_length * np.int64(_rint(run_value * fixed))
-            sums[k, w] += total
+            sums[k, first_week + w] += total
 
 
 # -- counter-based random numbers -------------------------------------------------------

@@ -93,8 +93,7 @@ class Tally:
         from . import kernels  # not at import: a collecting process needs no numba
 
         kernels.histogram_sums(values[:, np.newaxis, :], self.bin_scale, self.top_bin,
-                               self.sum_scale, self.histogram[:, week:week + 1],
-                               self.sums[:, week:week + 1])
+                               self.sum_scale, self.histogram, self.sums, week)
 
     def add_series(self, series: np.ndarray) -> None:
         """Count every week of recorded series, shape (S, weeks, R)."""
