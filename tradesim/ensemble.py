@@ -1,11 +1,13 @@
 """Running ensembles: chunked, optionally parallel, always reproducible.
 
 :func:`run` splits the replications into chunks, steps each chunk as one
-:class:`~tradesim.model.TradeModel`, and adds the chunks' exact integer
-aggregates together (:mod:`tradesim.reduction`).  Chunks run in this process
-or, in batches, on worker processes (:mod:`tradesim.executors`).  Replication
-``i`` always draws from the ``i``-th stream spawned from the master seed, so
-the result is the same, bit for bit, for any chunk size, any number of worker
+:class:`~tradesim.model.TradeModel` that counts each week's series into
+exact integer aggregates as the week is made (a :class:`~tradesim.reduction.Tally`),
+and adds the chunks' aggregates together (:mod:`tradesim.reduction`).  Chunks
+run in this process or, in batches, on worker processes
+(:mod:`tradesim.executors`).  Replication ``i`` always draws from its own
+counter-based streams of the master seed (:mod:`tradesim.streams`), so the
+result is the same, bit for bit, for any chunk size, any number of worker
 processes and any executor.
 
 A scenario with uncertain parameters runs nested by default
