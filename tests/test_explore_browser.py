@@ -181,7 +181,7 @@ def _outcomes(driver) -> str:
 
 
 @pytest.mark.slow
-def test_the_explorer_works_offline_in_a_real_browser(server, browser, tmp_path):
+def test_the_explorer_works_offline_in_a_real_browser(browser, server, tmp_path):
     started = time.monotonic()
     browser.set_script_timeout(20)
     browser.get(server)
@@ -190,6 +190,7 @@ def test_the_explorer_works_offline_in_a_real_browser(server, browser, tmp_path)
         before = wait.until(lambda d: _chart(d))
     except TimeoutException:
         browser.save_screenshot(str(tmp_path / "explorer-timeout.png"))
+        _check_network(_requests(browser))  # a blank page: say which requests went out
         raise AssertionError(
             f"no chart within 60 s (screenshot: {tmp_path / 'explorer-timeout.png'}); "
             f"browser log: {browser.get_log('browser')[-5:]}") from None

@@ -378,11 +378,13 @@ def draw_charts(data: Mapping[str, Any], start_date: Any = None) -> Any:
             frame = data.get(key, pd.DataFrame())
             names = labels.get(key, {})
             lower, upper = data.get(key + "_low"), data.get(key + "_high")
+            # Fainter bands when many overlap, so the lines stay legible.
+            alpha = max(0.06, 0.25 / max(len(frame.columns), 1) ** 0.5)
             for k, name in enumerate(frame.columns):
                 color = PALETTE[k % 6]
                 x = x_of(frame)
                 if lower is not None and upper is not None and name in lower:
-                    ax.fill_between(x, lower[name], upper[name], color=color, alpha=0.12,
+                    ax.fill_between(x, lower[name], upper[name], color=color, alpha=alpha,
                                     linewidth=0)
                 ax.plot(x, frame[name], color=color, linestyle=styles[(k // 6) % 4],
                         linewidth=1.3, label=names.get(name, name))
@@ -481,7 +483,8 @@ def Explorer(scenario: Scenario, runs: int = DEFAULT_RUNS, seed: int = DEFAULT_S
             set_changes({**changes, path: value if convert is None else convert(value)})
         return set_value
 
-    with solara.Columns([1, 3]) as main:
+    # No negative margins (Vuetify's rows have them): the page does not scroll sideways.
+    with solara.Columns([1, 3], style={"margin": "0"}) as main:
         with solara.Column():
             solara.Markdown(f"### {display_name(scenario)}")
             for control in controls(scenario):
@@ -494,13 +497,15 @@ def Explorer(scenario: Scenario, runs: int = DEFAULT_RUNS, seed: int = DEFAULT_S
                 else:
                     solara.SliderFloat(label=control.label, value=float(value),
                                        min=control.low, max=control.high, step=control.step,
-                                       on_value=setter(control.path))
+                                       on_value=setter(control.path), thumb_label="always")
                 moved = control.path in changes
                 hint = "set here" if moved else f"scenario: {control.scenario_value}"
                 solara.Text(hint, style={"font-size": "0.8em", "color": "#777"})
             solara.Button("Reset to the scenario", on_click=lambda: set_changes({}),
                           disabled=not changes)
-        with solara.Column():
+        with solara.Column(classes=["tradesim-charts"]):
+            # The chart image shrinks to the column's width instead of overflowing it.
+            solara.Style(".tradesim-charts img { max-width: 100%; height: auto; }")
             if error is not None:
                 solara.Error(error)
             else:
