@@ -41,8 +41,13 @@ def test_controls_cover_strategies_noise_hazards_and_inventory(london):
         assert by_path[f"actors.{a}.strategy.name"].kind == "select"
         assert by_path[f"monitoring.{a}.threshold"].kind == "slider"
         assert by_path[f"approval.{a}.weekly_hazard"].kind == "slider"
-    assert by_path["actors.us.strategy.name"].default == "generous_tit_for_tat"
-    assert "tit_for_tat" in by_path["actors.us.strategy.name"].choices
+    strategy = by_path["actors.us.strategy.name"]
+    assert strategy.default == "generous_tit_for_tat"
+    assert "tit_for_tat" in strategy.choices
+    # The select shows the rules' display names and sets their registered names.
+    assert strategy.label_of("generous_tit_for_tat") == "Generous tit for tat"
+    assert strategy.choice_of("Tit for tat") == "tit_for_tat"
+    assert strategy.scenario_value == "Generous tit for tat"
     threshold = by_path["monitoring.us.threshold"]
     assert threshold.default == pytest.approx(london.monitoring["us"].threshold)
     assert explore.INVENTORY_SCALE in by_path
@@ -70,7 +75,19 @@ def test_apply_changes_sets_parameters_and_keeps_the_rest(london):
 
 def test_chart_data_follows_the_settings(london):
     base = explore.chart_data(explore.simulate(london, runs=RUNS))
-    assert set(base) == {"levels", "phases", "supply", "losses", "outcomes"}
+    assert set(base) == {"levels", "phases", "supply", "losses", "outcomes", "labels",
+                         *(f"{k}_{b}" for k in ("levels", "supply", "losses")
+                           for b in ("low", "high"))}
+    for key in ("levels", "supply", "losses"):
+        assert (base[f"{key}_low"] <= base[f"{key}_high"] + 1e-9).all().all()
+    # The median lies in the middle 90% (a mean need not: a few extreme runs pull it out).
+    assert (base["levels_low"] <= base["levels"] + 1e-9).all().all()
+    assert (base["levels"] <= base["levels_high"] + 1e-9).all().all()
+    labels = base["labels"]
+    assert labels["levels"]["china.magnets"] == "Magnets (China)"
+    assert labels["losses"] == {"us": "US", "china": "China"}
+    assert labels["phases"]["principle"] == "Agreed in principle"
+    assert "_" not in "".join(labels["supply"].values())
     assert list(base["losses"].columns) == ["us", "china"]
     assert (base["losses"].diff().iloc[1:] >= -1e-9).all().all()  # cumulative
     horizon = london.horizon_weeks
@@ -88,12 +105,28 @@ def test_chart_data_follows_the_settings(london):
     assert frozen["levels"]["china.magnets"].iloc[-1] > base["levels"]["china.magnets"].iloc[-1]
 
 
-def test_draw_charts_makes_one_figure_with_three_panels(london):
+def test_draw_charts_makes_one_figure_with_named_lines_units_and_bands(london):
     data = explore.chart_data(explore.simulate(london, runs=50))
     fig = explore.draw_charts(data, london.start_date)
     assert len(fig.axes) == 4
-    assert fig.axes[0].get_title(loc="left").startswith("Restriction levels")
-    assert len(fig.axes[0].lines) == len(london.instrument_ids())
+    levels, phases, supply, losses = fig.axes
+    assert levels.get_title(loc="left").startswith("Restriction levels")
+    assert len(levels.lines) == len(london.instrument_ids())
+    # Units on every y axis.
+    assert "0 = open, 1 = stopped" in levels.get_ylabel()
+    assert phases.get_ylabel() == "Share of runs"
+    assert "1 = 2024 average" in supply.get_ylabel()
+    assert "USD billion" in losses.get_ylabel()
+    # Legends say what readers know, not ids, and what the bands are.
+    level_legend = [t.get_text() for t in levels.get_legend().get_texts()]
+    assert "Magnets (China)" in level_legend
+    assert not any("." in t or "_" in t for t in level_legend)
+    assert f"{explore.BAND} (shaded)" in level_legend
+    assert "Agreed in principle" in [t.get_text() for t in phases.get_legend().get_texts()]
+    assert [t.get_text() for t in losses.get_legend().get_texts()][:2] == ["US", "China"]
+    # One band per line in the line panels.
+    for ax in (levels, supply, losses):
+        assert len(ax.collections) == len(ax.lines) - (ax is supply)  # supply: the 1.0 rule
 
 
 # ------------------------------------------------------------------------ the component
@@ -140,15 +173,16 @@ def test_app_strategy_select_and_reset(london):
     try:
         before = _outcome_text(rc)
         select = rc.find(v.Select, label="US strategy").widget
-        assert select.v_model == "generous_tit_for_tat"
-        select.v_model = "always_retaliate"
+        assert select.v_model == "Generous tit for tat"
+        assert "Always retaliate" in select.items
+        select.v_model = "Always retaliate"
         changed = _outcome_text(rc)
         assert changed != before
         reset = rc.find(v.Btn, children=["Reset to the scenario"]).widget
         assert not reset.disabled
         reset.click()
         assert _outcome_text(rc) == before
-        assert rc.find(v.Select, label="US strategy").widget.v_model == "generous_tit_for_tat"
+        assert rc.find(v.Select, label="US strategy").widget.v_model == "Generous tit for tat"
     finally:
         rc.close()
 
@@ -175,9 +209,28 @@ def test_app_without_a_scenario_says_what_to_do(monkeypatch):
 def test_server_command_binds_loopback():
     argv, env = explore.server_command(LONDON, port=1234, runs=77)
     assert argv[argv.index("--host") + 1] == "127.0.0.1"
+    # Nothing calls out: no development check (an iframe from Solara's site), no version
+    # check, no usage statistics, and the page's files come from the local asset proxy.
+    assert "--production" in argv and "--no-check-version" in argv
+    assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
+    assert env["SOLARA_ASSETS_PROXY"] == "True"
     assert "tradesim.explore:Page" in argv
     assert env[explore.SCENARIO_ENV] == str(LONDON.resolve())
     assert env["TRADESIM_EXPLORE_RUNS"] == "77"
+
+
+def test_the_page_assets_are_installed_locally():
+    # solara-assets holds every file the installed Solara's page loads from its CDN.
+    assert explore.missing_assets() == []
+
+
+def test_missing_assets_names_what_the_page_would_fetch(monkeypatch, tmp_path):
+    import solara.server.settings as server_settings
+
+    monkeypatch.setattr(server_settings.assets, "proxy_cache_dir", tmp_path)
+    missing = explore.missing_assets()
+    assert any(p.startswith("requirejs@") for p in missing)
+    assert any("solara-vuetify" in p and p.endswith(".js") for p in missing)
 
 
 def test_cli_rejects_a_bad_scenario_before_serving(tmp_path, capsys):

@@ -9,13 +9,17 @@ In a notebook::
     explore.app(scenario)          # the last expression of a cell shows the app
 
 From a shell, ``tradesim explore scenarios/london-2025.yaml`` serves the same
-app on http://127.0.0.1:8765.
+app on http://127.0.0.1:8765.  It works with no internet: every script, style
+and font of the page comes from the ``solara-assets`` package that the
+``explore`` extra installs (:func:`missing_assets` lists any that would not),
+and the server calls nowhere.
 
 Controls change the key parameters (each actor's strategy, monitoring threshold
 and weekly approval hazard, and the inventory cover of every sector); each
 change reruns a short ensemble with :func:`tradesim.run` (a few hundred runs,
 a fraction of a second) and redraws the charts of restriction levels, phase
-shares and supply-flow indices.  A parameter left alone keeps the scenario's
+shares, supply-flow indices and losses, each line with a band holding the
+middle 90% of runs.  A parameter left alone keeps the scenario's
 own value or distribution; one moved becomes a fixed number.
 
 The controls and the charts are plain functions of the scenario and the
@@ -42,7 +46,7 @@ from .paths import join, set_path, settable_paths
 from .results import Results
 from .scenario import Scenario, validate_scenario
 from .strategies import STRATEGIES, get_strategy
-from .vocab import OUTCOMES, quantile_column, series_keys, series_name
+from .vocab import OUTCOME_LABELS, OUTCOMES, quantile_column, series_keys, series_name
 
 try:
     import solara
@@ -53,6 +57,7 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
     ) from exc
 
 __all__ = [
+    "BAND",
     "DEFAULT_RUNS",
     "DEFAULT_SEED",
     "INVENTORY_SCALE",
@@ -65,6 +70,7 @@ __all__ = [
     "chart_data",
     "controls",
     "draw_charts",
+    "missing_assets",
     "server_command",
     "simulate",
     "strategy_choices",
@@ -74,6 +80,8 @@ __all__ = [
 DEFAULT_RUNS = 300
 #: Master seed of the app's runs (the London framework's date), so a view is reproducible.
 DEFAULT_SEED = 20250611
+#: What the shaded band around a line holds: the 5th to 95th percentile over the runs.
+BAND = "middle 90% of runs"
 #: Pseudo-path of the control that multiplies every sector's inventory cover.
 INVENTORY_SCALE = "economy.sectors.*.inventory_weeks (scale)"
 #: Environment variable through which ``tradesim explore`` names the scenario file.
@@ -106,7 +114,10 @@ class Control:
     low, high, step : float
         Range of a slider.
     choices : tuple of str
-        Options of a select.
+        Options of a select (the values set, e.g. registered strategy names).
+    choice_labels : tuple of str
+        What the select shows for each choice (e.g. "Generous tit for tat");
+        empty: the choices themselves.
     scenario_value : str
         The scenario's own value or distribution, for the control's hint.
     """
@@ -119,7 +130,20 @@ class Control:
     high: float = 1.0
     step: float = 0.01
     choices: tuple[str, ...] = ()
+    choice_labels: tuple[str, ...] = ()
     scenario_value: str = ""
+
+    def label_of(self, choice: str) -> str:
+        """What the select shows for ``choice``."""
+        if not self.choice_labels:
+            return choice
+        return dict(zip(self.choices, self.choice_labels, strict=True)).get(choice, choice)
+
+    def choice_of(self, label: str) -> str:
+        """The choice shown as ``label`` (a choice itself is returned as it is)."""
+        if not self.choice_labels:
+            return label
+        return dict(zip(self.choice_labels, self.choices, strict=True)).get(label, label)
 
 
 def strategy_choices() -> tuple[str, ...]:
@@ -132,6 +156,13 @@ def strategy_choices() -> tuple[str, ...]:
             continue
         names.append(name)
     return tuple(names)
+
+
+def _strategy_label(name: str) -> str:
+    try:
+        return get_strategy(name).display_name or name
+    except (KeyError, ValueError):
+        return name
 
 
 def _median(value: Any) -> float:
@@ -169,8 +200,10 @@ def controls(scenario: Scenario) -> list[Control]:
         word = _actor_word(scenario, a)
         current = scenario.actors[a].strategy.name
         choices = names if current in names else (current, *names)
+        shown = tuple(_strategy_label(n) for n in choices)
         out.append(Control(join("actors", a, "strategy", "name"), f"{word} strategy", "select",
-                           current, choices=choices, scenario_value=current))
+                           current, choices=choices, choice_labels=shown,
+                           scenario_value=_strategy_label(current)))
     for a in scenario.actor_ids:
         word = _actor_word(scenario, a)
         threshold = scenario.monitoring[a].threshold
@@ -247,12 +280,13 @@ def simulate(scenario: Scenario, changes: Mapping[str, Any] | None = None, *,
 # -------------------------------------------------------------------------- charts
 
 
-def chart_data(results: Results) -> dict[str, pd.DataFrame]:
+def chart_data(results: Results) -> dict[str, Any]:
     """The numbers behind the app's charts.
 
     Returns
     -------
-    dict of DataFrame, each indexed by week 0..horizon
+    dict
+        DataFrames indexed by week 0..horizon, their columns the series ids:
         ``"levels"``: median restriction level of each instrument
         (``<actor>.<instrument>``, 0 = open, 1 = fully stopped);
         ``"phases"``: share of runs in each phase;
@@ -260,27 +294,48 @@ def chart_data(results: Results) -> dict[str, pd.DataFrame]:
         above 1.0 while buyers restock);
         ``"losses"``: mean cumulative value added lost by each country's
         sectors, USD billion;
-        and ``"outcomes"`` (indexed by outcome): probability with its 95%
-        interval at the horizon.
+        ``"levels_low"``, ``"levels_high"``, ``"supply_low"``, ``"supply_high"``,
+        ``"losses_low"``, ``"losses_high"``: the 5th and 95th percentiles over
+        the runs (the band :data:`BAND` holds the middle 90% of runs);
+        ``"outcomes"`` (indexed by outcome): probability with its 95%
+        interval at the horizon; and ``"labels"``: for each of ``"levels"``,
+        ``"phases"``, ``"supply"`` and ``"losses"``, a dict from column id to
+        the name a reader sees (``"china.magnets"`` -> ``"Magnets (China)"``).
     """
+    from .plots.style import PHASE_LABELS, series_label, short_actor_name
+
     names = results.series_names
+    scenario = results.scenario
     summary = results.summary()
-    levels = pd.DataFrame({n: summary.series[series_name("level", n)][quantile_column(0.5)]
-                           for n in series_keys(names, "level")})
-    supply = pd.DataFrame({g: summary.series[series_name("supply", g)]["mean"]
-                           for g in series_keys(names, "supply")})
-    losses = pd.DataFrame({a: summary.series[series_name("country_loss", a)]["mean"]
-                           for a in series_keys(names, "country_loss")})
-    for frame in (levels, supply, losses):
-        frame.index.name = "week"
-    outcomes = summary.outcomes[["probability", "ci95_low", "ci95_high"]].copy()
-    return {"levels": levels, "phases": results.phase_shares(), "supply": supply,
-            "losses": losses, "outcomes": outcomes}
+    low, mid, high = quantile_column(0.05), quantile_column(0.5), quantile_column(0.95)
+    kinds = {"levels": ("level", mid), "supply": ("supply", "mean"),
+             "losses": ("country_loss", "mean")}
+    out: dict[str, Any] = {}
+    for key, (kind, centre) in kinds.items():
+        ids = series_keys(names, kind)
+        for suffix, column in (("", centre), ("_low", low), ("_high", high)):
+            frame = pd.DataFrame({n: summary.series[series_name(kind, n)][column] for n in ids})
+            frame.index.name = "week"
+            out[key + suffix] = frame
+    out["phases"] = results.phase_shares()
+    out["outcomes"] = summary.outcomes[["probability", "ci95_low", "ci95_high"]].copy()
+    out["labels"] = {
+        "levels": {n: series_label(results, series_name("level", n))[0]
+                   for n in out["levels"].columns},
+        "supply": {g: series_label(results, series_name("supply", g))[0]
+                   for g in out["supply"].columns},
+        "losses": {a: short_actor_name(scenario.actors[a].name) for a in out["losses"].columns},
+        "phases": {p: PHASE_LABELS.get(p, p) for p in out["phases"].columns},
+    }
+    return out
 
 
-def draw_charts(data: Mapping[str, pd.DataFrame], start_date: Any = None) -> Any:
+def draw_charts(data: Mapping[str, Any], start_date: Any = None) -> Any:
     """Draw the four charts of :func:`chart_data` on one new matplotlib Figure.
 
+    Restriction levels (median run), phase shares, supply-flow indices and
+    cumulative losses (mean run), each line with a shaded band holding the
+    middle 90% of runs, named as readers know them and with units on the axes.
     Uses :class:`matplotlib.figure.Figure` directly (no pyplot, no global
     state) in the house style of :mod:`tradesim.plots`.
 
@@ -297,6 +352,8 @@ def draw_charts(data: Mapping[str, pd.DataFrame], start_date: Any = None) -> Any
     """
     import matplotlib as mpl
     from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
+    from matplotlib.ticker import PercentFormatter
 
     from .plots import PALETTE, PHASE_COLORS, STYLE
 
@@ -305,39 +362,63 @@ def draw_charts(data: Mapping[str, pd.DataFrame], start_date: Any = None) -> Any
             return frame.index.to_numpy()
         return pd.date_range(start_date, periods=len(frame), freq="7D").to_pydatetime()
 
+    labels = data.get("labels", {})
+    band_label = f"{BAND} (shaded)"
+
     with mpl.rc_context(STYLE):
-        fig = Figure(figsize=(13.5, 4.6), layout="constrained")
+        fig = Figure(figsize=(13.5, 4.9), layout="constrained")
         ax_levels, ax_phases, ax_supply, ax_losses = fig.subplots(1, 4, sharex=True)
         # Legends under the panels, where they hide no line.
         below = {"fontsize": 6.5, "ncols": 2, "loc": "upper center",
                  "bbox_to_anchor": (0.5, -0.2), "frameon": False}
         styles = ["-", "--", ":", "-."]
 
-        def lines(ax: Any, frame: pd.DataFrame, title: str,
+        def lines(ax: Any, key: str, title: str, ylabel: str,
                   ylim: tuple[float, float | None] = (-0.02, 1.05)) -> None:
+            frame = data.get(key, pd.DataFrame())
+            names = labels.get(key, {})
+            lower, upper = data.get(key + "_low"), data.get(key + "_high")
+            # Fainter bands when many overlap, so the lines stay legible.
+            alpha = max(0.06, 0.25 / max(len(frame.columns), 1) ** 0.5)
             for k, name in enumerate(frame.columns):
-                ax.plot(x_of(frame), frame[name], color=PALETTE[k % 6],
-                        linestyle=styles[(k // 6) % 4], linewidth=1.3, label=name)
+                color = PALETTE[k % 6]
+                x = x_of(frame)
+                if lower is not None and upper is not None and name in lower:
+                    ax.fill_between(x, lower[name], upper[name], color=color, alpha=alpha,
+                                    linewidth=0)
+                ax.plot(x, frame[name], color=color, linestyle=styles[(k // 6) % 4],
+                        linewidth=1.3, label=names.get(name, name))
             ax.set_title(title)
+            ax.set_ylabel(ylabel)
             ax.set_ylim(*ylim)
             if len(frame.columns):
-                ax.legend(**below)
+                handles, texts = ax.get_legend_handles_labels()
+                if lower is not None:
+                    handles.append(Patch(facecolor="0.5", alpha=0.25, linewidth=0))
+                    texts.append(band_label)
+                ax.legend(handles, texts, **below)
 
-        lines(ax_levels, data["levels"], "Restriction levels (median run)")
+        lines(ax_levels, "levels", "Restriction levels (median over runs)",
+              "Restriction level (0 = open, 1 = stopped)")
 
         phases = data["phases"]
         x = x_of(phases)
         colors = [PHASE_COLORS.get(p, PALETTE[i % 8]) for i, p in enumerate(phases.columns)]
-        ax_phases.stackplot(x, phases.to_numpy().T, labels=list(phases.columns),
+        phase_names = labels.get("phases", {})
+        ax_phases.stackplot(x, phases.to_numpy().T,
+                            labels=[phase_names.get(p, p) for p in phases.columns],
                             colors=colors, alpha=0.85)
-        ax_phases.set_title("Phase of the framework (share of runs)")
+        ax_phases.set_title("Phase of the framework")
+        ax_phases.set_ylabel("Share of runs")
         ax_phases.set_ylim(0, 1)
+        ax_phases.yaxis.set_major_formatter(PercentFormatter(1.0))
         ax_phases.legend(**below)
 
-        lines(ax_supply, data["supply"], "Supply-flow index (mean, 1 = 2024)", (-0.02, None))
+        lines(ax_supply, "supply", "Supply flows (mean over runs)",
+              "Supply-flow index (1 = 2024 average)", (-0.02, None))
         ax_supply.axhline(1.0, color="0.6", linewidth=0.8, linestyle=":")
-        lines(ax_losses, data.get("losses", pd.DataFrame()),
-              "Value added lost (mean, USD bn, cumulative)", (0, None))
+        lines(ax_losses, "losses", "Value added lost (mean over runs)",
+              "Cumulative loss (USD billion)", (0, None))
         panels = (ax_levels, ax_phases, ax_supply, ax_losses)
         for ax in panels:
             ax.set_xlabel("Date" if start_date is not None else "Week")
@@ -351,7 +432,7 @@ def draw_charts(data: Mapping[str, pd.DataFrame], start_date: Any = None) -> Any
 
 def _outcome_markdown(outcomes: pd.DataFrame, runs: int) -> str:
     cells = " | ".join(
-        f"{name.replace('_', ' ')} **{row.probability:.1%}** "
+        f"{OUTCOME_LABELS.get(name, name)} **{row.probability:.1%}** "
         f"({row.ci95_low:.0%}-{row.ci95_high:.0%})"
         for name, row in outcomes.loc[list(OUTCOMES)].iterrows())
     return f"Outcomes at the horizon, {runs:,} runs (95% interval): {cells}"
@@ -380,6 +461,8 @@ def Explorer(scenario: Scenario, runs: int = DEFAULT_RUNS, seed: int = DEFAULT_S
     image_format : str
         Image format of the charts (``"png"`` or ``"svg"``).
     """
+    from .plots.style import display_name
+
     changes, set_changes = solara.use_state({})
     key = _as_key(changes)
 
@@ -395,29 +478,34 @@ def Explorer(scenario: Scenario, runs: int = DEFAULT_RUNS, seed: int = DEFAULT_S
         lambda: None if data is None else draw_charts(data, scenario.start_date),
         dependencies=[data])
 
-    def setter(path: str) -> Any:
+    def setter(path: str, convert: Any = None) -> Any:
         def set_value(value: Any) -> None:
-            set_changes({**changes, path: value})
+            set_changes({**changes, path: value if convert is None else convert(value)})
         return set_value
 
-    with solara.Columns([1, 3]) as main:
+    # No negative margins (Vuetify's rows have them): the page does not scroll sideways.
+    with solara.Columns([1, 3], style={"margin": "0"}) as main:
         with solara.Column():
-            solara.Markdown(f"### {scenario.name}")
+            solara.Markdown(f"### {display_name(scenario)}")
             for control in controls(scenario):
                 value = changes.get(control.path, control.default)
                 if control.kind == "select":
-                    solara.Select(label=control.label, values=list(control.choices),
-                                  value=value, on_value=setter(control.path))
+                    solara.Select(label=control.label,
+                                  values=[control.label_of(c) for c in control.choices],
+                                  value=control.label_of(value),
+                                  on_value=setter(control.path, control.choice_of))
                 else:
                     solara.SliderFloat(label=control.label, value=float(value),
                                        min=control.low, max=control.high, step=control.step,
-                                       on_value=setter(control.path))
+                                       on_value=setter(control.path), thumb_label="always")
                 moved = control.path in changes
                 hint = "set here" if moved else f"scenario: {control.scenario_value}"
                 solara.Text(hint, style={"font-size": "0.8em", "color": "#777"})
             solara.Button("Reset to the scenario", on_click=lambda: set_changes({}),
                           disabled=not changes)
-        with solara.Column():
+        with solara.Column(classes=["tradesim-charts"]):
+            # The chart image shrinks to the column's width instead of overflowing it.
+            solara.Style(".tradesim-charts img { max-width: 100%; height: auto; }")
             if error is not None:
                 solara.Error(error)
             else:
@@ -498,10 +586,53 @@ def server_command(scenario_path: str | Path, *, host: str = "127.0.0.1", port: 
     """
     import sys
 
+    # Production mode: no development check, which embeds an iframe from Solara's site,
+    # and no file watcher; no check of the package index for a newer Solara.
     argv = [sys.executable, "-m", "solara", "run", "tradesim.explore:Page", "--host", host,
             "--port", str(int(port)), "--open" if open_browser else "--no-open",
-            "--log-level", "warning"]
+            "--log-level", "warning", "--production", "--no-check-version"]
     env = dict(os.environ)
     env[SCENARIO_ENV] = str(Path(scenario_path).resolve())
     env[_RUNS_ENV] = str(int(runs))
+    # The page's scripts, styles and fonts come through the server's asset proxy, which
+    # serves them from the solara-assets package (see missing_assets); no usage statistics.
+    env["SOLARA_ASSETS_PROXY"] = "True"
+    env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"
     return argv, env
+
+
+def missing_assets() -> list[str]:
+    """The files the app's page loads through Solara's asset proxy that are not installed.
+
+    ``tradesim explore`` works with no internet when this is empty: Solara's
+    server hands the browser its scripts, styles and fonts under
+    ``/_solara/cdn/`` from a local directory, which the ``solara-assets``
+    package fills (installed with the ``explore`` extra); a file missing there
+    is fetched from a public CDN, and without internet the page stays blank.
+
+    Returns
+    -------
+    list of str
+        Paths under ``/_solara/cdn/`` (e.g.
+        ``@widgetti/solara-vuetify-app@10.1.1/dist/solara-vuetify-app8.min.js``)
+        that the installed Solara's page template asks for and the local asset
+        directory lacks; empty when every one is there.
+    """
+    import re
+
+    import ipyvue
+    import ipywidgets
+    import solara.server.settings as server_settings
+
+    template = Path(solara.__file__).parent / "server" / "templates" / "solara.html.j2"
+    text = template.read_text(encoding="utf-8")
+    major = ipywidgets.__version__.split(".")[0]
+    settings = server_settings.assets
+    text = text.replace("{{ipywidget_major_version}}", major)
+    text = text.replace("{{assets.fontawesome_path}}", settings.fontawesome_path)
+    # The template has a Vue 2 and a Vue 3 branch; Solara takes the one of ipyvue's major.
+    vue3 = ipyvue.__version__.startswith("3")
+    paths = sorted({m.lstrip("/") for m in re.findall(r"\{\{cdn\}\}([^\"'\s{}]+)", text)
+                    if ("solara-vuetify3-app@" in m) == vue3 or "solara-vuetify" not in m})
+    base = Path(settings.proxy_cache_dir)
+    return [path for path in paths if not (base / path).is_file()]

@@ -277,6 +277,12 @@ def _cmd_explore(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     argv, env = explore.server_command(args.scenario, port=args.port, runs=args.runs,
                                        open_browser=args.open)
+    missing = explore.missing_assets()
+    if missing:
+        print(f"warning: {len(missing)} of the page's files are not installed locally "
+              f"(e.g. {missing[0]}): the page needs internet to fetch them; "
+              "pip install 'tradesim-policy[explore]' installs the matching solara-assets",
+              file=sys.stderr)
     print(f"tradesim explore: serving {args.scenario} on 127.0.0.1 (Ctrl-C stops)",
           file=sys.stderr)
     sys.stderr.flush()
