@@ -38,3 +38,17 @@ def test_context_sections(results, facts):
     assert [i.split(" (")[0].split(":")[0] for i in items] == [
         "95% Monte Carlo interval", "Range across parameter sets",
         "Bands of a series over time"]
+
+
+def test_comparison_sentence(results, scenario):
+    import tradesim
+
+    reseeded = tradesim.run(scenario, runs=200, seed=4)  # other draws: another share
+    mine = results.summary().outcomes.loc["holding"]
+    theirs = reseeded.summary().outcomes.loc["holding"]
+    assert mine.probability != theirs.probability
+    sentence = report.executive_summary(results, [reseeded])[1]
+    diff = 100 * abs(theirs.probability - mine.probability)
+    assert f"{diff:.1f} percentage points" in sentence
+    overlap = theirs.ci95_low <= mine.ci95_high and mine.ci95_low <= theirs.ci95_high
+    assert ("intervals overlap" in sentence) == overlap
