@@ -45,3 +45,24 @@ def written(results, other, facts, tmp_path_factory):
     """A whole report of ``results`` compared with ``other``: what write_report returned."""
     return report.write_report(results, tmp_path_factory.mktemp("report"), compare=[other],
                                facts=facts)
+
+
+@pytest.fixture(scope="session")
+def sensitivity(scenario):
+    """A made-up sensitivity table over three of the scenario's uncertain parameters."""
+    import pandas as pd
+
+    from tradesim.distributions import is_distribution
+
+    paths = [p for p, v in scenario.parameter_paths().items() if is_distribution(v)][:3]
+    return pd.DataFrame({"outcome": "holding", "parameter": paths,
+                         "S1": [0.1, 0.5, 0.2], "S1_lo": [0.05, 0.4, 0.1],
+                         "S1_hi": [0.15, 0.6, 0.3], "ST": [0.12, 0.61, 0.25],
+                         "ST_lo": [0.06, 0.5, 0.15], "ST_hi": [0.2, 0.7, 0.35]})
+
+
+@pytest.fixture(scope="session")
+def pdf_reader(written):
+    from pypdf import PdfReader
+
+    return PdfReader(written["pdf"])

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+import pandas as pd
+import pytest
+
 import tradesim
 from tradesim import report
 from tradesim.report import tables
@@ -64,3 +68,80 @@ def test_summary_lines(results):
     assert line.endswith(f"; tradesim {tradesim.__version__}")
     findings = tables.key_findings(results)
     assert len(findings) == 5 and findings[0].startswith("The framework is holding")
+
+
+def test_numeric_tables(results, other):
+    outcomes = report.outcome_data([results, other])
+    assert len(outcomes) == 2 * len(tradesim.OUTCOMES)
+    for column in ("probability", "ci95_low", "ci95_high", "set_q05", "set_q95"):
+        assert outcomes[column].dtype == np.float64
+    first = outcomes[outcomes.scenario == "london-2025"].set_index("outcome")
+    summary = results.summary().outcomes
+    assert np.allclose(first["probability"], summary.loc[first.index, "probability"])
+    assert set(outcomes.scenario) == {"london-2025", "slow <china>"}
+    milestones = report.milestone_data(results)
+    assert milestones["reached_by_horizon"].dtype == np.float64
+    assert milestones["median_week"].dtype == np.float64
+
+
+def test_exports_round_trip_with_numbers(results, facts, tmp_path):
+    frames = report.report_tables(results, facts=facts)
+    written = report.export_tables(frames, tmp_path)
+    assert {p.name for p in written["csv"]} == {"outcomes.csv", "milestones.csv",
+                                                "assumptions.csv"}
+    back = pd.read_csv(tmp_path / "outcomes.csv")
+    assert back["probability"].dtype == np.float64
+    assert np.allclose(back["probability"], frames["outcomes"]["probability"])
+    sheets = pd.read_excel(tmp_path / "tables.xlsx", sheet_name=None)
+    assert set(sheets) == set(frames)
+    excel = sheets["outcomes"]
+    for column in ("probability", "ci95_low", "ci95_high"):
+        assert excel[column].dtype == np.float64
+        assert np.allclose(excel[column], frames["outcomes"][column])
+    assert sheets["assumptions"]["uncertain"].dtype == bool
+    latex = (tmp_path / "outcomes.tex").read_text(encoding="utf-8")
+    assert "\\toprule" in latex and "\\midrule" in latex and "\\bottomrule" in latex
+    assert "ci95\\_low" in latex  # escaped for LaTeX
+    assert (tmp_path / "assumptions.tex").is_file()
+    only = report.export_tables(frames, tmp_path / "csv", formats=["csv"])
+    assert set(only) == {"csv"} and not (tmp_path / "csv" / "tables.xlsx").exists()
+    with pytest.raises(ValueError, match="unknown table format"):
+        report.export_tables(frames, tmp_path, formats=["docx"])
+
+
+def test_written_tables(written):
+    folder = written["tables"]
+    assert {p.name for p in folder.iterdir()} == {
+        "outcomes.csv", "milestones.csv", "assumptions.csv", "outcomes.tex",
+        "milestones.tex", "assumptions.tex", "tables.xlsx"}
+    back = pd.read_csv(folder / "outcomes.csv")
+    assert set(back.scenario) == {"london-2025", "slow <china>"}
+
+
+def test_sensitivity_table(scenario, sensitivity):
+    table = report.sensitivity_table(sensitivity, scenario)
+    assert list(table["ST"]) == sorted(sensitivity["ST"], reverse=True)
+    assert table["name"].iloc[0] == report.parameter_label(scenario,
+                                                           sensitivity["parameter"].iloc[1])
+    bare = report.sensitivity_table(sensitivity.drop(columns="outcome"))
+    assert (bare["outcome"] == "").all() and "name" not in bare
+    with pytest.raises(ValueError, match="ST_hi"):
+        report.sensitivity_table(sensitivity.drop(columns="ST_hi"))
+
+
+def test_parameter_labels(scenario):
+    label = report.parameter_label
+    assert label(scenario, "actors.china.instruments.magnets.lag_weeks") == (
+        "China, instrument magnets: lag (weeks)")
+    assert label(scenario, "approval.us.weekly_hazard") == (
+        "approval by United States: weekly hazard (probability a week)")
+    assert report.parameter_unit(scenario, "actors.us.instruments.eda_software.impact") == (
+        "USD bn a year")
+    assert report.parameter_unit(scenario, "monitoring.china.threshold") == "nats"
+    paths = scenario.parameter_paths()
+    # Every parameter has a name; only a strategy's free-form parameters lack a unit.
+    assert all(report.parameter_name(scenario, p) for p in paths)
+    no_unit = [p for p in paths if not report.parameter_unit(scenario, p)]
+    assert all(".strategy." in p for p in no_unit)
+    table = report.assumptions_data(scenario)
+    assert list(table.columns[:3]) == ["parameter", "name", "unit"]

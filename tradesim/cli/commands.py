@@ -241,18 +241,43 @@ def _cmd_report(args: argparse.Namespace) -> int:
     store.check_output_dir(args.out, results=REPORT_OUTPUTS, overwrite=args.overwrite)
     facts_path = _find_facts(args.scenario)
     facts = io.read_data(facts_path) if facts_path is not None else None
+    sensitivity = _read_sensitivity(args.sensitivity, scenario)
     progress = sys.stderr.isatty() and args.runs >= ensemble.PARALLEL_FROM
     results = []
     for s in (scenario, *others):
         print(f"{s.name}: {args.runs:,} runs, seed {args.seed}")
         results.append(ensemble.run(s, runs=args.runs, seed=args.seed, progress=progress))
-    written = write_report(results[0], args.out, compare=results[1:], facts=facts)
+    written = write_report(results[0], args.out, compare=results[1:], facts=facts,
+                           paper=args.paper, sensitivity=sensitivity, tables=args.tables)
     print(f"facts: {facts_path}" if facts_path is not None else
           "facts: no seeds/facts.yaml found (next to the scenario's folder or here); "
           "sources are given by id only")
+    tables = f", tables in {written['tables']}/" if "tables" in written else ""
     print(f"report written to {written['html']} and {written['pdf']} "
-          f"(figures in {written['figures']}/)")
+          f"(figures in {written['figures']}/{tables})")
     return EXIT_OK
+
+
+def _read_sensitivity(path: Path | None, scenario: Any) -> Any:
+    """The sensitivity table of ``tradesim report --sensitivity``, checked, or None."""
+    if path is None:
+        return None
+    import pandas as pd
+
+    from ..report import sensitivity_table
+
+    if not path.is_file():
+        raise ValueError(f"{path}: no such sensitivity table (a CSV file; "
+                         "`tradesim sensitivity SCENARIO` makes one)")
+    try:
+        frame = pd.read_csv(path)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{path}: not a CSV table ({exc})") from None
+    try:
+        sensitivity_table(frame, scenario)
+    except ValueError as exc:
+        raise ValueError(f"{path}: {exc}") from None
+    return frame
 
 
 def _find_facts(scenario_path: Path) -> Path | None:

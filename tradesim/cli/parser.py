@@ -29,6 +29,18 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _table_formats(text: str) -> tuple[str, ...]:
+    allowed = ("csv", "tex", "xlsx")
+    if text.strip().lower() == "none":
+        return ()
+    formats = tuple(dict.fromkeys(f.strip().lower() for f in text.split(",") if f.strip()))
+    unknown = [f for f in formats if f not in allowed]
+    if unknown or not formats:
+        raise argparse.ArgumentTypeError(
+            f"expected a comma-separated list of {', '.join(allowed)}, or none; got {text!r}")
+    return formats
+
+
 def _count(text: str) -> int:
     try:
         value = int(text)
@@ -209,6 +221,17 @@ def build_parser() -> argparse.ArgumentParser:
                    help="other scenario files to compare with")
     p.add_argument("--overwrite", action="store_true",
                    help="replace a report already in --out (default: refuse)")
+    p.add_argument("--paper", choices=("a4", "letter"), default="a4",
+                   help="page size of the PDF (default a4)")
+    p.add_argument("--tables", type=_table_formats, default=("csv", "tex", "xlsx"),
+                   metavar="FORMATS",
+                   help="formats of the tables in --out/tables/: a comma-separated list of "
+                        "csv, tex (LaTeX, booktabs) and xlsx, or none (default "
+                        "csv,tex,xlsx)")
+    p.add_argument("--sensitivity", type=Path, default=None, metavar="FILE",
+                   help="a sensitivity table (CSV with columns parameter, S1, S1_lo, S1_hi, "
+                        "ST, ST_lo, ST_hi and optionally outcome) for the section 'What "
+                        "drives the answer'")
 
     _add_decision_commands(sub)
 

@@ -23,14 +23,21 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..scenario import Scenario
 
 __all__ = [
+    "SENSITIVITY_COLUMNS",
+    "TABLE_FORMATS",
+    "assumptions_data",
     "assumptions_table",
+    "export_tables",
     "fact_statements",
     "key_findings",
+    "milestone_data",
     "milestone_table",
+    "outcome_data",
     "outcome_table",
     "parameter_sources",
     "report_title",
     "run_line",
+    "sensitivity_table",
 ]
 
 #: Milestones listed in the report's milestone table.
@@ -250,3 +257,200 @@ def key_findings(results: Results) -> list[str]:
             lines.append(f"{label}: reached in {reached:.0%} of runs by the horizon; half of "
                          f"the runs by {results.dates[week].date().isoformat()} (week {week}).")
     return lines
+
+
+# ------------------------------------------------------------ numeric tables, exported
+
+#: The formats :func:`export_tables` writes, by name.
+TABLE_FORMATS = ("csv", "tex", "xlsx")
+
+#: Columns of a sensitivity table (see :func:`sensitivity_table`).
+SENSITIVITY_COLUMNS = ("parameter", "S1", "S1_lo", "S1_hi", "ST", "ST_lo", "ST_hi")
+
+
+def _interval_columns(frame: pd.DataFrame) -> dict[str, Any]:
+    return {column: frame[column].astype(float).to_numpy()
+            for column in ("ci95_low", "ci95_high", "set_q05", "set_q95", "share_parameters")
+            if column in frame}
+
+
+def outcome_data(results: Results | Sequence[Results]) -> pd.DataFrame:
+    """The outcome table as numbers: one row per scenario and outcome.
+
+    Parameters
+    ----------
+    results : Results or sequence of Results
+
+    Returns
+    -------
+    DataFrame
+        Columns ``scenario``, ``outcome`` (id), ``label``, ``probability``,
+        ``ci95_low``, ``ci95_high`` (95% Monte Carlo interval), ``set_q05``,
+        ``set_q95`` (5-95% range across parameter sets; NaN when the run was
+        not nested), ``share_parameters`` and ``runs``; probabilities are
+        shares (0 to 1), not formatted strings.
+    """
+    many = _as_list(results)
+    parts = []
+    for r, name in zip(many, _names(many), strict=True):
+        table = r.summary().outcomes.loc[list(OUTCOMES)]
+        parts.append(pd.DataFrame({
+            "scenario": name, "outcome": list(OUTCOMES),
+            "label": [plots.OUTCOME_LABELS[o] for o in OUTCOMES],
+            "probability": table["probability"].astype(float).to_numpy(),
+            **_interval_columns(table), "runs": int(r.runs)}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def milestone_data(results: Results | Sequence[Results]) -> pd.DataFrame:
+    """The milestone table as numbers: one row per scenario and milestone.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``scenario``, ``milestone`` (id), ``label``,
+        ``reached_by_horizon`` (share of runs), the interval columns of
+        :func:`outcome_data`, ``median_week`` (float, NaN when not reached by
+        most runs) and ``median_date`` (ISO date or empty).
+    """
+    many = _as_list(results)
+    parts = []
+    for r, name in zip(many, _names(many), strict=True):
+        summary = r.summary()
+        stats = summary.milestone_stats.loc[list(_TABLE_MILESTONES)]
+        weeks = [summary.median_weeks[m] for m in _TABLE_MILESTONES]
+        parts.append(pd.DataFrame({
+            "scenario": name, "milestone": list(_TABLE_MILESTONES),
+            "label": [plots.MILESTONE_LABELS[m] for m in _TABLE_MILESTONES],
+            "reached_by_horizon": stats["probability"].astype(float).to_numpy(),
+            **_interval_columns(stats),
+            "median_week": [float("nan") if w is None else float(w) for w in weeks],
+            "median_date": ["" if w is None else r.dates[w].date().isoformat()
+                            for w in weeks]}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def sensitivity_table(sensitivity: pd.DataFrame, scenario: Scenario | None = None
+                      ) -> pd.DataFrame:
+    """A sensitivity table checked, named in words and sorted by total-order index.
+
+    Parameters
+    ----------
+    sensitivity : DataFrame
+        Columns ``parameter`` (a parameter path), ``S1``, ``S1_lo``, ``S1_hi``,
+        ``ST``, ``ST_lo``, ``ST_hi`` (Sobol first- and total-order indices
+        with their intervals) and optionally ``outcome``.
+    scenario : Scenario, optional
+        Adds ``name``, the parameter in words with its unit.
+
+    Returns
+    -------
+    DataFrame
+        The same rows, numeric columns as floats, sorted by outcome and
+        then by ``ST`` (largest first).
+
+    Raises
+    ------
+    ValueError
+        If a column is missing.
+    """
+    from .labels import parameter_label
+
+    missing = [c for c in SENSITIVITY_COLUMNS if c not in sensitivity.columns]
+    if missing:
+        raise ValueError(f"a sensitivity table needs the columns {', '.join(missing)} "
+                         f"(it has {', '.join(map(str, sensitivity.columns))})")
+    frame = sensitivity.copy()
+    if "outcome" not in frame:
+        frame.insert(0, "outcome", "")
+    frame["outcome"] = frame["outcome"].astype(str)
+    frame["parameter"] = frame["parameter"].astype(str)
+    for column in SENSITIVITY_COLUMNS[1:]:
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
+    if scenario is not None:
+        paths = scenario.parameter_paths()
+        frame.insert(frame.columns.get_loc("parameter") + 1, "name",
+                     [parameter_label(scenario, p) if p in paths else p
+                      for p in frame["parameter"]])
+    order = {o: i for i, o in enumerate(dict.fromkeys(frame["outcome"]))}
+    frame["_order"] = frame["outcome"].map(order)
+    frame = frame.sort_values(["_order", "ST"], ascending=[True, False], kind="stable")
+    return frame.drop(columns="_order").reset_index(drop=True)
+
+
+def assumptions_data(scenario: Scenario, facts: Any = None) -> pd.DataFrame:
+    """The assumptions table with each parameter in words and its unit.
+
+    Returns
+    -------
+    DataFrame
+        :func:`assumptions_table` with the columns ``name`` (in words) and
+        ``unit`` first, and the index (the path) as the column ``parameter``.
+    """
+    from .labels import parameter_name, parameter_unit
+
+    table = assumptions_table(scenario, facts).reset_index()
+    table.insert(1, "name", [parameter_name(scenario, p) for p in table["parameter"]])
+    table.insert(2, "unit", [parameter_unit(scenario, p) for p in table["parameter"]])
+    return table
+
+
+def _latex(frame: pd.DataFrame) -> str:
+    r"""A booktabs LaTeX table (``\toprule``, ``\midrule``, ``\bottomrule``)."""
+    floats = {c: "{:.4f}".format for c in frame.columns
+              if pd.api.types.is_float_dtype(frame[c])}
+    return frame.to_latex(index=False, escape=True, na_rep="", formatters=floats)
+
+
+def export_tables(frames: Mapping[str, pd.DataFrame], folder: Any,
+                  formats: Sequence[str] = TABLE_FORMATS) -> dict[str, list[Any]]:
+    """Write tables as CSV, LaTeX (booktabs) and one Excel workbook.
+
+    Numbers stay numbers: the CSV and Excel cells hold the values, not
+    formatted strings, so the tables read back with numeric columns.
+
+    Parameters
+    ----------
+    frames : mapping of str to DataFrame
+        Table name -> table (written without its index).
+    folder : str or Path
+        Created if needed; files are written atomically.
+    formats : sequence of str
+        Any of ``"csv"`` (``<name>.csv``), ``"tex"`` (``<name>.tex``) and
+        ``"xlsx"`` (``tables.xlsx``, a sheet per table).
+
+    Returns
+    -------
+    dict
+        Format -> the files written.
+    """
+    from pathlib import Path
+
+    from ..store import atomic_write, write_text
+
+    unknown = sorted(set(formats) - set(TABLE_FORMATS))
+    if unknown:
+        raise ValueError(f"unknown table format(s) {', '.join(unknown)}; choose from "
+                         f"{', '.join(TABLE_FORMATS)}")
+    out = Path(folder)
+    written: dict[str, list[Any]] = {f: [] for f in formats}
+    for name, frame in frames.items():
+        if "csv" in formats:
+            path = out / f"{name}.csv"
+            atomic_write(path, lambda tmp, frame=frame: frame.to_csv(tmp, index=False))
+            written["csv"].append(path)
+        if "tex" in formats:
+            path = out / f"{name}.tex"
+            write_text(path, _latex(frame))
+            written["tex"].append(path)
+    if "xlsx" in formats and frames:
+        path = out / "tables.xlsx"
+
+        def excel(tmp: Any) -> None:
+            with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+                for name, frame in frames.items():
+                    frame.to_excel(writer, sheet_name=name[:31], index=False)
+
+        atomic_write(path, excel)
+        written["xlsx"].append(path)
+    return written
