@@ -240,7 +240,8 @@ def sweep_lines(ds: xr.Dataset, outcome: str = "breakdown", x: str | None = None
 
 @styled
 def sobol_bars(table: pd.DataFrame, output: str = "breakdown", ax: Axes | None = None,
-               labels: dict[str, str] | None = None, ds: xr.Dataset | None = None) -> Figure:
+               labels: dict[str, str] | None = None, ds: xr.Dataset | None = None, *,
+               what: str | None = None, note: str | None = None) -> Figure:
     """First-order and total Sobol' indices of one output, with their intervals.
 
     Indices are shares of variance and lie in [0, 1]; an estimate outside
@@ -260,6 +261,11 @@ def sobol_bars(table: pd.DataFrame, output: str = "breakdown", ax: Axes | None =
     ds : xarray.Dataset, optional
         The sweep the table was computed from: its labels name the
         parameters and its attributes make the source note.
+    what : str, optional
+        The output in words, as the title's finding reads it ("whether runs
+        end in breakdown" by default for an outcome).
+    note : str, optional
+        The source note of a new figure (default: the sweep's, or a generic one).
 
     Returns
     -------
@@ -296,8 +302,9 @@ def sobol_bars(table: pd.DataFrame, output: str = "breakdown", ax: Axes | None =
     ax.set_xlim(max(_SOBOL_VIEW[0], min(0.0, low) - 0.02), min(_SOBOL_VIEW[1], max(1.0, high)
                                                                 + 0.05))
     top = frame["ST"].idxmax()
-    what = (f"whether runs end {_outcome_ending(output)}" if output in OUTCOME_LABELS
-            else output.replace("_", " ").replace(".", " "))
+    if what is None:
+        what = (f"whether runs end {_outcome_ending(output)}" if output in OUTCOME_LABELS
+                else output.replace("_", " ").replace(".", " "))
     if outside:
         finding = (f"The design is too small to rank the parameters for {what}: some "
                    f"estimates fall outside [0, 1] ({names.get(top, top)} ranks highest)")
@@ -311,7 +318,9 @@ def sobol_bars(table: pd.DataFrame, output: str = "breakdown", ax: Axes | None =
     set_titles(ax, finding, measure, figure_title=new)
     if not new:
         ax.legend(fontsize=MIN_FONT_SIZE, frameon=False, loc="lower right")
-    if new and ds is not None:
+    if new and note is not None:
+        source_note(fig, note)
+    elif new and ds is not None:
         source_note(fig, _note(ds))
     elif new:
         import tradesim
