@@ -88,7 +88,9 @@ def test_baselines_of_the_geneva_forecast(geneva_scores):
     result, unconditional = geneva_scores
     events = result.events.set_index("name")
     horizon = unconditional.horizon_weeks
-    p_h = unconditional.milestone_curve("breakdown_1")[horizon]
+    share = unconditional.milestone_curve("breakdown_1")[horizon]
+    p_h = (round(share * unconditional.runs) + 0.5) / (unconditional.runs + 1)
+    assert 0 < p_h < 1
     week = int(events.loc["breakdown_1", "week"])
     assert events.loc["breakdown_1", "p_climatology"] == pytest.approx(
         1 - (1 - p_h) ** (week / horizon))

@@ -495,6 +495,11 @@ def _base_rate(by_horizon: float, weeks: int, horizon: int) -> float:
     return float(1.0 - (1.0 - hazard) ** weeks)
 
 
+def _smoothed(hits: int, runs: int) -> float:
+    """A base rate from ``hits`` of ``runs``, never 0 or 1: ``(hits + 1/2) / (runs + 1)``."""
+    return (hits + 0.5) / (runs + 1)
+
+
 def _level_hit(series: np.ndarray, level: float, up: bool) -> np.ndarray:
     """Whether values are at a logged level (within 0.05), as :func:`score` counts it."""
     return series >= level - 0.05 if up else series <= level + 0.05
@@ -527,7 +532,8 @@ def add_baselines(result: Score, forecast: Results, unconditional: Results,
     Notes
     -----
     **Climatology** is a base rate: how often the scenario's unconditional runs
-    reach the milestone (or the logged level) by the horizon, ``P_H``, spread
+    reach the milestone (or the logged level) by the horizon, ``P_H`` (``k`` of
+    ``n`` runs, as ``(k + 1/2) / (n + 1)``, so never exactly 0 or 1), spread
     evenly over the horizon's ``H`` weeks (a constant weekly hazard
     ``1 - (1 - P_H)**(1 / H)``), over the ``w - a`` weeks from the forecast
     week ``a`` to the event's week ``w``.  It knows how often each event comes in
@@ -550,7 +556,8 @@ def add_baselines(result: Score, forecast: Results, unconditional: Results,
     for row in events.itertuples():
         weeks = int(row.week) - after_week
         if row.kind == "milestone":
-            p_h = float(unconditional.milestone_curve(row.name)[horizon])
+            share = float(unconditional.milestone_curve(row.name)[horizon])
+            p_h = _smoothed(round(share * unconditional.runs), unconditional.runs)
             clim.append(_base_rate(p_h, weeks, horizon))
             persist.append(0.0)
             continue
@@ -566,7 +573,7 @@ def add_baselines(result: Score, forecast: Results, unconditional: Results,
         now = float(np.median(traj_f["series"][k, max(after_week, 0)]))
         up = level > now
         hits = _level_hit(traj_u["series"][k, 1:], level, up).any(axis=0)
-        clim.append(_base_rate(float(hits.mean()), weeks, horizon))
+        clim.append(_base_rate(_smoothed(int(hits.sum()), hits.size), weeks, horizon))
         persist.append(float(_level_hit(np.asarray(now), level, up)))
     for name, values in (("climatology", clim), ("persistence", persist)):
         events[f"p_{name}"] = values
