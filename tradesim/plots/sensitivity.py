@@ -36,9 +36,14 @@ def outcome_words(outcome: str) -> str:
 
 
 def parameter_label(path: str) -> str:
-    """A path in short: ``actors.us.strategy.forgiveness`` -> ``us strategy forgiveness``."""
+    """A path in short: ``actors.us.strategy.forgiveness`` -> ``us strategy forgiveness``.
+
+    ``actors.`` and ``economy.`` and the words naming lists (``instruments``,
+    ``sectors``, ...) are dropped; ``monitoring`` and ``approval`` stay, as
+    they say what the parameter is about.
+    """
     parts = path.split(".")
-    if parts[0] in ("actors", "economy", "approval", "monitoring", "framework"):
+    if parts[0] in ("actors", "economy"):
         parts = parts[1:]
     parts = [p for p in parts if p not in ("instruments", "sectors", "goods", "commitments")]
     return " ".join(parts).replace("_", " ")
@@ -78,14 +83,45 @@ def sensitivity_bars(table: pd.DataFrame, outcome: str | None = None,
         raise ValueError(f"outcome {outcome!r} is not in the table (outcomes: "
                          f"{', '.join(outcomes)})")
     rows = table[table["outcome"] == outcome]
+    import textwrap
+
     names = {p: parameter_label(p) for p in rows["parameter"]} | (labels or {})
+    # Two short lines rather than one long one: long names leave no room for the bars.
+    names = {p: textwrap.fill(v, 22) for p, v in names.items()}
     if "S1" in rows:
         frame = rows.rename(columns={"outcome": "output", "S1_lo": "S1_low",
                                      "S1_hi": "S1_high", "ST_lo": "ST_low",
                                      "ST_hi": "ST_high"}).set_index(["output", "parameter"])
-        return sobol_bars(frame, outcome, ax=ax, labels=names, what=outcome_words(outcome),
-                          note=_note(table))
+        finding, caveat = _sobol_finding(rows, outcome, names, table.attrs)
+        fig = sobol_bars(frame, outcome, ax=ax, labels=names, what=outcome_words(outcome),
+                         note=_note(table), finding=finding, caveat=caveat)
+        target = ax if ax is not None else fig.axes[0]
+        target.set_xlabel("Sobol' index")  # long parameter names leave a narrow plot
+        return fig
     return _morris_bars(rows, outcome, ax, names, _note(table))
+
+
+def _sobol_finding(rows: pd.DataFrame, outcome: str, names: dict[str, str],
+                   attrs: dict) -> tuple[str, str | None]:
+    """The finding of a Sobol' figure, and a caveat when noise dominates the variance."""
+    ranked = rows.sort_values("ST", ascending=False)
+    top = ranked.iloc[0]
+    label = " ".join(names.get(top["parameter"], top["parameter"]).split())
+    what = outcome_words(outcome)
+    noise = attrs.get("noise_share", {}).get(outcome)
+    caveat = None
+    if noise is not None and noise == noise and noise > 0.5:
+        caveat = (f"noise of {attrs.get('replications', '?')} runs a point is up to "
+                  f"{min(noise, 1.0):.0%} of the variance")
+    if len(ranked) > 1 and top["ST_lo"] <= ranked.iloc[1]["ST"]:
+        second = " ".join(names.get(ranked.iloc[1]["parameter"],
+                                    ranked.iloc[1]["parameter"]).split())
+        finding = (f"No parameter clearly drives {what}: {label} ranks first (total index "
+                   f"{top['ST']:.2f}), within the interval of {second}")
+    else:
+        finding = (f"{label[:1].upper()}{label[1:]} drives {what} more than any other "
+                   f"parameter (total index {top['ST']:.2f})")
+    return finding, caveat
 
 
 def _morris_bars(rows: pd.DataFrame, outcome: str, ax: Axes | None, names: dict[str, str],
@@ -101,13 +137,14 @@ def _morris_bars(rows: pd.DataFrame, outcome: str, ax: Axes | None, names: dict[
     ax.plot(rows["sigma"].to_numpy(), ys, "o", color=PALETTE[1], ms=3, label="sigma")
     ax.set_yticks(ys, [names.get(p, p) for p in rows["parameter"]])
     ax.invert_yaxis()
-    ax.set_xlabel("Change in probability per unit of quantile scale")
+    ax.set_xlabel("Effect (mu*, sigma)")
     ax.axvline(0, color="#999999", lw=0.6)
     top = rows.loc[rows["mu_star"].idxmax()]
-    finding = (f"{names.get(top['parameter'], top['parameter'])} moves "
+    finding = (f"{' '.join(names.get(top['parameter'], top['parameter']).split())} moves "
                f"{outcome_words(outcome)} most (mu* {top['mu_star']:.2f})")
-    measure = ("Bars: mean absolute elementary effect mu* (whiskers: 95% bootstrap "
-               "interval); dots: their standard deviation sigma (interactions)")
+    measure = ("Bars: mean absolute elementary effect mu*, change in probability per unit "
+               "of the parameter's quantile scale (whiskers: 95% bootstrap interval); dots: "
+               "their standard deviation sigma (interactions)")
     set_titles(ax, finding, measure, figure_title=new)
     if new:
         source_note(fig, note)

@@ -241,7 +241,8 @@ def sweep_lines(ds: xr.Dataset, outcome: str = "breakdown", x: str | None = None
 @styled
 def sobol_bars(table: pd.DataFrame, output: str = "breakdown", ax: Axes | None = None,
                labels: dict[str, str] | None = None, ds: xr.Dataset | None = None, *,
-               what: str | None = None, note: str | None = None) -> Figure:
+               what: str | None = None, note: str | None = None,
+               finding: str | None = None, caveat: str | None = None) -> Figure:
     """First-order and total Sobol' indices of one output, with their intervals.
 
     Indices are shares of variance and lie in [0, 1]; an estimate outside
@@ -266,6 +267,11 @@ def sobol_bars(table: pd.DataFrame, output: str = "breakdown", ax: Axes | None =
         end in breakdown" by default for an outcome).
     note : str, optional
         The source note of a new figure (default: the sweep's, or a generic one).
+    finding : str, optional
+        The title's finding, replacing the one computed here (unless some
+        estimate falls outside [0, 1]).
+    caveat : str, optional
+        Appended to the subtitle (e.g. how much of the variance is noise).
 
     Returns
     -------
@@ -308,11 +314,13 @@ def sobol_bars(table: pd.DataFrame, output: str = "breakdown", ax: Axes | None =
     if outside:
         finding = (f"The design is too small to rank the parameters for {what}: some "
                    f"estimates fall outside [0, 1] ({names.get(top, top)} ranks highest)")
-    else:
+    elif finding is None:
         finding = (f"{names.get(top, top)} explains more of the variation in {what} than any "
                    f"other parameter (total index {frame.loc[top, 'ST']:.2f})")
     measure = ("Bars: first-order (blue) and total (vermilion) indices; whiskers: 95% "
                "bootstrap interval")
+    if caveat:
+        measure += "; " + caveat
     if outside:
         measure += "; ! estimate outside [0, 1] (sampling error): " + ", ".join(outside)
     set_titles(ax, finding, measure, figure_title=new)
