@@ -196,3 +196,15 @@ def test_a_scenario_without_uncertain_parameters_is_refused(tmp_path, london, ca
     assert main(["sensitivity", str(path)]) == 2
     err = capsys.readouterr().err
     assert "no uncertain parameters" in err and "Traceback" not in err
+
+
+def test_cli_morris_json(tmp_path, capsys):
+    scenario = tmp_path / "short.yaml"
+    scenario.write_text(f"extends: {LONDON}\nname: short-london\nhorizon_weeks: 6\n")
+    assert main(["sensitivity", str(scenario), "--method", "morris", "--samples", "3",
+                 "--replications", "4", "--outcome", "holding", "--workers", "1",
+                 "--format", "json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    d = len(tradesim.load_scenario(scenario).uncertain_parameters())
+    assert payload["method"] == "morris" and payload["points"] == 3 * (d + 1)
+    assert {"mu", "mu_star", "mu_star_lo", "mu_star_hi", "sigma"} <= set(payload["indices"][0])
