@@ -208,3 +208,32 @@ def test_cli_morris_json(tmp_path, capsys):
     d = len(tradesim.load_scenario(scenario).uncertain_parameters())
     assert payload["method"] == "morris" and payload["points"] == 3 * (d + 1)
     assert {"mu", "mu_star", "mu_star_lo", "mu_star_hi", "sigma"} <= set(payload["indices"][0])
+
+
+def test_points_side_by_side_equal_points_run_alone(short_london):
+    # evaluate_design steps several points in one model with repeated streams: the same
+    # shares as one model per point over replications 0..R-1.
+    from tradesim.model import TradeModel
+
+    dists = short_london.uncertain_parameters()
+    unit = sa.saltelli_design(len(dists), 2, 9)[:5]
+    y = sa.evaluate_design(short_london, unit, replications=16, seed=4,
+                           outcomes=["breakdown_1", "holding", "first_escalation"], workers=1)
+    for k, row in enumerate(unit):
+        overrides = {p: float(d.ppf(np.array([u]))[0])
+                     for (p, d), u in zip(dists.items(), row, strict=True)}
+        model = TradeModel(short_london, 16, 4, overrides=overrides).run()
+        expected = [np.mean(model.outcomes() == 2),
+                    np.mean(model.milestones["breakdown_1"] >= 0),
+                    np.mean(model.milestones["first_escalation"] >= 0)]
+        np.testing.assert_array_equal(y[k], [expected[1], expected[0], expected[2]])
+
+
+def test_a_stream_period_repeats_the_draws(short_london):
+    from tradesim.model import TradeModel
+
+    model = TradeModel(short_london, 12, 7, stream_period=4)
+    alone = TradeModel(short_london, 4, 7)
+    np.testing.assert_array_equal(model.draws.uniforms[..., 8:], alone.draws.uniforms)
+    with pytest.raises(ValueError, match="stream_period must divide"):
+        TradeModel(short_london, 10, 7, stream_period=4)

@@ -357,11 +357,11 @@ def to_salib(table: pd.DataFrame, output: str) -> list[pd.DataFrame] | pd.DataFr
 #: and rejected.
 HEADLINE_OUTCOMES = ("breakdown_1", "holding", "breakdown", "renewed_truce", "rejected")
 #: Base samples (Saltelli rows) of a Sobol' analysis by default: a power of 2.
-DEFAULT_SAMPLES = 64
+DEFAULT_SAMPLES = 128
 #: Trajectories of a Morris analysis by default.
 DEFAULT_TRAJECTORIES = 32
 #: Replications run at every design point by default.
-DEFAULT_REPLICATIONS = 128
+DEFAULT_REPLICATIONS = 256
 #: Grid levels of the Morris design.
 MORRIS_LEVELS = 4
 #: Columns of :func:`scenario_sobol`'s table.
@@ -369,8 +369,8 @@ SOBOL_COLUMNS = ("outcome", "parameter", "S1", "S1_lo", "S1_hi", "ST", "ST_lo", 
 #: Columns of :func:`scenario_morris`'s table.
 MORRIS_COLUMNS = ("outcome", "parameter", "mu", "mu_star", "mu_star_lo", "mu_star_hi",
                   "sigma")
-#: Design points one worker task runs.
-_POINTS_PER_TASK = 8
+#: Replications one worker task steps together (its design points side by side).
+_RUNS_PER_TASK = 8192
 
 
 def outcome_names() -> tuple[str, ...]:
@@ -579,15 +579,17 @@ def morris_effects(unit: np.ndarray, y: np.ndarray, d: int) -> np.ndarray:
     return effects
 
 
-def _shares(model: Any, outcomes: Sequence[str]) -> np.ndarray:
-    final = model.outcomes()
+def _shares(model: Any, outcomes: Sequence[str], points: int = 1) -> np.ndarray:
+    """Each outcome's share of runs, for ``points`` equal blocks of replications."""
+    final = model.outcomes().reshape(points, -1)
     values = []
     for name in outcomes:
         if name in OUTCOMES:
-            values.append(float(np.mean(final == OUTCOMES.index(name))))
+            values.append(np.mean(final == OUTCOMES.index(name), axis=1))
         else:
-            values.append(float(np.mean(np.asarray(model.milestones[name]) >= 0)))
-    return np.asarray(values)
+            reached = np.asarray(model.milestones[name]).reshape(points, -1) >= 0
+            values.append(np.mean(reached, axis=1))
+    return np.column_stack(values)
 
 
 def _run_points(scenario: Any, paths: Sequence[str], values: np.ndarray, replications: int,
@@ -597,13 +599,14 @@ def _run_points(scenario: Any, paths: Sequence[str], values: np.ndarray, replica
 
     from .model import TradeModel
 
-    out = np.empty((len(values), len(outcomes)))
-    for k, row in enumerate(values):
-        overrides = {p: float(v) for p, v in zip(paths, row, strict=True)}
-        model = TradeModel(scenario, replications, seed, overrides=overrides)
-        model.run()
-        out[k] = _shares(model, outcomes)
-        model.close()
+    # The points side by side in one model, each over the same streams 0..R-1.
+    g = len(values)
+    overrides = {p: np.repeat(values[:, j], replications) for j, p in enumerate(paths)}
+    model = TradeModel(scenario, g * replications, seed, overrides=overrides,
+                       stream_period=replications)
+    model.run()
+    out = _shares(model, outcomes, g)
+    model.close()
     gc.collect()
     return out
 
@@ -648,11 +651,11 @@ def evaluate_design(scenario: Any, unit: np.ndarray, *, replications: int, seed:
                               for j, p in enumerate(paths)])
     points = len(values)
     out = np.empty((points, len(outcomes)))
-    tasks = (((a, min(a + _POINTS_PER_TASK, points)),
-              (scenario, paths, values[a:a + _POINTS_PER_TASK], replications, seed,
-               tuple(outcomes)))
-             for a in range(0, points, _POINTS_PER_TASK))
-    workers = min(resolve_workers(workers), -(-points // _POINTS_PER_TASK))
+    per_task = max(1, _RUNS_PER_TASK // replications)
+    tasks = (((a, min(a + per_task, points)),
+              (scenario, paths, values[a:a + per_task], replications, seed, tuple(outcomes)))
+             for a in range(0, points, per_task))
+    workers = min(resolve_workers(workers), -(-points // per_task))
     bar = _progress_bar(points * replications, scenario.name, progress)
     try:
         with make_executor("processes" if workers > 1 else "serial", workers) as pool:
@@ -715,9 +718,9 @@ def scenario_sobol(scenario: Any, *, samples: int = DEFAULT_SAMPLES,
     scenario : Scenario or str or Path
         A scenario with uncertain parameters, or its file.
     samples : int
-        Base rows of the design, a power of 2 (default 64).
+        Base rows of the design, a power of 2 (default 128).
     replications : int
-        Runs at each design point (default 128).
+        Runs at each design point (default 256).
     seed : int
         Master seed of the runs; it also seeds the scrambling of the design
         and the bootstrap, so one number reproduces the table.
