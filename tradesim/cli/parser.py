@@ -245,11 +245,11 @@ def _add_sensitivity(sub: Any) -> None:
                    help="sobol: first-order and total indices (default); morris: elementary "
                         "effects, mu* and sigma (a cheaper screen)")
     p.add_argument("--samples", type=_positive_int, default=None, metavar="N",
-                   help="Sobol': base samples, a power of 2 (default 64: N (d + 2) design "
+                   help="Sobol': base samples, a power of 2 (default 128: N (d + 2) design "
                         "points); Morris: trajectories (default 32: N (d + 1) points)")
-    p.add_argument("--replications", type=_positive_int, default=128, metavar="R",
+    p.add_argument("--replications", type=_positive_int, default=256, metavar="R",
                    help="runs at every design point, the same random streams at each "
-                        "(default 128)")
+                        "(default 256)")
     p.add_argument("--seed", type=_seed, default=REPORT_SEED,
                    help=f"master seed of the runs, the design and the bootstrap (default "
                         f"{REPORT_SEED})")
