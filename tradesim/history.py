@@ -13,6 +13,16 @@ forecast gave to what then happened: Brier and logarithmic scores for
 milestones and level changes, coverage of the 50% and 90% bands and the
 probability integral transform (PIT) for observed series values (Gneiting &
 Raftery 2007, *JASA* 102; Brier 1950, *Monthly Weather Review* 78).
+
+*Skill* compares the forecast with naive ones on the same events
+(:func:`add_baselines`, :func:`skill`): **climatology**, the base rate of each
+event in the scenario's own unconditional runs spread evenly over the horizon
+(it knows how often a milestone comes, not when, nor what has happened), and
+**persistence**, the status quo on the forecast date carried forward (no new
+milestone; a level stays where it is).  The Brier skill score
+``1 - BS / BS_reference`` and the log-score difference (reference minus
+forecast, nats per event) are positive when the forecast beats the reference;
+their intervals are percentile bootstraps over the scored events.
 """
 
 from __future__ import annotations
@@ -35,7 +45,9 @@ from .vocab import ACTION_CODES, EASE, RETALIATE, quantile_column, series_name
 __all__ = [
     "Event",
     "EventLog",
+    "REFERENCES",
     "Score",
+    "add_baselines",
     "brier_score",
     "forcing",
     "log_score",
@@ -44,6 +56,7 @@ __all__ = [
     "replay",
     "score",
     "scoring_window",
+    "skill",
     "validate_events",
     "week_of",
 ]
@@ -330,14 +343,33 @@ class Score:
         values = self.observations["pit"].to_numpy() if len(self.observations) else []
         return np.histogram(values, bins=bins, range=(0.0, 1.0))[0]
 
+    def skill(self, n_resamples: int = 2000, seed: int = 0,
+              confidence: float = 0.95) -> pd.DataFrame:
+        """Skill against the reference forecasts in :attr:`events` (see :func:`skill`)."""
+        return skill(self.events, n_resamples=n_resamples, seed=seed, confidence=confidence)
+
     def table(self) -> str:
-        """Plain-text report."""
-        lines = [f"{'event':<34}{'week':>6}{'forecast p':>12}{'outcome':>9}{'Brier':>8}"]
+        """Plain-text report (with skill scores when :attr:`events` has reference forecasts)."""
+        refs = [r for r in REFERENCES if f"p_{r}" in self.events]
+        head = "".join(f"{r[:11]:>12}" for r in refs)
+        lines = [f"{'event':<34}{'week':>6}{'forecast p':>12}{head}{'outcome':>9}{'Brier':>8}"]
         for row in self.events.itertuples():
-            lines.append(f"{row.name:<34}{row.week:>6}{row.probability:>12.3f}"
+            ref = "".join(f"{getattr(row, f'p_{r}'):>12.3f}" for r in refs)
+            lines.append(f"{row.name:<34}{row.week:>6}{row.probability:>12.3f}{ref}"
                          f"{row.outcome:>9}{row.brier:>8.3f}")
         lines.append(f"\nmean Brier score {self.brier:.4f}, mean log score {self.log:.4f} "
                      f"({len(self.events)} events)")
+        if refs and len(self.events):
+            table = self.skill()
+            lines.append(f"\n{'against':<14}{'Brier':>8}{'Brier skill':>13}  "
+                         f"{'95% interval':<18}{'log diff':>9}  95% interval")
+            for ref, r in table.iterrows():
+                lines.append(f"{ref:<14}{r.brier_reference:>8.4f}{r.brier_skill:>13.3f}  "
+                             f"[{r.brier_skill_lo:6.3f}, {r.brier_skill_hi:6.3f}]  "
+                             f"{r.log_diff:>9.3f}  [{r.log_diff_lo:6.3f}, {r.log_diff_hi:6.3f}]")
+            lines.append("Brier skill: 1 - Brier / Brier of the reference; log diff: the "
+                         "reference's mean log score minus the forecast's (nats); both > 0 "
+                         "when the forecast is better; intervals: bootstrap over events")
         if len(self.observations):
             lines.append(f"coverage of observed series values: 50% band "
                          f"{self.coverage(50):.2f}, 90% band {self.coverage(90):.2f} "
@@ -445,3 +477,185 @@ def score(results: Results, log: EventLog, after: dt.date | None = None,
     events["log_score"] = log_score(events["probability"], events["outcome"])
     columns = ["series", "date", "week", "value", *_BANDS, "in_50", "in_90", "pit"]
     return Score(events=events, observations=pd.DataFrame(observations, columns=columns))
+
+
+# ----------------------------------------------------------------------------- skill
+
+#: Reference (naive) forecasts :func:`add_baselines` adds, as columns ``p_<name>``.
+REFERENCES = ("climatology", "persistence")
+
+
+def _base_rate(by_horizon: float, weeks: int, horizon: int) -> float:
+    """``by_horizon`` spread evenly over ``horizon`` weeks: the chance within ``weeks`` of them."""
+    if weeks <= 0:
+        return 0.0
+    if by_horizon >= 1.0:
+        return 1.0
+    hazard = 1.0 - (1.0 - by_horizon) ** (1.0 / horizon)
+    return float(1.0 - (1.0 - hazard) ** weeks)
+
+
+def _smoothed(hits: int, runs: int) -> float:
+    """A base rate from ``hits`` of ``runs``, never 0 or 1: ``(hits + 1/2) / (runs + 1)``."""
+    return (hits + 0.5) / (runs + 1)
+
+
+def _level_hit(series: np.ndarray, level: float, up: bool) -> np.ndarray:
+    """Whether values are at a logged level (within 0.05), as :func:`score` counts it."""
+    return series >= level - 0.05 if up else series <= level + 0.05
+
+
+def add_baselines(result: Score, forecast: Results, unconditional: Results,
+                  after: dt.date | None = None) -> Score:
+    """The scored events with the climatology and persistence forecasts of each.
+
+    Parameters
+    ----------
+    result : Score
+        From :func:`score` of ``forecast``.
+    forecast : Results
+        The forecast scored (usually :func:`replay` up to ``after``): its kept
+        trajectories give the status quo of each level on the forecast date.
+    unconditional : Results
+        The scenario run from its start with no history replayed (same
+        scenario; e.g. ``tradesim.run(scenario, runs, seed)``): the source of
+        the base rates.
+    after : date, optional
+        The forecast date, as given to :func:`score` (default the start date).
+
+    Returns
+    -------
+    Score
+        ``result`` with columns ``p_climatology`` and ``p_persistence`` in its
+        events, and ``brier_<ref>``, ``log_score_<ref>`` for each.
+
+    Notes
+    -----
+    **Climatology** is a base rate: how often the scenario's unconditional runs
+    reach the milestone (or the logged level) by the horizon, ``P_H`` (``k`` of
+    ``n`` runs, as ``(k + 1/2) / (n + 1)``, so never exactly 0 or 1), spread
+    evenly over the horizon's ``H`` weeks (a constant weekly hazard
+    ``1 - (1 - P_H)**(1 / H)``), over the ``w - a`` weeks from the forecast
+    week ``a`` to the event's week ``w``.  It knows how often each event comes in
+    the scenario, not when, and nothing of the record.  (The unconditional
+    curve itself would equal the forecast from the start date exactly.)
+    **Persistence** is the status quo on the forecast date: no new milestone
+    (probability 0), and a level event is forecast (probability 1) only if the
+    level is already there (the forecast's median level on the forecast date,
+    within 0.05).  Both are 0 or 1 where they are certain, so a miss scores the
+    log score's floor (13.8 nats).
+    """
+    scenario = forecast.scenario
+    start = scenario.start_date
+    after = start if after is None else after
+    after_week = week_of(after, start)
+    horizon = unconditional.horizon_weeks
+    events = result.events.copy()
+    clim, persist = [], []
+    traj_u, traj_f = unconditional.trajectories, forecast.trajectories
+    for row in events.itertuples():
+        weeks = int(row.week) - after_week
+        if row.kind == "milestone":
+            share = float(unconditional.milestone_curve(row.name)[horizon])
+            p_h = _smoothed(round(share * unconditional.runs), unconditional.runs)
+            clim.append(_base_rate(p_h, weeks, horizon))
+            persist.append(0.0)
+            continue
+        # A level event "actor.instrument -> level".
+        target, level_text = row.name.split(" -> ")
+        actor, instrument = target.split(".", 1)
+        level = float(level_text)
+        k = forecast.series_names.index(series_name("level", actor, instrument))
+        if traj_f is None or traj_u is None:
+            clim.append(math.nan)
+            persist.append(math.nan)
+            continue
+        now = float(np.median(traj_f["series"][k, max(after_week, 0)]))
+        up = level > now
+        hits = _level_hit(traj_u["series"][k, 1:], level, up).any(axis=0)
+        clim.append(_base_rate(_smoothed(int(hits.sum()), hits.size), weeks, horizon))
+        persist.append(float(_level_hit(np.asarray(now), level, up)))
+    for name, values in (("climatology", clim), ("persistence", persist)):
+        events[f"p_{name}"] = values
+        events[f"brier_{name}"] = brier_score(events[f"p_{name}"], events["outcome"])
+        events[f"log_score_{name}"] = log_score(events[f"p_{name}"], events["outcome"])
+    return dataclasses.replace(result, events=events)
+
+
+def skill(events: pd.DataFrame, references: tuple[str, ...] | None = None, *,
+          n_resamples: int = 2000, seed: int = 0, confidence: float = 0.95) -> pd.DataFrame:
+    """Brier skill scores and log-score differences of a forecast against references.
+
+    Parameters
+    ----------
+    events : DataFrame
+        Scored events with ``brier`` and ``log_score`` of the forecast and
+        ``brier_<ref>``, ``log_score_<ref>`` of each reference (see
+        :func:`add_baselines`).
+    references : tuple of str, optional
+        Which references (default those of :data:`REFERENCES` present).
+    n_resamples : int
+        Bootstrap resamples of the events.
+    seed : int
+        Seed of the bootstrap.
+    confidence : float
+        Level of the percentile intervals.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by reference: ``events``, ``brier`` (the forecast's mean),
+        ``brier_reference``, ``brier_skill`` = ``1 - brier / brier_reference``
+        (1 perfect, 0 no better than the reference, negative worse; NaN when
+        the reference is perfect) with ``brier_skill_lo``, ``brier_skill_hi``;
+        ``log_score``, ``log_score_reference``, ``log_diff`` = reference minus
+        forecast mean log score (nats per event; positive when the forecast is
+        better) with ``log_diff_lo``, ``log_diff_hi``.
+
+    Notes
+    -----
+    Intervals are percentile bootstraps over the scored events (resampled
+    with replacement, the same resamples for every reference): they show how
+    much the comparison rests on a few events, which with a handful of events
+    is a lot.  The Monte Carlo error of the forecast's probabilities is not
+    in them.
+    """
+    if references is None:
+        references = tuple(r for r in REFERENCES if f"brier_{r}" in events)
+    n = len(events)
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, n, size=(n_resamples, n)) if n else np.zeros((0, 0), int)
+    tail = 100 * (1 - confidence) / 2
+    bs = events["brier"].to_numpy(float)
+    ls = events["log_score"].to_numpy(float)
+
+    def interval(values: np.ndarray) -> tuple[float, float]:
+        values = values[np.isfinite(values)]
+        if not values.size:
+            return math.nan, math.nan
+        return (float(np.percentile(values, tail)), float(np.percentile(values, 100 - tail)))
+
+    rows = {}
+    for ref in references:
+        bs_r = events[f"brier_{ref}"].to_numpy(float)
+        ls_r = events[f"log_score_{ref}"].to_numpy(float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            bss = 1.0 - bs.mean() / bs_r.mean() if n and bs_r.mean() > 0 else math.nan
+            boot_bss = (1.0 - bs[idx].mean(axis=1) / bs_r[idx].mean(axis=1)) if n \
+                else np.array([])
+        boot_bss = np.where(bs_r[idx].mean(axis=1) > 0, boot_bss, np.nan) if n else boot_bss
+        diff = float(ls_r.mean() - ls.mean()) if n else math.nan
+        boot_diff = (ls_r[idx] - ls[idx]).mean(axis=1) if n else np.array([])
+        rows[ref] = {
+            "events": n, "brier": float(bs.mean()) if n else math.nan,
+            "brier_reference": float(bs_r.mean()) if n else math.nan,
+            "brier_skill": float(bss), **dict(zip(("brier_skill_lo", "brier_skill_hi"),
+                                                 interval(boot_bss), strict=True)),
+            "log_score": float(ls.mean()) if n else math.nan,
+            "log_score_reference": float(ls_r.mean()) if n else math.nan,
+            "log_diff": diff, **dict(zip(("log_diff_lo", "log_diff_hi"), interval(boot_diff),
+                                         strict=True)),
+        }
+    frame = pd.DataFrame.from_dict(rows, orient="index")
+    frame.index.name = "reference"
+    return frame

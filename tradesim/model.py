@@ -158,6 +158,17 @@ def _median(value: Any) -> float:
     return float(value) if isinstance(value, float | int) else float(value.ppf(0.5))
 
 
+class _RepeatedDraws:
+    """Weekly draws of a block of streams, repeated ``times`` over replications."""
+
+    def __init__(self, inner: streams.WeeklyDraws, times: int) -> None:
+        self.inner, self.times = inner, times
+
+    def week(self, t: int) -> tuple[np.ndarray, np.ndarray]:
+        uniforms, normals = self.inner.week(t)
+        return np.tile(uniforms, (1, self.times)), np.tile(normals, (1, self.times))
+
+
 class TradeModel(mesa.Model):
     """R replications of a scenario, stepped together week by week.
 
@@ -189,6 +200,13 @@ class TradeModel(mesa.Model):
     keep : int, optional
         With ``tally``: record the full series of the first ``keep``
         replications only (default none).
+    stream_period : int, optional
+        Repeat the random streams every ``stream_period`` replications:
+        replication ``i`` draws from stream ``first_replication + i %
+        stream_period``.  It must divide ``replications``.  Several points of a
+        design then run side by side in one model, each with the same streams
+        (common random numbers; :func:`tradesim.sensitivity.evaluate_design`).
+        Default: no repetition.
 
     Attributes
     ----------
@@ -216,6 +234,7 @@ class TradeModel(mesa.Model):
         forcing: Forcing | None = None,
         tally: Tally | None = None,
         keep: int | None = None,
+        stream_period: int | None = None,
     ) -> None:
         master = streams.master_seed_sequence(seed)
         # Mesa's own generators are seeded from the master too, though the
@@ -240,10 +259,18 @@ class TradeModel(mesa.Model):
             weeks=self.horizon,
             uniforms_per_week=_UNIFORMS_PER_WEEK, normals_per_week=instruments,
         )
+        period = r if stream_period is None else int(stream_period)
+        if period < 1 or r % period:
+            raise ValueError(f"stream_period must divide replications ({r}), got "
+                             f"{stream_period!r}")
+        self.stream_period = period
         setup = streams.draw_setup(master, self.first_replication,
-                                   self.first_replication + r, self.layout)
-        self._weekly: streams.WeeklyDraws | None = streams.WeeklyDraws(
-            master, self.first_replication, self.first_replication + r, self.layout)
+                                   self.first_replication + period, self.layout)
+        self._weekly: Any = streams.WeeklyDraws(
+            master, self.first_replication, self.first_replication + period, self.layout)
+        if period < r:
+            setup = np.tile(setup, (r // period, 1))
+            self._weekly = _RepeatedDraws(self._weekly, r // period)
         # The row of a joint parameter sample is drawn last, after the firms' slots.
         row = setup[:, -1] if scenario.parameter_sample is not None else None
         self.params = sample_parameters(scenario, setup[:, :len(uncertain)], row)
@@ -414,8 +441,14 @@ class TradeModel(mesa.Model):
         The model itself draws its weekly numbers a few weeks at a time
         (:class:`tradesim.streams.WeeklyDraws`); these are the same numbers.
         """
-        return streams.draw(self.master_seed, self.first_replication,
-                            self.first_replication + self.replications, self.layout)
+        draws = streams.draw(self.master_seed, self.first_replication,
+                             self.first_replication + self.stream_period, self.layout)
+        k = self.replications // self.stream_period
+        if k == 1:
+            return draws
+        return streams.Draws(setup=np.tile(draws.setup, (k, 1)),
+                             uniforms=np.tile(draws.uniforms, (1, 1, k)),
+                             normals=np.tile(draws.normals, (1, 1, k)))
 
     # -- what the agents read from the week's draws --------------------------------
 

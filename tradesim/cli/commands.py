@@ -317,7 +317,7 @@ def _cmd_explore(args: argparse.Namespace) -> int:
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
-    from .. import history, io
+    from .. import ensemble, history, io
 
     scenario = io.load_scenario(args.scenario)
     log = io.load_events(args.events, scenario)
@@ -326,6 +326,11 @@ def _cmd_score(args: argparse.Namespace) -> int:
     results = history.replay(scenario, log, after, runs=args.runs, seed=args.seed,
                              keep_trajectories=args.runs)
     result = history.score(results, log, after=after, until=until)
+    # The base rates of climatology: the same scenario, runs and seed, no history replayed.
+    unconditional = ensemble.run(scenario, runs=args.runs, seed=args.seed,
+                                 keep_trajectories=args.runs)
+    result = history.add_baselines(result, results, unconditional, after=after)
+    skill = result.skill(seed=args.seed)
     if args.format == "json":
         payload = {
             "scenario": scenario.name, "events_file": str(args.events), "runs": args.runs,
@@ -333,6 +338,18 @@ def _cmd_score(args: argparse.Namespace) -> int:
             "brier": result.brier, "log_score": result.log,
             "coverage50": result.coverage(50), "coverage90": result.coverage(90),
             "pit_histogram": result.pit_histogram().tolist(),
+            "skill": {str(ref): {k: json_value(v) for k, v in row.items()}
+                      for ref, row in skill.iterrows()},
+            "references": {
+                "climatology": "base rate of each event in the scenario's unconditional runs "
+                               "(no history replayed) by the horizon, spread evenly over the "
+                               "horizon's weeks, over the weeks from the forecast date",
+                "persistence": "the status quo on the forecast date persists: no new "
+                               "milestone; a level event only if the level is already there",
+                "brier_skill": "1 - Brier / Brier of the reference (1 perfect, 0 no better)",
+                "log_diff": "reference's mean log score minus the forecast's, nats per event "
+                            "(positive: the forecast is better)",
+                "intervals": "95% percentile bootstrap over the scored events"},
             "events": json.loads(result.events.to_json(orient="records", date_format="iso")),
         }
         print(strict_json(payload))
@@ -341,6 +358,107 @@ def _cmd_score(args: argparse.Namespace) -> int:
               f"{args.seed}), scored against {args.events} up to {until.isoformat()}\n")
         print(result.table())
     return EXIT_OK
+
+
+def _cmd_sensitivity(args: argparse.Namespace) -> int:
+    from .. import io, sensitivity, store
+
+    outcomes = None
+    if args.outcome is not None:
+        outcomes = [o.strip() for item in args.outcome for o in item.split(",") if o.strip()]
+        if not outcomes:
+            raise ValueError("--outcome: give an outcome name, e.g. --outcome breakdown_1")
+    outcomes = sensitivity.check_outcomes(outcomes)
+    if args.method == "sobol":
+        samples = sensitivity.DEFAULT_SAMPLES if args.samples is None else args.samples
+        if samples < 2 or samples & (samples - 1):
+            low = max(2, 1 << (samples.bit_length() - 1))
+            raise ValueError(f"--samples must be a power of 2 from 2 up for a Sobol' design "
+                             f"(its balance needs it), got {samples}: use {low} or {2 * low}")
+    else:
+        samples = sensitivity.DEFAULT_TRAJECTORIES if args.samples is None else args.samples
+        if samples < 2:
+            raise ValueError(f"--samples must be at least 2 Morris trajectories, got {samples}")
+    if args.out is not None:
+        store.check_output_dir(args.out, results=SENSITIVITY_OUTPUTS, overwrite=args.overwrite)
+    elif args.overwrite:
+        raise ValueError("--overwrite needs --out")
+    scenario = io.load_scenario(args.scenario)
+    d = len(scenario.uncertain_parameters())
+    if d == 0:
+        raise ValueError(f"{args.scenario}: scenario {scenario.name!r} has no uncertain "
+                         "parameters (none is given as a distribution, e.g. {dist: uniform, "
+                         "low: 0.1, high: 0.4}): there is nothing to analyse")
+    points = samples * (d + 2 if args.method == "sobol" else d + 1)
+    progress = {"on": True, "off": False}.get(args.progress, sys.stderr.isatty())
+    print(f"{scenario.name}: {args.method} over {d} uncertain parameters, {points:,} design "
+          f"points x {args.replications:,} runs = {points * args.replications:,} runs, seed "
+          f"{args.seed}", file=sys.stderr)
+    analyse = sensitivity.scenario_sobol if args.method == "sobol" else \
+        sensitivity.scenario_morris
+    table = analyse(scenario, samples=samples, replications=args.replications, seed=args.seed,
+                    outcomes=outcomes, n_resamples=args.resamples, workers=args.workers,
+                    progress=progress)
+    payload = {**table.attrs, "indices": json.loads(table.to_json(orient="records"))}
+    if args.out is not None:
+        _write_sensitivity(table, payload, args.out)
+    if args.format == "json":
+        print_json(payload)
+        return EXIT_OK
+    print(_sensitivity_text(table))
+    if args.out is not None:
+        print(f"\nresults written to {args.out}/")
+    return EXIT_OK
+
+
+#: Files of ``tradesim sensitivity --out`` that mark an earlier analysis.
+SENSITIVITY_OUTPUTS = ("sensitivity.json",)
+
+
+def _write_sensitivity(table: Any, payload: dict[str, Any], out: Path) -> None:
+    from .. import store
+    from ..plots import sensitivity_bars
+    from ..plots.saving import save_figure
+
+    store.write_text(out / "sensitivity.csv", table.to_csv(index=False))
+    for outcome in dict.fromkeys(table["outcome"]):
+        fig = sensitivity_bars(table, outcome)
+        save_figure(fig, out / f"sensitivity-{outcome}.png")
+        save_figure(fig, out / f"sensitivity-{outcome}.pdf")
+    # Last: its presence marks a complete analysis (refused without --overwrite).
+    store.write_text(out / "sensitivity.json", json.dumps(json_value(payload), indent=1,
+                                                          allow_nan=False))
+
+
+def _sensitivity_text(table: Any) -> str:
+    """The plain-text tables of ``tradesim sensitivity``: one per outcome."""
+    a = table.attrs
+    sobol = a["method"] == "sobol"
+    lines = [f"{a['scenario']}: {'Sobol' if sobol else 'Morris'} analysis, {a['points']:,} "
+             f"design points x {a['replications']:,} runs ({a['model_runs']:,} runs, "
+             f"{a['seconds']:.0f} s), seed {a['seed']}"]
+    width = max(len(p) for p in table["parameter"]) + 2
+    for outcome, rows in table.groupby("outcome", sort=False):
+        noise = a["noise_share"][outcome]
+        lines.append(f"\n{outcome}: mean probability {a['mean'][outcome]:.3f}, sd across "
+                     f"points {a['sd'][outcome]:.3f}"
+                     + (f", noise of {a['replications']} runs at most {min(noise, 1):.0%} "
+                        "of its variance" if noise == noise else " (does not vary)"))
+        if sobol:
+            lines.append(f"{'parameter':<{width}}{'S1':>7}  {'95% interval':<16}{'ST':>7}  "
+                         "95% interval")
+            for r in rows.sort_values("ST", ascending=False).itertuples():
+                lines.append(f"{r.parameter:<{width}}{r.S1:>7.3f}  [{r.S1_lo:6.3f}, "
+                             f"{r.S1_hi:6.3f}]{r.ST:>7.3f}  [{r.ST_lo:6.3f}, {r.ST_hi:6.3f}]")
+        else:
+            lines.append(f"{'parameter':<{width}}{'mu*':>7}  {'95% interval':<16}{'mu':>7}"
+                         f"{'sigma':>7}")
+            for r in rows.sort_values("mu_star", ascending=False).itertuples():
+                lines.append(f"{r.parameter:<{width}}{r.mu_star:>7.3f}  [{r.mu_star_lo:6.3f}, "
+                             f"{r.mu_star_hi:6.3f}]{r.mu:>7.3f}{r.sigma:>7.3f}")
+    lines.append("\nintervals: 95% percentile bootstrap over the design's base samples"
+                 if sobol else "\nintervals: 95% percentile bootstrap over trajectories")
+    return "\n".join(lines)
 
 
 def _cmd_calibrate(args: argparse.Namespace) -> int:
@@ -428,6 +546,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "score": _cmd_score,
     "detection": _cmd_detection,
     "calibrate": _cmd_calibrate,
+    "sensitivity": _cmd_sensitivity,
     "run": _cmd_run,
     "validate": _cmd_validate,
     "schema": _cmd_schema,

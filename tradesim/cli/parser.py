@@ -146,6 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="end of the scored window (default: the last logged event)")
     p.add_argument("--format", choices=("table", "json"), default="table")
 
+    _add_sensitivity(sub)
+
     p = sub.add_parser("calibrate", help="fit a scenario's uncertain parameters to an event "
                                          "log (rejection ABC); write the posterior sample")
     p.add_argument("scenario", type=Path, help="scenario file (.yaml or .toml): the prior")
@@ -254,6 +256,43 @@ def add_executor_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="with --executor dask: a running scheduler, e.g. tcp://host:8786 "
                         "(default: a LocalCluster on 127.0.0.1)")
+
+
+def _add_sensitivity(sub: Any) -> None:
+    """The ``sensitivity`` sub-command."""
+    p = sub.add_parser("sensitivity", help="what drives a scenario's outcomes: Sobol' indices "
+                                           "(or Morris screening) over its uncertain parameters")
+    p.add_argument("scenario", type=Path, help="scenario file (.yaml or .toml) with uncertain "
+                                               "parameters (distributions)")
+    p.add_argument("--method", choices=("sobol", "morris"), default="sobol",
+                   help="sobol: first-order and total indices (default); morris: elementary "
+                        "effects, mu* and sigma (a cheaper screen)")
+    p.add_argument("--samples", type=_positive_int, default=None, metavar="N",
+                   help="Sobol': base samples, a power of 2 (default 128: N (d + 2) design "
+                        "points); Morris: trajectories (default 32: N (d + 1) points)")
+    p.add_argument("--replications", type=_positive_int, default=256, metavar="R",
+                   help="runs at every design point, the same random streams at each "
+                        "(default 256)")
+    p.add_argument("--seed", type=_seed, default=REPORT_SEED,
+                   help=f"master seed of the runs, the design and the bootstrap (default "
+                        f"{REPORT_SEED})")
+    p.add_argument("--outcome", action="append", default=None, metavar="NAME",
+                   help="outcome to analyse (repeat, or separate by commas): an outcome "
+                        "(holding, breakdown, renewed_truce, rejected, pending) or a milestone "
+                        "reached by the horizon (breakdown_1, first_escalation, ...); default "
+                        "breakdown_1, holding, breakdown, renewed_truce, rejected")
+    p.add_argument("--out", type=Path, default=None,
+                   help="folder for sensitivity.csv, sensitivity.json and one figure per "
+                        "outcome (sensitivity-OUTCOME.png/.pdf)")
+    p.add_argument("--overwrite", action="store_true",
+                   help="with --out, replace an analysis already in the folder")
+    p.add_argument("--workers", type=_positive_int, default=None,
+                   help="worker processes (default: all cores; results do not depend on it)")
+    p.add_argument("--resamples", type=_positive_int, default=1000,
+                   help="bootstrap resamples of the intervals (default 1,000)")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument("--progress", choices=("auto", "on", "off"), default="auto",
+                   help="progress bar on stderr (default: on a terminal)")
 
 
 def _add_decision_commands(sub: Any) -> None:

@@ -24,6 +24,8 @@ Every public name of the modules below is importable from ``tradesim.plots``:
     Exact long-run results of the two-player game as heatmaps.
 :mod:`tradesim.plots.sweep`
     Figures of sweeps: outcome maps, Sobol' indices, PRIM boxes.
+:mod:`tradesim.plots.sensitivity`
+    What drives a scenario's outcomes: its Sobol' indices or Morris screening.
 :mod:`tradesim.plots.saving`
     The main figures of a run, and saving figures atomically and reproducibly.
 
@@ -46,6 +48,7 @@ from .results import (
 )
 from .saving import key_supply_series, main_figures, save_figure, save_main_figures
 from .scenarios import compare_scenarios
+from .sensitivity import sensitivity_bars
 from .states import state_probability
 from .style import (
     COLUMN_WIDTH,
@@ -95,6 +98,7 @@ __all__ = [
     "prim_tradeoff",
     "save_figure",
     "save_main_figures",
+    "sensitivity_bars",
     "series_label",
     "sobol_bars",
     "source_note",

@@ -92,8 +92,34 @@ def figure_calls(inputs: GalleryInputs) -> dict[str, Callable[[], dict[str, Figu
         "prim_tradeoff": lambda: {"prim_tradeoff": plots.prim_tradeoff(inputs.prim)},
         "prim_box": lambda: {"prim_box": plots.prim_box(inputs.prim, inputs.prim_sweep)},
         "main_figures": lambda: {f"main_{k}": v for k, v in plots.main_figures(r).items()},
+        "sensitivity_bars": lambda: {
+            "sensitivity_bars": plots.sensitivity_bars(_sensitivity_table("sobol")),
+            "sensitivity_bars_morris": plots.sensitivity_bars(_sensitivity_table("morris"))},
     }
     return calls
+
+
+def _sensitivity_table(method: str) -> Any:
+    """A fixed table in the shape of ``scenario_sobol`` (or ``scenario_morris``): no runs."""
+    import pandas as pd
+
+    paths = ["actors.us.strategy.forgiveness", "actors.china.instruments.magnets.lag_weeks",
+             "approval.us.weekly_hazard", "economy.sectors.autos_ev.inventory_weeks",
+             "monitoring.us.channels.rare_earths.noise_sd"]
+    first = [0.05, 0.32, 0.18, 0.02, -0.01]
+    total = [0.09, 0.45, 0.30, 0.04, 0.01]
+    if method == "sobol":
+        rows = [{"outcome": "breakdown_1", "parameter": p, "S1": a, "S1_lo": a - 0.06,
+                 "S1_hi": a + 0.06, "ST": b, "ST_lo": b - 0.05, "ST_hi": b + 0.05}
+                for p, a, b in zip(paths, first, total, strict=True)]
+    else:
+        rows = [{"outcome": "breakdown_1", "parameter": p, "mu": a, "mu_star": b,
+                 "mu_star_lo": b * 0.7, "mu_star_hi": b * 1.3, "sigma": b * 0.5}
+                for p, a, b in zip(paths, first, total, strict=True)]
+    table = pd.DataFrame(rows)
+    table.attrs = {"scenario": "london-2025", "points": 832, "replications": 128,
+                   "seed": 20250611, "version": "gallery"}
+    return table
 
 
 def build_inputs(scenario_file: str, *, runs: int = 500, horizon_weeks: int | None = None,

@@ -240,7 +240,9 @@ def sweep_lines(ds: xr.Dataset, outcome: str = "breakdown", x: str | None = None
 
 @styled
 def sobol_bars(table: pd.DataFrame, output: str = "breakdown", ax: Axes | None = None,
-               labels: dict[str, str] | None = None, ds: xr.Dataset | None = None) -> Figure:
+               labels: dict[str, str] | None = None, ds: xr.Dataset | None = None, *,
+               what: str | None = None, note: str | None = None,
+               finding: str | None = None, caveat: str | None = None) -> Figure:
     """First-order and total Sobol' indices of one output, with their intervals.
 
     Indices are shares of variance and lie in [0, 1]; an estimate outside
@@ -260,6 +262,16 @@ def sobol_bars(table: pd.DataFrame, output: str = "breakdown", ax: Axes | None =
     ds : xarray.Dataset, optional
         The sweep the table was computed from: its labels name the
         parameters and its attributes make the source note.
+    what : str, optional
+        The output in words, as the title's finding reads it ("whether runs
+        end in breakdown" by default for an outcome).
+    note : str, optional
+        The source note of a new figure (default: the sweep's, or a generic one).
+    finding : str, optional
+        The title's finding, replacing the one computed here (unless some
+        estimate falls outside [0, 1]).
+    caveat : str, optional
+        Appended to the subtitle (e.g. how much of the variance is noise).
 
     Returns
     -------
@@ -296,22 +308,27 @@ def sobol_bars(table: pd.DataFrame, output: str = "breakdown", ax: Axes | None =
     ax.set_xlim(max(_SOBOL_VIEW[0], min(0.0, low) - 0.02), min(_SOBOL_VIEW[1], max(1.0, high)
                                                                 + 0.05))
     top = frame["ST"].idxmax()
-    what = (f"whether runs end {_outcome_ending(output)}" if output in OUTCOME_LABELS
-            else output.replace("_", " ").replace(".", " "))
+    if what is None:
+        what = (f"whether runs end {_outcome_ending(output)}" if output in OUTCOME_LABELS
+                else output.replace("_", " ").replace(".", " "))
     if outside:
         finding = (f"The design is too small to rank the parameters for {what}: some "
                    f"estimates fall outside [0, 1] ({names.get(top, top)} ranks highest)")
-    else:
+    elif finding is None:
         finding = (f"{names.get(top, top)} explains more of the variation in {what} than any "
                    f"other parameter (total index {frame.loc[top, 'ST']:.2f})")
     measure = ("Bars: first-order (blue) and total (vermilion) indices; whiskers: 95% "
                "bootstrap interval")
+    if caveat:
+        measure += "; " + caveat
     if outside:
         measure += "; ! estimate outside [0, 1] (sampling error): " + ", ".join(outside)
     set_titles(ax, finding, measure, figure_title=new)
     if not new:
         ax.legend(fontsize=MIN_FONT_SIZE, frameon=False, loc="lower right")
-    if new and ds is not None:
+    if new and note is not None:
+        source_note(fig, note)
+    elif new and ds is not None:
         source_note(fig, _note(ds))
     elif new:
         import tradesim
