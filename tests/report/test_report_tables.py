@@ -84,11 +84,28 @@ def test_numeric_tables(results, other):
     assert milestones["median_week"].dtype == np.float64
 
 
+def test_losses_by_sector_and_country_add_up(results, other):
+    data = report.loss_data([results, other])
+    for column in ("mean", "q05", "q50", "q95"):
+        assert data[column].dtype == np.float64
+    mine = data[data.scenario == "london-2025"]
+    sectors, countries = mine[mine.level == "sector"], mine[mine.level == "country"]
+    assert len(sectors) == len(results.scenario.economy.sectors) and len(countries) == 2
+    for actor, total in countries.set_index("id")["mean"].items():
+        # The country's mean loss is the sum of its sectors' means (to the fixed-point grid).
+        assert total == pytest.approx(sectors[sectors.actor == actor]["mean"].sum(), abs=1e-3)
+    assert (mine["q05"] <= mine["q50"]).all() and (mine["q50"] <= mine["q95"]).all()
+    table = report.loss_table([results, other])
+    assert list(table.columns) == ["london-2025", "slow <china>"]
+    assert table.index[-1].startswith("All modelled sectors in")
+    assert all("(" in cell and "-" in cell for cell in table.iloc[:, 0])
+
+
 def test_exports_round_trip_with_numbers(results, facts, tmp_path):
     frames = report.report_tables(results, facts=facts)
     written = report.export_tables(frames, tmp_path)
     assert {p.name for p in written["csv"]} == {"outcomes.csv", "milestones.csv",
-                                                "assumptions.csv"}
+                                                "assumptions.csv", "losses.csv"}
     back = pd.read_csv(tmp_path / "outcomes.csv")
     assert back["probability"].dtype == np.float64
     assert np.allclose(back["probability"], frames["outcomes"]["probability"])
@@ -112,8 +129,8 @@ def test_exports_round_trip_with_numbers(results, facts, tmp_path):
 def test_written_tables(written):
     folder = written["tables"]
     assert {p.name for p in folder.iterdir()} == {
-        "outcomes.csv", "milestones.csv", "assumptions.csv", "outcomes.tex",
-        "milestones.tex", "assumptions.tex", "tables.xlsx"}
+        "outcomes.csv", "milestones.csv", "assumptions.csv", "losses.csv", "outcomes.tex",
+        "milestones.tex", "assumptions.tex", "losses.tex", "tables.xlsx"}
     back = pd.read_csv(folder / "outcomes.csv")
     assert set(back.scenario) == {"london-2025", "slow <china>"}
 

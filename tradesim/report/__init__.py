@@ -52,6 +52,8 @@ from .tables import (
     assumptions_table,
     export_tables,
     fact_statements,
+    loss_data,
+    loss_table,
     milestone_data,
     milestone_table,
     outcome_data,
@@ -76,6 +78,8 @@ __all__ = [
     "executive_summary",
     "export_tables",
     "fact_statements",
+    "loss_data",
+    "loss_table",
     "milestone_data",
     "milestone_table",
     "outcome_data",
@@ -104,12 +108,15 @@ def report_tables(results: Results, compare: Sequence[Results] = (), facts: Any 
     -------
     dict
         ``outcomes`` (:func:`outcome_data`), ``milestones``
-        (:func:`milestone_data`), ``assumptions`` (:func:`assumptions_data`)
-        and, when given, ``sensitivity`` (:func:`sensitivity_table`).
+        (:func:`milestone_data`), ``assumptions`` (:func:`assumptions_data`),
+        ``losses`` (:func:`loss_data`, when the scenario models sectors) and,
+        when given, ``sensitivity`` (:func:`sensitivity_table`).
     """
     everything = [results, *compare]
     frames = {"outcomes": outcome_data(everything), "milestones": milestone_data(everything),
               "assumptions": assumptions_data(results.scenario, facts)}
+    if len(results.summary().losses):
+        frames["losses"] = loss_data(everything)
     if sensitivity is not None:
         frames["sensitivity"] = sensitivity_table(sensitivity, results.scenario)
     return frames

@@ -41,6 +41,7 @@ from .tables import (
     assumptions_table,
     fact_statements,
     key_findings,
+    loss_table,
     milestone_table,
     outcome_table,
     report_title,
@@ -326,6 +327,10 @@ def report_context(
         _table_block("Milestones: share of runs reaching each by the horizon, and the date by "
                      "which half did", milestone_table(everything)),
     ]
+    if len(results.summary().losses):
+        results_blocks.append(_table_block(
+            "Economic impact: value added lost to short inputs by the horizon, USD billion: "
+            "mean over runs, with the 5-95% range across runs", loss_table(everything)))
     if table_files:
         results_blocks.append({"kind": "paragraph", "text": "The tables, with numbers "
                                "unformatted, are also in the folder tables/: "

@@ -30,6 +30,8 @@ __all__ = [
     "export_tables",
     "fact_statements",
     "key_findings",
+    "loss_data",
+    "loss_table",
     "milestone_data",
     "milestone_table",
     "outcome_data",
@@ -176,6 +178,68 @@ def milestone_table(results: Results | Sequence[Results]) -> pd.DataFrame:
         data[f"{name}: median date"] = median
     return pd.DataFrame(data, index=pd.Index([plots.MILESTONE_LABELS[m]
                                               for m in _TABLE_MILESTONES], name="milestone"))
+
+
+def _loss_rows(r: Results) -> list[tuple[str, str, Any]]:
+    """(kind, label, summary row) per sector, then per country, of a run's losses."""
+    losses = r.summary().losses
+    actors = r.scenario.actors
+    rows = []
+    for name, row in losses.iterrows():
+        if row.level == "sector":
+            label = (f"{plots.style.title_words(str(name))} "
+                     f"({plots.style.short_actor_name(actors[row.actor].name)})")
+        else:
+            label = f"All modelled sectors in {plots.style.short_actor_name(actors[name].name)}"
+        rows.append((str(row.level), label, row))
+    return rows
+
+
+def loss_table(results: Results | Sequence[Results]) -> pd.DataFrame:
+    """Cumulative value added lost to short inputs by the horizon, per scenario.
+
+    Returns
+    -------
+    DataFrame
+        Index: sector (country) or country total; one column per scenario,
+        cells like ``"12.7 (0.0-38.4)"``: the mean over runs, USD billion,
+        with the 5-95% range across runs (90% of runs lie within it; a
+        spread, not an interval of the mean).  Empty when the scenario
+        models no sectors.
+    """
+    many = _as_list(results)
+    columns: dict[str, list[str]] = {}
+    labels: list[str] = []
+    for r, name in zip(many, _names(many), strict=True):
+        rows = _loss_rows(r)
+        labels = labels or [label for _, label, _ in rows]
+        columns[name] = [f"{row['mean']:.1f} ({row.q05:.1f}-{row.q95:.1f})"
+                         for _, _, row in rows]
+    return pd.DataFrame(columns, index=pd.Index(labels, name="value added lost (USD bn)"))
+
+
+def loss_data(results: Results | Sequence[Results]) -> pd.DataFrame:
+    """The loss table as numbers: one row per scenario and sector or country.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``scenario``, ``level`` (``sector`` or ``country``), ``id``,
+        ``actor``, ``label``, ``mean``, ``q05``, ``q50``, ``q95`` (USD billion
+        of value added lost by the horizon; the quantiles are across runs).
+    """
+    many = _as_list(results)
+    parts = []
+    for r, name in zip(many, _names(many), strict=True):
+        losses = r.summary().losses
+        rows = _loss_rows(r)
+        parts.append(pd.DataFrame({
+            "scenario": name, "level": losses["level"].astype(str).to_numpy(),
+            "id": [str(i) for i in losses.index],
+            "actor": losses["actor"].astype(str).to_numpy(),
+            "label": [label for _, label, _ in rows],
+            **{c: losses[c].astype(float).to_numpy() for c in ("mean", "q05", "q50", "q95")}}))
+    return pd.concat(parts, ignore_index=True)
 
 
 def _names(many: Sequence[Results]) -> list[str]:
