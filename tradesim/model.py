@@ -28,7 +28,6 @@ The week (one call to :meth:`TradeModel.step`)
 from __future__ import annotations
 
 import dataclasses
-import threading
 from typing import TYPE_CHECKING, Any
 
 import mesa
@@ -81,20 +80,6 @@ __all__ = [
 
 # The week's uniforms, by slot: approval (one per actor), strategy, domestic politics,
 # truce, implementation error (one per actor).
-# Recorded-series buffers handed back by ``close(recycle=True)``, per thread: an
-# ensemble's next chunk writes into memory already mapped instead of faulting in
-# a fresh array (first writes to new pages cost more than the model's week).
-_RECYCLED = threading.local()
-
-
-def _series_buffer(shape: tuple[int, ...]) -> np.ndarray:
-    free = getattr(_RECYCLED, "series", None)
-    if free is not None and free.shape == shape:
-        _RECYCLED.series = None
-        return free
-    return np.empty(shape, dtype=np.float32)
-
-
 _U_APPROVE, _U_STRATEGY, _U_DOMESTIC, _U_TRUCE, _U_ERROR = 0, 2, 4, 6, 7
 _UNIFORMS_PER_WEEK = 9
 
@@ -332,7 +317,7 @@ class TradeModel(mesa.Model):
         if tally is None:
             if keep is not None:
                 raise ValueError("keep applies only with a tally")
-            self.series = _series_buffer((n_series, self.horizon + 1, r))
+            self.series = np.empty((n_series, self.horizon + 1, r), dtype=np.float32)
             self._week_values = None
         else:
             self.keep = max(0, min(int(keep or 0), r))
@@ -668,22 +653,13 @@ class TradeModel(mesa.Model):
         for k, g in enumerate(self.governments):
             self.actions[k, t] = g.action
 
-    def close(self, recycle: bool = False) -> None:
+    def close(self) -> None:
         """Free the model's memory now: drop its agents and recorded arrays.
 
         Agents and the model refer to each other, so without this their arrays
         wait for Python's cyclic garbage collector; an ensemble running many
         chunks calls it after extracting each chunk's results.
-
-        Parameters
-        ----------
-        recycle : bool
-            Hand the recorded-series array to the next model of the same shape
-            built in this thread (the ensemble's next chunk).  Only for a caller
-            that keeps no reference to ``series``: the next model overwrites it.
         """
-        if recycle and self.series is not None:
-            _RECYCLED.series = self.series
         agents = [*self.governments, *self.sectors]
         self.remove_all_agents()
         # Governments, their monitors and the model refer to one another: emptying

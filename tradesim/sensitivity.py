@@ -699,6 +699,32 @@ def _attrs(scenario: Any, method: str, samples: int, replications: int, seed: in
             "noise_share": noise, "version": tradesim.__version__, **extra}
 
 
+def _run_design(scenario: Any, method: str, samples: int, replications: int, seed: int,
+                outcomes: Sequence[str] | None, workers: int | None,
+                progress: bool) -> tuple[Any, tuple[str, ...], list[str], np.ndarray,
+                                         np.ndarray, float]:
+    """Check the sizes, build the method's design and run it.
+
+    Returns the scenario, the outcomes, the uncertain paths, the design (unit
+    cube), the points' outcome shares and the seconds the runs took.
+    """
+    import time
+
+    if isinstance(scenario, str) or hasattr(scenario, "__fspath__"):
+        from .io import load_scenario
+
+        scenario = load_scenario(scenario)
+    outcomes = check_outcomes(outcomes)
+    _check_sizes(samples, replications, method)
+    paths = list(_uncertain(scenario))
+    design = saltelli_design if method == "sobol" else morris_design
+    start = time.perf_counter()
+    unit = design(len(paths), samples, seed)
+    y = evaluate_design(scenario, unit, replications=replications, seed=seed,
+                        outcomes=outcomes, workers=workers, progress=progress)
+    return scenario, outcomes, paths, unit, y, time.perf_counter() - start
+
+
 def scenario_sobol(scenario: Any, *, samples: int = DEFAULT_SAMPLES,
                    replications: int = DEFAULT_REPLICATIONS, seed: int = 20250611,
                    outcomes: Sequence[str] | None = None, confidence: float = 0.95,
@@ -760,21 +786,9 @@ def scenario_sobol(scenario: Any, *, samples: int = DEFAULT_SAMPLES,
     ``parameter_sample`` is not part of the design (its row is drawn per
     replication, like the other random numbers).
     """
-    if isinstance(scenario, str) or hasattr(scenario, "__fspath__"):
-        from .io import load_scenario
-
-        scenario = load_scenario(scenario)
-    import time
-
-    outcomes = check_outcomes(outcomes)
-    _check_sizes(samples, replications, "sobol")
-    paths = list(_uncertain(scenario))
+    scenario, outcomes, paths, _, y, seconds = _run_design(
+        scenario, "sobol", samples, replications, seed, outcomes, workers, progress)
     d = len(paths)
-    start = time.perf_counter()
-    unit = saltelli_design(d, samples, seed)
-    y = evaluate_design(scenario, unit, replications=replications, seed=seed,
-                        outcomes=outcomes, workers=workers, progress=progress)
-    seconds = time.perf_counter() - start
     rows = []
     for k, outcome in enumerate(outcomes):
         res = saltelli_indices(y[:, k], d, n_resamples=n_resamples, confidence=confidence,
@@ -815,21 +829,9 @@ def scenario_morris(scenario: Any, *, samples: int = DEFAULT_TRAJECTORIES,
     --------
     scenario_sobol : the parameters are those of :func:`scenario_sobol`.
     """
-    if isinstance(scenario, str) or hasattr(scenario, "__fspath__"):
-        from .io import load_scenario
-
-        scenario = load_scenario(scenario)
-    import time
-
-    outcomes = check_outcomes(outcomes)
-    _check_sizes(samples, replications, "morris")
-    paths = list(_uncertain(scenario))
+    scenario, outcomes, paths, unit, y, seconds = _run_design(
+        scenario, "morris", samples, replications, seed, outcomes, workers, progress)
     d = len(paths)
-    start = time.perf_counter()
-    unit = morris_design(d, samples, seed)
-    y = evaluate_design(scenario, unit, replications=replications, seed=seed,
-                        outcomes=outcomes, workers=workers, progress=progress)
-    seconds = time.perf_counter() - start
     boot_idx = np.random.default_rng(seed).integers(0, samples, size=(n_resamples, samples))
     tail = 100 * (1 - confidence) / 2
     rows = []
