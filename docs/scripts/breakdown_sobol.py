@@ -49,6 +49,11 @@ import tradesim
 from tradesim.model import TradeModel
 from tradesim.results import wilson_interval
 
+try:  # this checkout; the base commit 8bbed2f has no Tally and records the series
+    from tradesim.reduction import Tally
+except ImportError:  # pragma: no cover
+    Tally = None
+
 #: Replications stepped together in one model (the ensemble's default chunk).
 CHUNK = 4096
 
@@ -89,8 +94,11 @@ def breakdown_share(scenario, paths: list[str], values: np.ndarray, n: int, reps
         for b in range(blocks):
             points = np.arange(j0, j1) * blocks + b
             overrides = {p: np.repeat(values[points, i], reps) for i, p in enumerate(paths)}
+            # Only the milestones are read: count the weeks into a tally (where the
+            # model has one) instead of recording every replication's series.
+            extra = {"tally": Tally.for_scenario(scenario)} if Tally is not None else {}
             model = TradeModel(scenario, (j1 - j0) * reps, seed,
-                               first_replication=j0 * reps, overrides=overrides)
+                               first_replication=j0 * reps, overrides=overrides, **extra)
             model.run()
             hit = np.asarray(model.milestones["breakdown_1"]) >= 0
             out[points] = hit.reshape(j1 - j0, reps).mean(axis=1)

@@ -401,7 +401,7 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
                     progress=progress)
     payload = {**table.attrs, "indices": json.loads(table.to_json(orient="records"))}
     if args.out is not None:
-        _write_sensitivity(table, payload, args.out)
+        _write_sensitivity(table, payload, args.out, scenario)
     if args.format == "json":
         print_json(payload)
         return EXIT_OK
@@ -415,14 +415,16 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
 SENSITIVITY_OUTPUTS = ("sensitivity.json",)
 
 
-def _write_sensitivity(table: Any, payload: dict[str, Any], out: Path) -> None:
+def _write_sensitivity(table: Any, payload: dict[str, Any], out: Path, scenario: Any) -> None:
     from .. import store
     from ..plots import sensitivity_bars
     from ..plots.saving import save_figure
+    from ..report.labels import parameter_name
 
     store.write_text(out / "sensitivity.csv", table.to_csv(index=False))
+    labels = {p: parameter_name(scenario, p) for p in dict.fromkeys(table["parameter"])}
     for outcome in dict.fromkeys(table["outcome"]):
-        fig = sensitivity_bars(table, outcome)
+        fig = sensitivity_bars(table, outcome, labels=labels)
         save_figure(fig, out / f"sensitivity-{outcome}.png")
         save_figure(fig, out / f"sensitivity-{outcome}.pdf")
     # Last: its presence marks a complete analysis (refused without --overwrite).

@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["outcome_words", "parameter_label", "sensitivity_bars"]
+__all__ = ["outcome_words", "sensitivity_bars"]
 
 
 def outcome_words(outcome: str) -> str:
@@ -35,8 +35,10 @@ def outcome_words(outcome: str) -> str:
     return f"whether runs reach '{label.lower()}' by the horizon"
 
 
-def parameter_label(path: str) -> str:
-    """A path in short: ``actors.us.strategy.forgiveness`` -> ``us strategy forgiveness``.
+def _short_path(path: str) -> str:
+    """A path in short, the label used without a scenario.
+
+    ``actors.us.strategy.forgiveness`` becomes ``us strategy forgiveness``.
 
     ``actors.`` and ``economy.`` and the words naming lists (``instruments``,
     ``sectors``, ...) are dropped; ``monitoring`` and ``approval`` stay, as
@@ -71,7 +73,8 @@ def sensitivity_bars(table: pd.DataFrame, outcome: str | None = None,
     ax : Axes, optional
         Draw here; default a new column-wide figure.
     labels : dict of str to str, optional
-        Names for parameter paths (default :func:`parameter_label`).
+        Names for parameter paths (default: the path in short; ``tradesim
+        sensitivity`` passes :func:`tradesim.report.parameter_name`).
 
     Returns
     -------
@@ -85,7 +88,7 @@ def sensitivity_bars(table: pd.DataFrame, outcome: str | None = None,
     rows = table[table["outcome"] == outcome]
     import textwrap
 
-    names = {p: parameter_label(p) for p in rows["parameter"]} | (labels or {})
+    names = {p: _short_path(p) for p in rows["parameter"]} | (labels or {})
     # Two short lines rather than one long one: long names leave no room for the bars.
     names = {p: textwrap.fill(v, 22) for p, v in names.items()}
     if "S1" in rows:
