@@ -36,6 +36,12 @@ class Government(mesa.Agent):
     goal : (n, R)
         Post-framework level: the commitment target, or the reference level
         for instruments not committed.
+    ease_from : (n, R)
+        Level at which the instrument's current change (its easing toward
+        the goal) began: the reference, or the level a tightening left.
+    progress : (n, R)
+        Weeks of easing carried out since that change began (the clock of a
+        ``rule`` instrument's delay).
     compliant : (n, R)
         The levels this government would have if it had complied exactly
         since the framework started: its own easing rule, sized by what the
@@ -64,6 +70,7 @@ class Government(mesa.Agent):
         target: np.ndarray,
         committed: np.ndarray,
         deadline_weeks: np.ndarray,
+        rule: np.ndarray | None = None,
         strategy: Strategy,
         industry_weight: np.ndarray,
         hawkishness: np.ndarray,
@@ -80,10 +87,10 @@ class Government(mesa.Agent):
         self.floor = floor
         self.level = np.maximum(level, floor)
         self.impact = impact
-        # A lag of 0 (or one so tiny that 1/lag overflows) means easing in a single week.
-        with np.errstate(over="ignore"):
-            self.ease_per_week = np.divide(1.0, lag_weeks, out=np.full_like(lag_weeks, np.inf),
-                                           where=lag_weeks > 0)
+        # Weeks until a change is complete: a ramp's whole move, or a rule's delay.
+        self.lag_weeks = np.asarray(lag_weeks, dtype=float)
+        n = self.level.shape[0]
+        self.rule = np.zeros(n, dtype=bool) if rule is None else np.asarray(rule, dtype=bool)
         self.target = np.maximum(target, floor)
         self.committed = committed
         self.deadline_weeks = deadline_weeks
@@ -104,6 +111,11 @@ class Government(mesa.Agent):
         self.reference = self.level.copy()
         self.goal = self.level.copy()
         self.compliant = self.level.copy()
+        self.ease_from = self.level.copy()
+        self.progress = np.zeros_like(self.level)
+        self.compliant_progress = np.zeros_like(self.level)
+        self.ease_per_week = self._per_week(self.ease_from)
+        self.compliant_per_week = self.ease_per_week.copy()
         self.promised = np.zeros(r)
         self.breakdown_threshold = np.full(r, np.inf)
         self.pressure = np.zeros(r)
@@ -140,6 +152,13 @@ class Government(mesa.Agent):
         kernels.start_framework(mask, self.level, self.target, self.committed, self.impact,
                                 self.model.breakdown_share, self.reference, self.compliant,
                                 self.goal, self.promised, self.breakdown_threshold)
+        # Every instrument's change starts afresh from the framework's levels.
+        self.ease_from = np.where(mask, self.level, self.ease_from)
+        self.progress = np.where(mask, 0.0, self.progress)
+        self.compliant_progress = np.where(mask, 0.0, self.compliant_progress)
+        per_week = self._per_week(self.ease_from)
+        self.ease_per_week = np.where(mask, per_week, self.ease_per_week)
+        self.compliant_per_week = np.where(mask, per_week, self.compliant_per_week)
         self.cooperated[mask] = True
         self.strategy.reset_state(self.strategy_state, mask)
         self.monitor.reset(mask)
@@ -153,19 +172,36 @@ class Government(mesa.Agent):
         levels = self.level if levels is None else levels
         return np.maximum((self.impact * (self.reference - levels)).sum(axis=0), 0.0)
 
-    def ease_step(self, levels: np.ndarray, goal: np.ndarray, cap: np.ndarray) -> np.ndarray:
+    def _per_week(self, start: np.ndarray) -> np.ndarray:
+        """A ramp's move per week: the change's distance to the goal over ``lag_weeks``."""
+        distance = np.maximum(start - self.goal, 0.0)
+        # A lag of 0 (or one so tiny that the division overflows) means a single week.
+        with np.errstate(over="ignore"):
+            return np.divide(distance, self.lag_weeks, out=np.full_like(distance, np.inf),
+                             where=self.lag_weeks > 0)
+
+    def ease_step(self, levels: np.ndarray, goal: np.ndarray, cap: np.ndarray, *,
+                  compliant: bool = False) -> np.ndarray:
         """One week of easing: the one rule for actual and compliant paths.
 
-        Each instrument moves toward ``goal`` by at most ``1 / lag_weeks``;
-        the whole move is scaled back so that the impact eased since the
-        framework started does not exceed ``cap`` (reciprocity); a government
-        already above its cap holds.
+        ``lag_weeks`` is the number of weeks of easing until a change is
+        complete.  A ``ramp`` instrument moves toward ``goal`` by at most
+        ``(ease_from - goal) / lag_weeks`` a week (the framework goal's
+        distance from where the change began), so it arrives after
+        ``lag_weeks`` weeks whatever the size of the move; a ``rule``
+        instrument holds until its ``lag_weeks``-th week of easing, then
+        moves to ``goal`` at once.  The whole move is scaled back so that the
+        impact eased since the framework started does not exceed ``cap``
+        (reciprocity); a government already above its cap holds.
 
         Parameters
         ----------
         levels, goal : ndarray, shape (n, R)
         cap : ndarray, shape (R,)
             Most impact eased allowed, USD billion a year.
+        compliant : bool
+            Step the compliant path (its own pace and clock) rather than the
+            actual levels.
 
         Returns
         -------
@@ -173,8 +209,12 @@ class Government(mesa.Agent):
         """
         from . import kernels
 
-        return kernels.ease_step(levels, goal, self.reference, self.impact, self.ease_per_week,
-                                 cap)
+        if compliant:
+            per_week, progress = self.compliant_per_week, self.compliant_progress
+        else:
+            per_week, progress = self.ease_per_week, self.progress
+        return kernels.ease_step(levels, goal, self.reference, self.impact, per_week, self.rule,
+                                 progress, self.lag_weeks, cap)
 
     def _caps(self, believed: np.ndarray, true: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         lead = self.reciprocity_lead * self.promised
@@ -238,8 +278,10 @@ class Government(mesa.Agent):
         """Move the instruments: ease toward the goal at the pipeline's pace, or retaliate.
 
         Easing follows :meth:`ease_step` (during a breakdown, cooperating only
-        holds).  An intended easing that is not carried out holds the levels,
-        or, with nothing left to ease, slips into a minimum tightening.
+        holds); a ``rule`` whose delay is running counts as easing.  A
+        tightening starts a new change from the level it leaves.  An intended
+        easing that is not carried out holds the levels, or, with nothing
+        left to ease, slips into a minimum tightening.
         Retaliation imposes the believed violation's impact times the
         retaliation scale plus a minimum response, filling the instruments by
         the retaliation rule.  No level ever goes below its floor.  The
@@ -255,14 +297,22 @@ class Government(mesa.Agent):
             self.action = np.where(active, EASE, HOLD).astype(np.int8)
             self.error[:] = False
         eased = self.ease_step(level, goal, self.ease_cap)
+        # The compliant path's clock runs in every week of the framework it has easing left.
+        compliant_left = active & (self.compliant > self.goal + 1e-12)
         self.compliant = np.where(active, self.ease_step(self.compliant, self.goal,
-                                                         self.compliant_cap), self.compliant)
+                                                         self.compliant_cap, compliant=True),
+                                  self.compliant)
+        self.compliant_progress = self.compliant_progress + compliant_left
         if self.follows_compliant_path:
             eased = self.ease_step(level, goal, self.compliant_cap)
 
         action = self.action
         failed = self.error & self.intended          # meant to ease, did not
-        moves = (eased < level - 1e-12).any(axis=0)
+        left = level > goal + 1e-12                  # easing still to do
+        # A rule still in its delay is being worked on: easing, though no level moves yet.
+        pending = (self.rule[:, None] & left
+                   & (self.progress + 1.0 < self.lag_weeks)).any(axis=0)
+        moves = (eased < level - 1e-12).any(axis=0) | pending
         slipped = failed & ~moves                    # a hold slipping into a tightening
         self.slipped = slipped
         action = np.where(failed & moves, HOLD, action)
@@ -279,7 +329,16 @@ class Government(mesa.Agent):
             new[:, retaliating] = self._tighten(level[:, retaliating], wanted,
                                                 self.impact[:, retaliating])
         np.clip(new, self.floor, 1.0, out=new)
-        moved = (new < level).any(axis=0)
+        easing = action == EASE
+        moved = (new < level).any(axis=0) | (easing & pending)
+        self.progress = self.progress + (easing & left)
+        tightened = new > level
+        if tightened.any():
+            # A tightening starts a new change: from its level, with the clock at zero.
+            self.ease_from = np.where(tightened, new, self.ease_from)
+            self.progress = np.where(tightened, 0.0, self.progress)
+            self.ease_per_week = np.where(tightened, self._per_week(self.ease_from),
+                                          self.ease_per_week)
         # The move taken, in the game's terms: a failed easing is a defection.
         taken = (action != RETALIATE) & ~(failed & moves)
         self.cooperated = np.where(active, taken, self.cooperated)

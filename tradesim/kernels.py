@@ -123,16 +123,23 @@ def firm_produce(stock: np.ndarray, requirement: np.ndarray, target: np.ndarray,
 
 @njit(cache=True, nogil=True)
 def ease_step(levels: np.ndarray, goal: np.ndarray, reference: np.ndarray, impact: np.ndarray,
-              ease_per_week: np.ndarray, cap: np.ndarray) -> np.ndarray:
+              ease_per_week: np.ndarray, rule: np.ndarray, progress: np.ndarray,
+              lag_weeks: np.ndarray, cap: np.ndarray) -> np.ndarray:
     """One week of easing for every replication (see :meth:`tradesim.agents.Government.ease_step`).
 
-    Each instrument moves toward ``goal`` by at most ``ease_per_week``; the
-    whole move is scaled back so that the impact eased since ``reference``
-    does not exceed ``cap``.
+    A ``ramp`` instrument (``rule`` false) moves toward ``goal`` by at most
+    ``ease_per_week``; a ``rule`` instrument stays where it is until its
+    change has been worked on for ``lag_weeks`` weeks (``progress``, the
+    weeks already done, plus this one) and then moves to ``goal`` at once.
+    The whole move is scaled back so that the impact eased since
+    ``reference`` does not exceed ``cap``.
 
     Parameters
     ----------
-    levels, goal, reference, impact, ease_per_week : ndarray, shape (n, R), float64
+    levels, goal, reference, impact, ease_per_week, progress, lag_weeks : ndarray, shape (n, R)
+        float64; ``progress`` in weeks of easing since the change began.
+    rule : ndarray, shape (n,), bool
+        Instruments with ``rule`` dynamics.
     cap : ndarray, shape (R,), float64
 
     Returns
@@ -148,7 +155,15 @@ def ease_step(levels: np.ndarray, goal: np.ndarray, reference: np.ndarray, impac
             level = levels[i, j]
             step = level
             if level > goal[i, j]:
-                step = max(goal[i, j], level - ease_per_week[i, j])
+                if rule[i]:
+                    if progress[i, j] + 1.0 >= lag_weeks[i, j]:
+                        step = goal[i, j]
+                else:
+                    # The last of lag_weeks equal moves lands on the goal, not a rounding
+                    # error short of it.
+                    step = level - ease_per_week[i, j]
+                    if step <= goal[i, j] + 1e-12:
+                        step = goal[i, j]
             out[i, j] = step
             # Sums row by row, as numpy's sums over axis 0 add them.
             eased_now = impact[i, j] * (reference[i, j] - level)

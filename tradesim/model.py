@@ -15,7 +15,8 @@ The week (one call to :meth:`TradeModel.step`)
    industry can turn a retaliation into easing, hawks can turn easing into
    retaliation when a violation is seen.
 4. Both act at once: easing moves each instrument toward its post-framework
-   level at the pace of its implementation lag; retaliation raises
+   level by its dynamics, complete after its lag (a ramp in equal weekly
+   moves, a rule all at once at the end); retaliation raises
    restrictions to match the perceived violation's economic impact; no level
    goes below its national-security floor.
 5. A retaliation that undoes more than ``economy.breakdown_share`` of the
@@ -367,6 +368,7 @@ class TradeModel(mesa.Model):
             lag_weeks=field("lag_weeks"),
             target=commitment("target", 1.0),
             committed=np.array([i in commitments for i in ids]),
+            rule=np.array([i.dynamics == "rule" for i in actor.instruments]),
             deadline_weeks=commitment("deadline_weeks", 0.0),
             strategy=make_strategy(actor.strategy.name, **strategy_params),
             industry_weight=self._value(join("actors", a, "domestic", "industry_weight")),

@@ -107,9 +107,15 @@ class Instrument(Frozen):
     )
     goods: tuple[Identifier, ...] = Field((), description="Goods whose flow it cuts.")
     sectors: tuple[Identifier, ...] = Field((), description="Partner's sectors it hits.")
+    dynamics: Literal["ramp", "rule"] = Field(
+        "ramp", description="How a decided easing reaches the partner: 'ramp' (step by step, in "
+        "equal weekly moves, e.g. licences cleared case by case) or 'rule' (a published rule or "
+        "agency letter: nothing changes until it takes effect, then all at once)."
+    )
     lag_weeks: NonNegative = Field(  # type: ignore[valid-type]
-        description="Weeks to lift the instrument from fully restricted (1) to open (0) once "
-        "easing is decided; smaller moves take proportionally less."
+        description="Weeks of easing until a change is complete, whatever its size: a ramp "
+        "moves 1/lag_weeks of the way from where the change began to the goal each week; a "
+        "rule takes effect in its lag_weeks-th week (0 or 1: the week it is decided)."
     )
     source: Sources = Field((), description="Fact ids in seeds/facts.yaml, or 'assumption'.")
 
