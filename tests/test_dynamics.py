@@ -12,7 +12,7 @@ import pytest
 
 import tradesim
 from tradesim import kernels
-from tradesim.agents import EASE, RETALIATE
+from tradesim.agents import EASE, RETALIATE, licence_weights
 from tradesim.io import merge
 from tradesim.model import TradeModel
 
@@ -140,9 +140,136 @@ def test_floors_hold_under_every_dynamics(variant):
 
 def test_an_unknown_dynamics_is_refused_with_the_choices(london_data):
     data = merge(london_data, {"actors": {"china": {"instruments": [
-        {"id": "magnets", "dynamics": "licensing"}]}}})
+        {"id": "magnets", "dynamics": "queue"}]}}})
     with pytest.raises(tradesim.ScenarioError) as info:
         tradesim.validate_scenario(data, "x.yaml")
     message = str(info.value)
     assert "actors.china.instruments[magnets].dynamics" in message
-    assert "ramp" in message and "rule" in message
+    assert "ramp" in message and "rule" in message and "licensing" in message
+
+
+# ------------------------------------------------------------------ licence pipelines
+
+
+def _licensed(variant, min_days: float, limit_days: float, lag: float = 0.0, level=0.9):
+    instrument = {"id": "rare_earths", "level": level, "lag_weeks": lag,
+                  "dynamics": "licensing",
+                  "licensing": {"min_working_days": min_days, "limit_working_days": limit_days}}
+    scenario = variant(merge(QUIET, {"actors": {"china": {"instruments": [instrument]}}}))
+    model = TradeModel(scenario, 3, seed=0).run()
+    assert np.all(model.milestones["approved"] == 1)
+    return model, model.series[model.series_names.index("china.rare_earths"), :, :]
+
+
+def test_licence_weights_sum_to_one_and_respect_the_limit() -> None:
+    w = licence_weights(np.array([[0.0, 10.0, 45.0, 50.0]]).T.repeat(2, axis=1),
+                        np.array([[45.0, 45.0, 45.0, 45.0]]).T.repeat(2, axis=1))
+    assert w.shape == (4, 10, 2)
+    np.testing.assert_allclose(w.sum(axis=1), 1.0)
+    assert np.all(w >= 0.0)
+    # Uniform over 0-45 working days: a ninth each week, the first a week after filing.
+    np.testing.assert_allclose(w[0, :, 0], [0.0] + [1 / 9] * 9)
+    # Nothing decided before 10 working days; all by the ninth week.
+    np.testing.assert_allclose(w[1, :2, 0], 0.0)
+    # Every decision at the limit (a minimum at or above it): all in week 9.
+    np.testing.assert_allclose(w[2, :, 0], [0.0] * 9 + [1.0])
+    np.testing.assert_allclose(w[3, :, 0], w[2, :, 0])
+
+
+@pytest.mark.parametrize(("min_days", "limit_days"), [(0.0, 45.0), (20.0, 45.0), (45.0, 45.0),
+                                                      (5.0, 30.0)])
+def test_a_licence_pipeline_never_delivers_faster_than_its_service_times(variant, min_days,
+                                                                          limit_days):
+    """China decides to approve at once (lag 0): flows follow only as applications clear."""
+    _, path = _licensed(variant, min_days, limit_days)
+    weeks = np.arange(path.shape[0]) - 1           # weeks since the decision (week 1)
+    # Share of the decision's filings decided by week k: P(service <= 5k working days).
+    a, b = min(min_days, limit_days), limit_days
+    cleared = np.clip((5.0 * weeks - a) / (b - a), 0.0, 1.0) if b > a else \
+        (5.0 * weeks >= a).astype(float)
+    cleared[weeks < 0] = 0.0
+    expected = np.broadcast_to((0.9 - 0.7 * cleared)[:, None], path.shape)
+    np.testing.assert_allclose(path, expected, atol=1e-6)
+    done = int(np.ceil(limit_days / 5.0))
+    # Complete when the last application filed in the decision's week is decided.
+    assert np.all(path[1 + done - 1] > 0.2 + 1e-4)
+    np.testing.assert_allclose(path[1 + done:], 0.2, atol=1e-6)
+
+
+def test_a_licensing_decision_ramps_before_the_pipeline(variant):
+    """lag_weeks is the time to decide the approval probability; the pipeline follows it."""
+    model, path = _licensed(variant, 0.0, 45.0, lag=3.0)
+    china = model.governments[1]
+    np.testing.assert_allclose(china.decided[0], 0.2)
+    # Complete 3 weeks of deciding, then 9 of clearing, after the decision began.
+    assert np.all(path[1 + 3 + 9 - 2] > 0.2 + 1e-4)
+    np.testing.assert_allclose(path[1 + 3 + 9 - 1:], 0.2, atol=1e-6)
+
+
+def test_the_compliant_path_of_a_pipeline_is_the_pipeline(variant):
+    """A government that complies exactly leaves its partner nothing to see."""
+    model, _ = _licensed(variant, 10.0, 45.0)
+    china = model.governments[1]
+    np.testing.assert_allclose(china.compliant, china.level)
+    assert np.all(model.milestones["first_escalation"] == -1)
+
+
+def test_a_tightening_suspends_licences_at_once(variant):
+    instrument = {"id": "rare_earths", "level": 0.9, "lag_weeks": 0.0, "dynamics": "licensing"}
+    scenario = variant(merge(QUIET, {"actors": {"china": {
+        "instruments": [instrument], "retaliation": {"minimum_share": 0.1, "rule": "uniform"}}}}))
+    model = TradeModel(scenario, 2, seed=0)
+    china = model.governments[1]
+    for _ in range(3):
+        model.step()
+    before = china.level[0].copy()
+    china.action[:] = RETALIATE
+    china.error[:] = False
+    china.act()
+    assert np.all(china.level[0] > before + 0.01)
+    np.testing.assert_array_equal(china.level[0], china.decided[0])
+    # And easing again goes through the whole pipeline: a ninth of the way a week.
+    raised = china.level[0].copy()
+    china.action[:] = EASE
+    china.act()
+    np.testing.assert_allclose(china.level[0], raised)        # nothing decided in a week
+    china.action[:] = EASE
+    china.act()
+    np.testing.assert_allclose(china.level[0], raised - (raised - 0.2) / 9, rtol=1e-6)
+
+
+def test_floors_hold_in_licence_pipelines(variant):
+    lic = {"dynamics": "licensing", "lag_weeks": 0.0,
+           "licensing": {"min_working_days": {"dist": "uniform", "low": 0.0, "high": 20.0}}}
+    scenario = variant({"actors": {
+        "us": {"instruments": [{"id": "ai_chips", **lic}, {"id": "chips", **lic}]},
+        "china": {"instruments": [{"id": "rare_earths", **lic}, {"id": "magnets", **lic}]}}})
+    model = TradeModel(scenario, 200, seed=4).run()
+    for actor, government in zip(("us", "china"), model.governments, strict=True):
+        for k, spec in enumerate(scenario.actors[actor].instruments):
+            path = model.series[model.series_names.index(f"{actor}.{spec.id}")]
+            assert np.all(path >= government.floor[k][None, :] - 1e-6)
+            assert np.all(path <= 1.0 + 1e-6)
+
+
+def test_the_pipeline_kernel_runs_the_same_as_python() -> None:
+    rng = np.random.default_rng(2)
+    decided = rng.random((3, 5))
+    rows = np.array([0, 2], dtype=np.intp)
+    weights = licence_weights(rng.random((2, 5)) * 20, 20 + rng.random((2, 5)) * 25)
+    history = rng.random(weights.shape)
+    outs = []
+    for f in (kernels.licence_pipeline, kernels.licence_pipeline.py_func):
+        level, h = decided.copy(), history.copy()
+        for week in range(12):
+            f(decided, rows, h, weights, week, level)
+        outs.append((level, h))
+    np.testing.assert_array_equal(outs[0][0], outs[1][0])
+    np.testing.assert_array_equal(outs[0][1], outs[1][1])
+
+
+def test_a_licensing_block_needs_licensing_dynamics(london_data):
+    data = merge(london_data, {"actors": {"china": {"instruments": [
+        {"id": "magnets", "licensing": {"limit_working_days": 45.0}}]}}})
+    with pytest.raises(tradesim.ScenarioError, match="needs dynamics: licensing"):
+        tradesim.validate_scenario(data, "x.yaml")
