@@ -78,7 +78,7 @@ class Government(mesa.Agent):
         the goal) began: the reference, or the level a tightening left.
     progress : (n, R)
         Weeks of easing carried out since that change began (the clock of a
-        ``rule`` instrument's delay).
+        ``rule`` instrument's delay; kept only by a government with a rule).
     decided : (n, R)
         The level the government has decided: for a ``licensing``
         instrument, 1 less the approval probability of this week's
@@ -136,6 +136,8 @@ class Government(mesa.Agent):
         self.lag_weeks = np.asarray(lag_weeks, dtype=float)
         n = self.level.shape[0]
         self.rule = np.zeros(n, dtype=bool) if rule is None else np.asarray(rule, dtype=bool)
+        # Only rules read the clocks: without any, they are not kept (a hot loop).
+        self.has_rules = bool(self.rule.any())
         self.target = np.maximum(target, floor)
         self.committed = committed
         self.deadline_weeks = deadline_weeks
@@ -367,22 +369,26 @@ class Government(mesa.Agent):
             self.error[:] = False
         eased = self.ease_step(decided, goal, self.ease_cap)
         # The compliant path's clock runs in every week of the framework it has easing left.
-        compliant_left = active & (self.compliant_decided > self.goal + 1e-12)
+        if self.has_rules:
+            compliant_left = active & (self.compliant_decided > self.goal + 1e-12)
         self.compliant_decided = np.where(
             active, self.ease_step(self.compliant_decided, self.goal, self.compliant_cap,
                                    compliant=True), self.compliant_decided)
-        self.compliant_progress = self.compliant_progress + compliant_left
+        if self.has_rules:
+            self.compliant_progress = self.compliant_progress + compliant_left
         self.compliant = self._deliver(self.compliant_decided, self.compliant_history)
         if self.follows_compliant_path:
             eased = self.ease_step(decided, goal, self.compliant_cap)
 
         action = self.action
         failed = self.error & self.intended          # meant to ease, did not
-        left = decided > goal + 1e-12                # easing still to do
-        # A rule still in its delay is being worked on: easing, though no level moves yet.
-        pending = (self.rule[:, None] & left
-                   & (self.progress + 1.0 < self.lag_weeks)).any(axis=0)
-        moves = (eased < decided - 1e-12).any(axis=0) | pending
+        moves = (eased < decided - 1e-12).any(axis=0)
+        if self.has_rules:
+            left = decided > goal + 1e-12            # easing still to do
+            # A rule still in its delay is being worked on: easing, though no level moves.
+            pending = (self.rule[:, None] & left
+                       & (self.progress + 1.0 < self.lag_weeks)).any(axis=0)
+            moves = moves | pending
         slipped = failed & ~moves                    # a hold slipping into a tightening
         self.slipped = slipped
         action = np.where(failed & moves, HOLD, action)
@@ -402,8 +408,10 @@ class Government(mesa.Agent):
                                            new[:, retaliating])
         np.clip(new, self.floor, 1.0, out=new)
         easing = action == EASE
-        moved = (new < decided).any(axis=0) | (easing & pending)
-        self.progress = self.progress + (easing & left)
+        moved = (new < decided).any(axis=0)
+        if self.has_rules:
+            moved = moved | (easing & pending)
+            self.progress = self.progress + (easing & left)
         tightened = new > level
         if tightened.any() and self.licence_rows.size:
             # Pending applications fall under the tightened decision too.
