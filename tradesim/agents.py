@@ -20,7 +20,44 @@ if TYPE_CHECKING:  # pragma: no cover
     from .monitoring import Monitor
 
 # The action codes (EASE, HOLD, RETALIATE, ACTION_NAMES) are defined in tradesim.vocab.
-__all__ = ["EASE", "HOLD", "RETALIATE", "ACTION_NAMES", "Government", "Sector"]
+__all__ = ["EASE", "HOLD", "RETALIATE", "ACTION_NAMES", "Government", "Sector",
+           "licence_weights"]
+
+#: Working days in a week, to turn licence service times into weeks.
+WORKING_DAYS_PER_WEEK = 5.0
+
+
+def licence_weights(min_days: np.ndarray, limit_days: np.ndarray) -> np.ndarray:
+    """Share of a week's licence applications decided ``k`` weeks after filing.
+
+    Service times are uniform between ``min_days`` (at most the limit) and
+    the legal limit ``limit_days``, working days; an application decided
+    after ``s`` working days delivers ``ceil(s / 5)`` weeks after the week
+    it was filed, so none is decided later than the limit allows.
+
+    Parameters
+    ----------
+    min_days, limit_days : ndarray, shape (m, R)
+        Shortest decision and legal limit, working days.
+
+    Returns
+    -------
+    ndarray, shape (m, K, R)
+        Weights over ``k = 0 .. K-1`` weeks (``K = ceil(max limit / 5) + 1``),
+        each (m, R) column summing to 1.
+    """
+    b = np.asarray(limit_days, dtype=float)
+    a = np.minimum(np.asarray(min_days, dtype=float), b)
+    k_weeks = int(np.ceil(b.max(initial=0.0) / WORKING_DAYS_PER_WEEK - 1e-9)) + 1
+    days = WORKING_DAYS_PER_WEEK * np.arange(k_weeks, dtype=float)[None, :, None]
+    width = (b - a)[:, None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        spread = np.clip((days - a[:, None, :]) / width, 0.0, 1.0)
+    # Decided by the end of week k: P(s <= 5k); a point mass where a == b.
+    decided = np.where(width > 0, spread, (days >= a[:, None, :] - 1e-9).astype(float))
+    decided[:, -1, :] = 1.0
+    return np.diff(decided, axis=1, prepend=0.0)
+
 
 
 
@@ -36,6 +73,17 @@ class Government(mesa.Agent):
     goal : (n, R)
         Post-framework level: the commitment target, or the reference level
         for instruments not committed.
+    ease_from : (n, R)
+        Level at which the instrument's current change (its easing toward
+        the goal) began: the reference, or the level a tightening left.
+    progress : (n, R)
+        Weeks of easing carried out since that change began (the clock of a
+        ``rule`` instrument's delay; kept only by a government with a rule).
+    decided : (n, R)
+        The level the government has decided: for a ``licensing``
+        instrument, 1 less the approval probability of this week's
+        applications (``level`` follows as they clear); for the others, the
+        level itself.
     compliant : (n, R)
         The levels this government would have if it had complied exactly
         since the framework started: its own easing rule, sized by what the
@@ -64,6 +112,10 @@ class Government(mesa.Agent):
         target: np.ndarray,
         committed: np.ndarray,
         deadline_weeks: np.ndarray,
+        rule: np.ndarray | None = None,
+        licensing: np.ndarray | None = None,
+        licence_min_days: np.ndarray | None = None,
+        licence_limit_days: np.ndarray | None = None,
         strategy: Strategy,
         industry_weight: np.ndarray,
         hawkishness: np.ndarray,
@@ -80,10 +132,12 @@ class Government(mesa.Agent):
         self.floor = floor
         self.level = np.maximum(level, floor)
         self.impact = impact
-        # A lag of 0 (or one so tiny that 1/lag overflows) means easing in a single week.
-        with np.errstate(over="ignore"):
-            self.ease_per_week = np.divide(1.0, lag_weeks, out=np.full_like(lag_weeks, np.inf),
-                                           where=lag_weeks > 0)
+        # Weeks until a change is complete: a ramp's whole move, or a rule's delay.
+        self.lag_weeks = np.asarray(lag_weeks, dtype=float)
+        n = self.level.shape[0]
+        self.rule = np.zeros(n, dtype=bool) if rule is None else np.asarray(rule, dtype=bool)
+        # Only rules read the clocks: without any, they are not kept (a hot loop).
+        self.has_rules = bool(self.rule.any())
         self.target = np.maximum(target, floor)
         self.committed = committed
         self.deadline_weeks = deadline_weeks
@@ -104,6 +158,27 @@ class Government(mesa.Agent):
         self.reference = self.level.copy()
         self.goal = self.level.copy()
         self.compliant = self.level.copy()
+        self.decided = self.level.copy()
+        self.compliant_decided = self.level.copy()
+        # The licence pipelines: weights over weeks since filing, and the decided levels of
+        # past filings (actual and compliant), a ring over weeks.
+        licensing = np.zeros(n, dtype=bool) if licensing is None else np.asarray(licensing, bool)
+        self.licence_rows = np.flatnonzero(licensing).astype(np.intp)
+        rows = self.licence_rows
+        if rows.size:
+            self.licence_weights = licence_weights(np.asarray(licence_min_days)[rows],
+                                                   np.asarray(licence_limit_days)[rows])
+        else:
+            self.licence_weights = np.ones((0, 1, r))
+        ring = np.broadcast_to(self.level[rows][:, None, :], self.licence_weights.shape)
+        self.licence_history = np.ascontiguousarray(ring)
+        self.compliant_history = self.licence_history.copy()
+        self.pipeline_week = 0
+        self.ease_from = self.level.copy()
+        self.progress = np.zeros_like(self.level)
+        self.compliant_progress = np.zeros_like(self.level)
+        self.ease_per_week = self._per_week(self.ease_from)
+        self.compliant_per_week = self.ease_per_week.copy()
         self.promised = np.zeros(r)
         self.breakdown_threshold = np.full(r, np.inf)
         self.pressure = np.zeros(r)
@@ -140,6 +215,20 @@ class Government(mesa.Agent):
         kernels.start_framework(mask, self.level, self.target, self.committed, self.impact,
                                 self.model.breakdown_share, self.reference, self.compliant,
                                 self.goal, self.promised, self.breakdown_threshold)
+        # Every instrument's change starts afresh from the framework's levels, and the
+        # licence pipelines from filings at them.
+        self.decided = np.where(mask, self.level, self.decided)
+        self.compliant_decided = np.where(mask, self.level, self.compliant_decided)
+        if self.licence_rows.size:
+            ring = self.level[self.licence_rows][:, None, :]
+            self.licence_history = np.where(mask, ring, self.licence_history)
+            self.compliant_history = np.where(mask, ring, self.compliant_history)
+        self.ease_from = np.where(mask, self.level, self.ease_from)
+        self.progress = np.where(mask, 0.0, self.progress)
+        self.compliant_progress = np.where(mask, 0.0, self.compliant_progress)
+        per_week = self._per_week(self.ease_from)
+        self.ease_per_week = np.where(mask, per_week, self.ease_per_week)
+        self.compliant_per_week = np.where(mask, per_week, self.compliant_per_week)
         self.cooperated[mask] = True
         self.strategy.reset_state(self.strategy_state, mask)
         self.monitor.reset(mask)
@@ -153,19 +242,36 @@ class Government(mesa.Agent):
         levels = self.level if levels is None else levels
         return np.maximum((self.impact * (self.reference - levels)).sum(axis=0), 0.0)
 
-    def ease_step(self, levels: np.ndarray, goal: np.ndarray, cap: np.ndarray) -> np.ndarray:
+    def _per_week(self, start: np.ndarray) -> np.ndarray:
+        """A ramp's move per week: the change's distance to the goal over ``lag_weeks``."""
+        distance = np.maximum(start - self.goal, 0.0)
+        # A lag of 0 (or one so tiny that the division overflows) means a single week.
+        with np.errstate(over="ignore"):
+            return np.divide(distance, self.lag_weeks, out=np.full_like(distance, np.inf),
+                             where=self.lag_weeks > 0)
+
+    def ease_step(self, levels: np.ndarray, goal: np.ndarray, cap: np.ndarray, *,
+                  compliant: bool = False) -> np.ndarray:
         """One week of easing: the one rule for actual and compliant paths.
 
-        Each instrument moves toward ``goal`` by at most ``1 / lag_weeks``;
-        the whole move is scaled back so that the impact eased since the
-        framework started does not exceed ``cap`` (reciprocity); a government
-        already above its cap holds.
+        ``lag_weeks`` is the number of weeks of easing until a change is
+        complete.  A ``ramp`` instrument moves toward ``goal`` by at most
+        ``(ease_from - goal) / lag_weeks`` a week (the framework goal's
+        distance from where the change began), so it arrives after
+        ``lag_weeks`` weeks whatever the size of the move; a ``rule``
+        instrument holds until its ``lag_weeks``-th week of easing, then
+        moves to ``goal`` at once.  The whole move is scaled back so that the
+        impact eased since the framework started does not exceed ``cap``
+        (reciprocity); a government already above its cap holds.
 
         Parameters
         ----------
         levels, goal : ndarray, shape (n, R)
         cap : ndarray, shape (R,)
             Most impact eased allowed, USD billion a year.
+        compliant : bool
+            Step the compliant path (its own pace and clock) rather than the
+            actual levels.
 
         Returns
         -------
@@ -173,8 +279,12 @@ class Government(mesa.Agent):
         """
         from . import kernels
 
-        return kernels.ease_step(levels, goal, self.reference, self.impact, self.ease_per_week,
-                                 cap)
+        if compliant:
+            per_week, progress = self.compliant_per_week, self.compliant_progress
+        else:
+            per_week, progress = self.ease_per_week, self.progress
+        return kernels.ease_step(levels, goal, self.reference, self.impact, per_week, self.rule,
+                                 progress, self.lag_weeks, cap)
 
     def _caps(self, believed: np.ndarray, true: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         lead = self.reciprocity_lead * self.promised
@@ -238,8 +348,10 @@ class Government(mesa.Agent):
         """Move the instruments: ease toward the goal at the pipeline's pace, or retaliate.
 
         Easing follows :meth:`ease_step` (during a breakdown, cooperating only
-        holds).  An intended easing that is not carried out holds the levels,
-        or, with nothing left to ease, slips into a minimum tightening.
+        holds); a ``rule`` whose delay is running counts as easing.  A
+        tightening starts a new change from the level it leaves.  An intended
+        easing that is not carried out holds the levels, or, with nothing
+        left to ease, slips into a minimum tightening.
         Retaliation imposes the believed violation's impact times the
         retaliation scale plus a minimum response, filling the instruments by
         the retaliation rule.  No level ever goes below its floor.  The
@@ -247,28 +359,42 @@ class Government(mesa.Agent):
         partner truly delivered.
         """
         level = self.level
+        decided = self.decided
         in_breakdown = self.model.phase == BREAKDOWN
         active = self.model.active
-        goal = np.where(in_breakdown, level, self.goal)
+        goal = np.where(in_breakdown, decided, self.goal)
         if self.follows_compliant_path:
             goal = self.goal + self.withheld * (self.reference - self.goal)
             self.action = np.where(active, EASE, HOLD).astype(np.int8)
             self.error[:] = False
-        eased = self.ease_step(level, goal, self.ease_cap)
-        self.compliant = np.where(active, self.ease_step(self.compliant, self.goal,
-                                                         self.compliant_cap), self.compliant)
+        eased = self.ease_step(decided, goal, self.ease_cap)
+        # The compliant path's clock runs in every week of the framework it has easing left.
+        if self.has_rules:
+            compliant_left = active & (self.compliant_decided > self.goal + 1e-12)
+        self.compliant_decided = np.where(
+            active, self.ease_step(self.compliant_decided, self.goal, self.compliant_cap,
+                                   compliant=True), self.compliant_decided)
+        if self.has_rules:
+            self.compliant_progress = self.compliant_progress + compliant_left
+        self.compliant = self._deliver(self.compliant_decided, self.compliant_history)
         if self.follows_compliant_path:
-            eased = self.ease_step(level, goal, self.compliant_cap)
+            eased = self.ease_step(decided, goal, self.compliant_cap)
 
         action = self.action
         failed = self.error & self.intended          # meant to ease, did not
-        moves = (eased < level - 1e-12).any(axis=0)
+        moves = (eased < decided - 1e-12).any(axis=0)
+        if self.has_rules:
+            left = decided > goal + 1e-12            # easing still to do
+            # A rule still in its delay is being worked on: easing, though no level moves.
+            pending = (self.rule[:, None] & left
+                       & (self.progress + 1.0 < self.lag_weeks)).any(axis=0)
+            moves = moves | pending
         slipped = failed & ~moves                    # a hold slipping into a tightening
         self.slipped = slipped
         action = np.where(failed & moves, HOLD, action)
         action = np.where(slipped, RETALIATE, action).astype(np.int8)
 
-        new = np.where(action == EASE, eased, level)
+        new = np.where(action == EASE, eased, decided)
         retaliating = np.flatnonzero(action == RETALIATE)
         if retaliating.size:
             # Only the replications that retaliate (usually few) are worked on.
@@ -276,15 +402,50 @@ class Government(mesa.Agent):
             wanted = np.where(slipped[retaliating], minimum,
                               (self.retaliation_scale * self.seen_shortfall_impact)[retaliating]
                               + minimum)
-            new[:, retaliating] = self._tighten(level[:, retaliating], wanted,
-                                                self.impact[:, retaliating])
+            # A response raises the levels in force (licences suspended at once).
+            raised = self._tighten(level[:, retaliating], wanted, self.impact[:, retaliating])
+            new[:, retaliating] = np.where(raised > level[:, retaliating], raised,
+                                           new[:, retaliating])
         np.clip(new, self.floor, 1.0, out=new)
-        moved = (new < level).any(axis=0)
+        easing = action == EASE
+        moved = (new < decided).any(axis=0)
+        if self.has_rules:
+            moved = moved | (easing & pending)
+            self.progress = self.progress + (easing & left)
+        tightened = new > level
+        if tightened.any() and self.licence_rows.size:
+            # Pending applications fall under the tightened decision too.
+            self.licence_history = np.where(tightened[self.licence_rows][:, None, :],
+                                            new[self.licence_rows][:, None, :],
+                                            self.licence_history)
+        if tightened.any():
+            # A tightening starts a new change: from its level, with the clock at zero.
+            self.ease_from = np.where(tightened, new, self.ease_from)
+            self.progress = np.where(tightened, 0.0, self.progress)
+            self.ease_per_week = np.where(tightened, self._per_week(self.ease_from),
+                                          self.ease_per_week)
         # The move taken, in the game's terms: a failed easing is a defection.
         taken = (action != RETALIATE) & ~(failed & moves)
         self.cooperated = np.where(active, taken, self.cooperated)
         self.action = np.where((action == EASE) & ~moved, HOLD, action).astype(np.int8)
-        self.level = new
+        self.decided = new
+        self.level = self._deliver(new, self.licence_history)
+        self.pipeline_week += 1
+
+    def _deliver(self, decided: np.ndarray, history: np.ndarray) -> np.ndarray:
+        """Levels in force given the decided levels: licensing rows through their pipelines.
+
+        Writes this week's filings into ``history`` (see
+        :func:`tradesim.kernels.licence_pipeline`); no level goes below its floor.
+        """
+        if not self.licence_rows.size:
+            return decided
+        from . import kernels
+
+        level = decided.copy()
+        kernels.licence_pipeline(decided, self.licence_rows, history, self.licence_weights,
+                                 self.pipeline_week, level)
+        return np.clip(level, self.floor, 1.0, out=level)
 
     def _tighten(self, level: np.ndarray, wanted: np.ndarray, impact: np.ndarray) -> np.ndarray:
         """Levels after a response imposing ``wanted`` impact (USD bn a year), by the rule.

@@ -133,7 +133,8 @@ def scenario_html(scenario: Scenario) -> str:
     str
         An HTML fragment (a ``<div>``) with tables of the actors (strategy,
         domestic politics, retaliation), every instrument
-        (``<actor>.<instrument>``, level, floor, impact, lag, goods, sectors),
+        (``<actor>.<instrument>``, level, floor, impact, dynamics, lag, goods,
+        sectors),
         the framework's commitments, approval and monitoring, and every
         parameter given as a distribution (with its median and central 90%
         range).  The economy (goods and sectors) is in a collapsed section.
@@ -158,9 +159,9 @@ def scenario_html(scenario: Scenario) -> str:
 
     parts.append("<h4>Instruments</h4>")
     parts.append(_table(
-        ["instrument", "level", "pre-crisis", "floor", "impact (USD bn/yr)", "lag (weeks)",
-         "goods", "sectors", "restricts"],
-        ([f"{a}.{i.id}", i.level, i.pre_crisis_level, i.floor, i.impact, i.lag_weeks,
+        ["instrument", "level", "pre-crisis", "floor", "impact (USD bn/yr)", "dynamics",
+         "lag (weeks)", "goods", "sectors", "restricts"],
+        ([f"{a}.{i.id}", i.level, i.pre_crisis_level, i.floor, i.impact, i.dynamics, i.lag_weeks,
           ", ".join(i.goods), ", ".join(i.sectors), i.description]
          for a, actor in s.actors.items() for i in actor.instruments)))
 

@@ -23,8 +23,8 @@ import numpy as np
 from numba import njit
 
 __all__ = ["accumulate_reports", "clear_markets", "draw_setup", "draw_streams", "draw_weeks",
-           "ease_step", "firm_demand", "firm_produce", "histogram_sums", "normal_quantile",
-           "philox4x32", "start_framework"]
+           "ease_step", "firm_demand", "firm_produce", "histogram_sums", "licence_pipeline",
+           "normal_quantile", "philox4x32", "start_framework"]
 
 _F32_ONE = np.float32(1.0)
 _F32_ZERO = np.float32(0.0)
@@ -123,16 +123,23 @@ def firm_produce(stock: np.ndarray, requirement: np.ndarray, target: np.ndarray,
 
 @njit(cache=True, nogil=True)
 def ease_step(levels: np.ndarray, goal: np.ndarray, reference: np.ndarray, impact: np.ndarray,
-              ease_per_week: np.ndarray, cap: np.ndarray) -> np.ndarray:
+              ease_per_week: np.ndarray, rule: np.ndarray, progress: np.ndarray,
+              lag_weeks: np.ndarray, cap: np.ndarray) -> np.ndarray:
     """One week of easing for every replication (see :meth:`tradesim.agents.Government.ease_step`).
 
-    Each instrument moves toward ``goal`` by at most ``ease_per_week``; the
-    whole move is scaled back so that the impact eased since ``reference``
-    does not exceed ``cap``.
+    A ``ramp`` instrument (``rule`` false) moves toward ``goal`` by at most
+    ``ease_per_week``; a ``rule`` instrument stays where it is until its
+    change has been worked on for ``lag_weeks`` weeks (``progress``, the
+    weeks already done, plus this one) and then moves to ``goal`` at once.
+    The whole move is scaled back so that the impact eased since
+    ``reference`` does not exceed ``cap``.
 
     Parameters
     ----------
-    levels, goal, reference, impact, ease_per_week : ndarray, shape (n, R), float64
+    levels, goal, reference, impact, ease_per_week, progress, lag_weeks : ndarray, shape (n, R)
+        float64; ``progress`` in weeks of easing since the change began.
+    rule : ndarray, shape (n,), bool
+        Instruments with ``rule`` dynamics.
     cap : ndarray, shape (R,), float64
 
     Returns
@@ -148,7 +155,15 @@ def ease_step(levels: np.ndarray, goal: np.ndarray, reference: np.ndarray, impac
             level = levels[i, j]
             step = level
             if level > goal[i, j]:
-                step = max(goal[i, j], level - ease_per_week[i, j])
+                if rule[i]:
+                    if progress[i, j] + 1.0 >= lag_weeks[i, j]:
+                        step = goal[i, j]
+                else:
+                    # The last of lag_weeks equal moves lands on the goal, not a rounding
+                    # error short of it.
+                    step = level - ease_per_week[i, j]
+                    if step <= goal[i, j] + 1e-12:
+                        step = goal[i, j]
             out[i, j] = step
             # Sums row by row, as numpy's sums over axis 0 add them.
             eased_now = impact[i, j] * (reference[i, j] - level)
@@ -163,6 +178,45 @@ def ease_step(levels: np.ndarray, goal: np.ndarray, reference: np.ndarray, impac
         for i in range(n):
             out[i, j] = levels[i, j] - share * (levels[i, j] - out[i, j])
     return out
+
+
+@njit(cache=True, nogil=True)
+def licence_pipeline(decided: np.ndarray, rows: np.ndarray, history: np.ndarray,
+                     weights: np.ndarray, week: int, level: np.ndarray) -> None:
+    """Restriction of each licensing instrument this week: the share of demand not licensed.
+
+    This week's applications are filed under the decided level (``1 -`` the
+    approval probability); an application filed ``k`` weeks ago is decided
+    this week with probability ``weights[q, k]``, so the level is the
+    weights' average of the decided levels of past filings.
+
+    Parameters
+    ----------
+    decided : ndarray, shape (n, R), float64
+        Decided level of every instrument this week.
+    rows : ndarray, shape (m,), intp
+        Rows of the licensing instruments.
+    history : ndarray, shape (m, K, R), float64
+        Decided levels of the last ``K`` weeks' filings, a ring indexed by
+        week modulo ``K``; this week's slot is written.
+    weights : ndarray, shape (m, K, R), float64
+        Share of a week's filings decided ``k`` weeks later; each sums to 1.
+    week : int
+        Weeks since the model started (selects the ring's slot).
+    level : ndarray, shape (n, R), float64
+        The licensing rows are written.
+    """
+    m, k_weeks, r = history.shape
+    slot = week % k_weeks
+    for q in range(m):
+        i = rows[q]
+        for j in range(r):
+            history[q, slot, j] = decided[i, j]
+        for j in range(r):
+            total = 0.0
+            for k in range(k_weeks):
+                total += weights[q, k, j] * history[q, (slot - k) % k_weeks, j]
+            level[i, j] = total
 
 
 @njit(cache=True, nogil=True)

@@ -15,7 +15,8 @@ The week (one call to :meth:`TradeModel.step`)
    industry can turn a retaliation into easing, hawks can turn easing into
    retaliation when a violation is seen.
 4. Both act at once: easing moves each instrument toward its post-framework
-   level at the pace of its implementation lag; retaliation raises
+   level by its dynamics, complete after its lag (a ramp in equal weekly
+   moves, a rule all at once at the end); retaliation raises
    restrictions to match the perceived violation's economic impact; no level
    goes below its national-security floor.
 5. A retaliation that undoes more than ``economy.breakdown_share`` of the
@@ -351,6 +352,15 @@ class TradeModel(mesa.Model):
         def field(name: str) -> np.ndarray:
             return self._column([join("actors", a, "instruments", i, name) for i in ids])
 
+        def licence(name: str, default: float) -> np.ndarray:
+            # The pipeline's parameters; the schema's default where no block is declared.
+            cols = [
+                self._value(join("actors", a, "instruments", i.id, "licensing", name))
+                if i.licensing is not None else np.full(self.replications, default)
+                for i in actor.instruments
+            ]
+            return np.stack(cols, axis=0)
+
         def commitment(name: str, default: float) -> np.ndarray:
             cols = [
                 self._value(join("framework", "commitments", a, i, name)) if i in commitments
@@ -379,6 +389,10 @@ class TradeModel(mesa.Model):
             lag_weeks=field("lag_weeks"),
             target=commitment("target", 1.0),
             committed=np.array([i in commitments for i in ids]),
+            rule=np.array([i.dynamics == "rule" for i in actor.instruments]),
+            licensing=np.array([i.dynamics == "licensing" for i in actor.instruments]),
+            licence_min_days=licence("min_working_days", 0.0),
+            licence_limit_days=licence("limit_working_days", 45.0),
             deadline_weeks=commitment("deadline_weeks", 0.0),
             strategy=make_strategy(actor.strategy.name, **strategy_params),
             industry_weight=self._value(join("actors", a, "domestic", "industry_weight")),
@@ -569,6 +583,11 @@ class TradeModel(mesa.Model):
             g = self.governments[k]
             g.level[j] = max(level, 0.0)
             np.maximum(g.level[j], g.floor[j], out=g.level[j])
+            # A logged level is the decision in force, and what the pipeline carries.
+            g.decided[j] = g.level[j]
+            q = np.flatnonzero(g.licence_rows == j)
+            if q.size:
+                g.licence_history[q[0]] = g.level[j]
 
     def _mark_event(self, kind: str, mask: np.ndarray, counts: np.ndarray) -> None:
         for k in range(1, MAX_EVENTS + 1):

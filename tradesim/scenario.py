@@ -63,6 +63,7 @@ __all__ = [
     "Good",
     "Implementation",
     "Instrument",
+    "Licensing",
     "Monitoring",
     "ParameterSample",
     "Problem",
@@ -87,6 +88,29 @@ ACTOR_IDS: tuple[str, str] = ("us", "china")
 # ---------------------------------------------------------------------- the schema
 
 
+#: Longest licence decision a pipeline may declare, working days (a year).
+MAX_LICENCE_WORKING_DAYS = 260.0
+
+
+class Licensing(Frozen):
+    """A licence pipeline: how long applications take to be decided.
+
+    Applications arrive every week in proportion to normal demand; each is
+    decided after a service time drawn uniformly between
+    ``min_working_days`` and the legal limit ``limit_working_days`` (5
+    working days a week) and approved with the probability in force when it
+    was filed, ``1 - `` the level the government has decided.
+    """
+
+    min_working_days: parameter(0.0, MAX_LICENCE_WORKING_DAYS) = Field(  # type: ignore[valid-type]
+        0.0, description="Shortest decision, working days (if above the limit, the limit)."
+    )
+    limit_working_days: parameter(0.0, MAX_LICENCE_WORKING_DAYS) = Field(  # type: ignore[valid-type]
+        45.0, description="Legal limit on a decision, working days (China's dual-use rules: 45)."
+    )
+    source: Sources = Field((), description="Fact ids in seeds/facts.yaml, or 'assumption'.")
+
+
 class Instrument(Frozen):
     """One export control: a restriction an actor imposes on its partner."""
 
@@ -107,10 +131,34 @@ class Instrument(Frozen):
     )
     goods: tuple[Identifier, ...] = Field((), description="Goods whose flow it cuts.")
     sectors: tuple[Identifier, ...] = Field((), description="Partner's sectors it hits.")
-    lag_weeks: NonNegative = Field(  # type: ignore[valid-type]
-        description="Weeks to lift the instrument from fully restricted (1) to open (0) once "
-        "easing is decided; smaller moves take proportionally less."
+    dynamics: Literal["ramp", "rule", "licensing"] = Field(
+        "ramp", description="How a decided easing reaches the partner: 'ramp' (step by step, in "
+        "equal weekly moves), 'rule' (a published rule or agency letter: nothing changes until "
+        "it takes effect, then all at once) or 'licensing' (a licence pipeline, see "
+        "'licensing': the decided approval probability moves as a ramp, and flows follow as "
+        "applications clear)."
     )
+    lag_weeks: NonNegative = Field(  # type: ignore[valid-type]
+        description="Weeks of easing until a change is complete, whatever its size: a ramp "
+        "moves 1/lag_weeks of the way from where the change began to the goal each week; a "
+        "rule takes effect in its lag_weeks-th week (0 or 1: the week it is decided); for "
+        "licensing, the weeks until the approval probability is decided (0: at once), "
+        "before the pipeline's service times."
+    )
+    licensing: Licensing | None = Field(
+        None, description="The licence pipeline of a 'licensing' instrument (default: "
+        "decisions uniform over 0-45 working days)."
+    )
+
+    @model_validator(mode="after")
+    def _pipeline_only_for_licensing(self) -> Instrument:
+        if self.licensing is not None and self.dynamics != "licensing":
+            raise PydanticCustomError(
+                "dynamics",
+                "a 'licensing' block needs dynamics: licensing (this instrument's dynamics is "
+                "'{dynamics}'; remove the block or set dynamics: licensing)",
+                {"dynamics": self.dynamics})
+        return self
     source: Sources = Field((), description="Fact ids in seeds/facts.yaml, or 'assumption'.")
 
 

@@ -174,6 +174,15 @@ def _default(node: dict[str, Any]) -> str:
     return f"`{value}`"
 
 
+def _optional_mapping(prop: dict[str, Any]) -> dict[str, Any] | None:
+    """The schema of an optional section (``anyOf`` one mapping and null), else None."""
+    options = prop.get("anyOf", ())
+    refs = [o for o in options if "$ref" in o and not o["$ref"].endswith("/Distribution")]
+    if len(refs) == 1 and all("$ref" in o or o.get("type") == "null" for o in options):
+        return refs[0]
+    return None
+
+
 def _rows(node: dict[str, Any], defs: dict[str, Any], path: str,
           required: set[str] | None = None) -> list[tuple[str, str, str, str]]:
     """One row per field, depth first, with readable paths."""
@@ -196,6 +205,10 @@ def _rows(node: dict[str, Any], defs: dict[str, Any], path: str,
         elif "$ref" in prop and not prop["$ref"].endswith("/Distribution"):
             rows.append((field_path, "mapping", default, description))
             rows += _rows(prop, defs, field_path)
+        elif _optional_mapping(prop):
+            # An optional section (a mapping or null): its fields, below it.
+            rows.append((field_path, "mapping or null", default, description))
+            rows += _rows(_optional_mapping(prop), defs, field_path)
         elif isinstance(extra, dict) and "$ref" in extra:
             key = "<actor>" if field_path in ("actors", "approval", "monitoring") else "<key>"
             rows.append((field_path, "mapping by key", default, description))
