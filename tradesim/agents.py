@@ -7,21 +7,38 @@ case R = 1; there is no other code path.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
 
 from .strategies import Strategy
-from .vocab import ACTION_NAMES, BREAKDOWN, EASE, HOLD, RETALIATE
+from .vocab import ACTION_NAMES, BREAKDOWN, COMPLIANCE, EASE, HOLD, REJECTED, RETALIATE
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import TradeModel
     from .monitoring import Monitor
 
 # The action codes (EASE, HOLD, RETALIATE, ACTION_NAMES) are defined in tradesim.vocab.
-__all__ = ["EASE", "HOLD", "RETALIATE", "ACTION_NAMES", "Government", "Sector",
+__all__ = ["EASE", "HOLD", "RETALIATE", "ACTION_NAMES", "Deadline", "Government", "Sector",
            "licence_weights"]
+
+@dataclasses.dataclass(frozen=True)
+class Deadline:
+    """A decision point of a government's calendar, as the model runs it.
+
+    ``row`` is the tariff's instrument row, ``week`` the first decision's
+    week; the others are per-replication values, shape (R,).
+    """
+
+    id: str
+    row: int
+    week: int
+    extension_weeks: np.ndarray
+    extension_probability: np.ndarray
+    replace_probability: np.ndarray
+
 
 #: Working days in a week, to turn licence service times into weeks.
 WORKING_DAYS_PER_WEEK = 5.0
@@ -126,15 +143,47 @@ class Government(mesa.Agent):
         reciprocity_scale: np.ndarray,
         reciprocity_lead: np.ndarray,
         implementation_error: np.ndarray,
+        reserve: np.ndarray | None = None,
+        open_delay_weeks: np.ndarray | None = None,
+        open_level: np.ndarray | None = None,
+        new_measure_share: np.ndarray | float = 0.0,
+        tariff: np.ndarray | None = None,
+        snapback_percent: np.ndarray | None = None,
+        deadlines: list[Deadline] | None = None,
     ) -> None:
         super().__init__(model)
         self.actor_id = actor_id
+        n = level.shape[0]
+        r = model.replications
+        # Measures held in reserve: inactive (level 0, no floor) until a retaliation opens
+        # them; ``open_week`` is the week each takes effect (-1: not opened).
+        self.reserve = np.zeros(n, bool) if reserve is None else np.asarray(reserve, bool)
+        self.reserve_rows = np.flatnonzero(self.reserve).astype(np.intp)
+        self.reserve_floor = np.asarray(floor, dtype=float).copy()
+        floor = np.where(self.reserve[:, None], 0.0, floor)
+        self.open_delay = (np.zeros((n, r)) if open_delay_weeks is None
+                           else np.asarray(open_delay_weeks, float))
+        self.open_level = (np.ones((n, r)) if open_level is None
+                           else np.asarray(open_level, float))
+        self.open_week = np.full((self.reserve_rows.size, r), -1, dtype=np.int32)
+        self.new_measure_share = np.broadcast_to(np.asarray(new_measure_share, float), (r,))
+        self.opened = np.zeros(r, dtype=np.int16)
+        self.landed = np.zeros(r, dtype=bool)
+        self.announced = np.zeros(r, dtype=bool)
+        # Tariffs: the level is the rate over the snap-back rate (percent).
+        self.tariff = np.zeros(n, bool) if tariff is None else np.asarray(tariff, bool)
+        self.tariff_rows = np.flatnonzero(self.tariff).astype(np.intp)
+        self.snapback_percent = (np.ones((n, r)) if snapback_percent is None
+                                 else np.asarray(snapback_percent, float))
+        # The decision calendar: each deadline's next decision week (-1: none left).
+        self.deadlines = list(deadlines or [])
+        self.due_week = np.stack([np.full(r, d.week, dtype=np.int32) for d in self.deadlines]) \
+            if self.deadlines else np.zeros((0, r), dtype=np.int32)
         self.floor = floor
         self.level = np.maximum(level, floor)
         self.impact = impact
         # Weeks until a change is complete: a ramp's whole move, or a rule's delay.
         self.lag_weeks = np.asarray(lag_weeks, dtype=float)
-        n = self.level.shape[0]
         self.rule = np.zeros(n, dtype=bool) if rule is None else np.asarray(rule, dtype=bool)
         # Only rules read the clocks: without any, they are not kept (a hot loop).
         self.has_rules = bool(self.rule.any())
@@ -149,12 +198,18 @@ class Government(mesa.Agent):
         self.minimum_share = minimum_share
         # Row order in which a response fills the instruments (None: same share of headroom).
         self.retaliation_order = retaliation_order
+        # The order in which reserves open: the retaliation order's (else as declared).
+        order = list(range(n)) if retaliation_order is None else list(retaliation_order)
+        rows = list(self.reserve_rows)
+        self.reserve_rank = np.array([rows.index(j) for j in order if j in rows], dtype=np.intp)
         self.reciprocity_scale = reciprocity_scale
         self.reciprocity_lead = reciprocity_lead
         self.implementation_error = implementation_error
 
-        r = model.replications
-        self.total_impact = impact.sum(axis=0)
+        # The smallest response is sized on the export controls in force at the start:
+        # not on tariffs (whose snap-back is a decision of its own) or reserves.
+        self.total_impact = np.where((self.tariff | self.reserve)[:, None], 0.0,
+                                     impact).sum(axis=0)
         self.reference = self.level.copy()
         self.goal = self.level.copy()
         self.compliant = self.level.copy()
@@ -402,10 +457,22 @@ class Government(mesa.Agent):
             wanted = np.where(slipped[retaliating], minimum,
                               (self.retaliation_scale * self.seen_shortfall_impact)[retaliating]
                               + minimum)
+            impact = self.impact[:, retaliating]
+            if self.reserve_rows.size:
+                impact, wanted = self._new_measures(retaliating, level[:, retaliating], impact,
+                                                    wanted, slipped[retaliating])
             # A response raises the levels in force (licences suspended at once).
-            raised = self._tighten(level[:, retaliating], wanted, self.impact[:, retaliating])
+            raised = self._tighten(level[:, retaliating], wanted, impact)
             new[:, retaliating] = np.where(raised > level[:, retaliating], raised,
                                            new[:, retaliating])
+        if self.reserve_rows.size:
+            self._land_reserves(new)
+        if self.deadlines:
+            lapsed = self._decide_deadlines(new)
+            action = np.where(lapsed & active, RETALIATE, action).astype(np.int8)
+            self.announced = self.landed | lapsed
+        else:
+            self.announced = self.landed
         np.clip(new, self.floor, 1.0, out=new)
         easing = action == EASE
         moved = (new < decided).any(axis=0)
@@ -446,6 +513,92 @@ class Government(mesa.Agent):
         kernels.licence_pipeline(decided, self.licence_rows, history, self.licence_weights,
                                  self.pipeline_week, level)
         return np.clip(level, self.floor, 1.0, out=level)
+
+    # -- new measures and the decision calendar ------------------------------------
+
+    def _new_measures(self, reps: np.ndarray, level: np.ndarray, impact: np.ndarray,
+                      wanted: np.ndarray, slipped: np.ndarray
+                      ) -> tuple[np.ndarray, np.ndarray]:
+        """Open a reserve instead of re-tightening, where the retaliation rule says so.
+
+        A retaliating government with a reserve left opens the next one (in
+        the retaliation order) with probability ``new_measure_share``, and
+        always when the response wanted exceeds what the instruments in force
+        can still add; the response is then the new measure alone, in force
+        after its ``open_delay_weeks``.  A hold slipping into a tightening
+        opens nothing.  Returns the impact a re-tightening can use (unopened
+        reserves none) and the response left to it.
+        """
+        rows = self.reserve_rows
+        unopened = self.open_week[:, reps] < 0
+        impact = impact.copy()
+        impact[rows] = np.where(unopened, 0.0, impact[rows])
+        headroom = (impact * (1.0 - level)).sum(axis=0)
+        u = self.model.reserve_uniforms(self.actor_id)[reps]
+        opens = unopened.any(axis=0) & ~slipped & (
+            (u < self.new_measure_share[reps]) | (wanted > headroom + 1e-12))
+        if opens.any():
+            which = reps[opens]
+            ranked = unopened[self.reserve_rank][:, opens]
+            q = self.reserve_rank[np.argmax(ranked, axis=0)]
+            delay = np.ceil(self.open_delay[rows[q], which] - 1e-9).astype(np.int32)
+            self.open_week[q, which] = self.model.week + np.maximum(delay, 0)
+            wanted = np.where(opens, 0.0, wanted)
+        return impact, wanted
+
+    def _land_reserves(self, new: np.ndarray) -> None:
+        """Reserves whose delay ends this week take effect: level and floor (in place)."""
+        landing = self.open_week == self.model.week
+        self.landed = landing.any(axis=0)
+        if not self.landed.any():
+            return
+        rows = self.reserve_rows
+        new[rows] = np.where(landing, np.maximum(new[rows], self.open_level[rows]), new[rows])
+        self.floor[rows] = np.where(landing, self.reserve_floor[rows], self.floor[rows])
+        self.opened += landing.sum(axis=0, dtype=np.int16)
+
+    def _decide_deadlines(self, new: np.ndarray) -> np.ndarray:
+        """Decide each time-limited measure due this week: extend, replace or let lapse.
+
+        The government extends with the deadline's ``extension_probability``
+        plus its industry pressure's pull on the rest (``industry_weight x
+        pressure``) when it judges the partner compliant; when it judges a
+        violation (an alarm this week, a breakdown or a rejected framework)
+        only that pull can extend.  An extension decided while the framework
+        is fully implemented is made permanent with ``replace_probability``.
+        A lapse restores the snap-back rate (level 1) at once.  Records the
+        milestones ``extended``, ``replaced`` and ``lapsed``; returns where a
+        measure lapsed this week.
+        """
+        week = self.model.week
+        lapsed = np.zeros(self.model.replications, dtype=bool)
+        due_now = self.due_week == week
+        if not due_now.any():
+            return lapsed
+        phase = self.model.phase
+        violation = self.partner_violation | (phase == BREAKDOWN) | (phase == REJECTED)
+        pull = self.industry_weight * self.pressure
+        u = self.model.calendar_uniforms(self.actor_id)
+        milestones = self.model.milestones
+        for k, d in enumerate(self.deadlines):
+            due = due_now[k]
+            if not due.any():
+                continue
+            p = np.where(violation, pull,
+                         d.extension_probability + (1.0 - d.extension_probability) * pull)
+            extend = due & (u < p)
+            replace = (extend & (phase == COMPLIANCE) & ~violation
+                       & (u < p * d.replace_probability))
+            lapse = due & ~extend
+            self.due_week[k] = np.where(extend & ~replace, week + d.extension_weeks,
+                                        np.where(due, -1, self.due_week[k]))
+            new[d.row] = np.where(lapse, 1.0, new[d.row])
+            lapsed |= lapse
+            for name, mask in (("extended", extend & ~replace), ("replaced", replace),
+                               ("lapsed", lapse)):
+                m = milestones[name]
+                m[mask & (m < 0)] = week
+        return lapsed
 
     def _tighten(self, level: np.ndarray, wanted: np.ndarray, impact: np.ndarray) -> np.ndarray:
         """Levels after a response imposing ``wanted`` impact (USD bn a year), by the rule.

@@ -255,6 +255,12 @@ def series_bounds(scenario: Scenario, names: Sequence[str]) -> np.ndarray:
             bounds.append(hi(goods[parts[0]].price_cap))
         elif kind == "loss":
             bounds.append(sector_loss[parts[0]])
+        elif kind == "tariff":
+            inst = next(i for i in scenario.actors[parts[0]].instruments if i.id == parts[1])
+            bounds.append(hi(inst.tariff.snapback_rate_percent))
+        elif kind == "opened":
+            bounds.append(float(max(1, sum(i.reserve is not None
+                                           for i in scenario.actors[parts[0]].instruments))))
         else:  # country_loss
             bounds.append(max(sum(v for c, v in sector_loss.items()
                                   if actor_of[c] == parts[0]), 1.0))

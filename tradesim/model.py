@@ -35,7 +35,7 @@ import mesa
 import numpy as np
 
 from . import streams
-from .agents import Government, Sector
+from .agents import Deadline, Government, Sector
 from .markets import (
     Markets,
     country_loss,
@@ -83,6 +83,17 @@ __all__ = [
 # truce, implementation error (one per actor).
 _U_APPROVE, _U_STRATEGY, _U_DOMESTIC, _U_TRUCE, _U_ERROR = 0, 2, 4, 6, 7
 _UNIFORMS_PER_WEEK = 9
+# Scenarios with a decision calendar or reserve measures draw four more a week: the
+# calendar's decisions and the choice of a new measure (one per actor each).  Scenarios
+# without either keep the nine, and so their streams.
+_U_CALENDAR, _U_RESERVE = 9, 11
+_UNIFORMS_WITH_MEASURES = 13
+
+
+def _uniforms_per_week(scenario: Scenario) -> int:
+    reserves = any(i.reserve is not None for a in scenario.actors.values()
+                   for i in a.instruments)
+    return _UNIFORMS_WITH_MEASURES if (reserves or scenario.calendar) else _UNIFORMS_PER_WEEK
 
 
 @dataclasses.dataclass(frozen=True)
@@ -243,7 +254,7 @@ class TradeModel(mesa.Model):
         self.layout = streams.Layout(
             setup=len(uncertain) + sum(firms) + (scenario.parameter_sample is not None),
             weeks=self.horizon,
-            uniforms_per_week=_UNIFORMS_PER_WEEK, normals_per_week=instruments,
+            uniforms_per_week=_uniforms_per_week(scenario), normals_per_week=instruments,
         )
         period = r if stream_period is None else int(stream_period)
         if period < 1 or r % period:
@@ -369,6 +380,48 @@ class TradeModel(mesa.Model):
             ]
             return np.stack(cols, axis=0)
 
+        def per_instrument(name: str, block: str, default: float) -> np.ndarray:
+            # A field of an instrument's optional block; ``default`` where it has none.
+            cols = [
+                self._value(join("actors", a, "instruments", i.id, block, name))
+                if getattr(i, block) is not None else np.full(self.replications, default)
+                for i in actor.instruments
+            ]
+            return np.stack(cols, axis=0)
+
+        is_tariff = np.array([i.kind == "tariff" for i in actor.instruments])
+        is_reserve = np.array([i.reserve is not None for i in actor.instruments])
+        snapback = per_instrument("snapback_rate_percent", "tariff", 1.0)
+        level = np.stack([
+            self._value(join("actors", a, "instruments", i.id, "tariff", "rate_percent"))
+            / snapback[j] if i.kind == "tariff"
+            else np.zeros(self.replications) if i.reserve is not None
+            else self._value(join("actors", a, "instruments", i.id, "level"))
+            for j, i in enumerate(actor.instruments)
+        ], axis=0)
+        target = commitment("target", 1.0)
+        committed = np.array([i in commitments for i in ids])
+        if is_tariff.any() or is_reserve.any():
+            # A truce restores a tariff's rate on the start date (the Geneva cut, which
+            # the London framework built on) and rolls new measures back, as Geneva rolled
+            # back China's April countermeasures and London the US's late-May measures.
+            target = np.where(is_tariff[:, None], level, np.where(is_reserve[:, None], 0.0,
+                                                                  target))
+            committed = committed | is_tariff | is_reserve
+        start = s.start_date
+        deadlines = []
+        for d in s.calendar:
+            if d.actor != a:
+                continue
+            where = join("calendar", d.id)
+            days = (d.date - start).days
+            deadlines.append(Deadline(
+                id=d.id, row=ids.index(d.instrument), week=int(np.ceil(days / 7.0)),
+                extension_weeks=np.maximum(np.rint(self._value(join(where, "extension_weeks"))),
+                                           1).astype(np.int32),
+                extension_probability=self._value(join(where, "extension_probability")),
+                replace_probability=self._value(join(where, "replace_probability")),
+            ))
         strategy_params = {k: self.params[join("actors", a, "strategy", k)]
                            for k in actor.strategy.params}
         rule = actor.retaliation.rule
@@ -385,10 +438,10 @@ class TradeModel(mesa.Model):
             impact = impact_at_risk(s, a, impact, self._value)
         return Government(
             self, a,
-            level=field("level"), floor=field("floor"), impact=impact,
+            level=level, floor=field("floor"), impact=impact,
             lag_weeks=field("lag_weeks"),
-            target=commitment("target", 1.0),
-            committed=np.array([i in commitments for i in ids]),
+            target=target,
+            committed=committed,
             rule=np.array([i.dynamics == "rule" for i in actor.instruments]),
             licensing=np.array([i.dynamics == "licensing" for i in actor.instruments]),
             licence_min_days=licence("min_working_days", 0.0),
@@ -404,6 +457,13 @@ class TradeModel(mesa.Model):
             reciprocity_scale=self._value(join("actors", a, "reciprocity", "scale")),
             reciprocity_lead=self._value(join("actors", a, "reciprocity", "lead")),
             implementation_error=self._value(join("actors", a, "implementation", "error")),
+            reserve=is_reserve,
+            open_delay_weeks=per_instrument("open_delay_weeks", "reserve", 0.0),
+            open_level=per_instrument("open_level", "reserve", 1.0),
+            new_measure_share=self._value(join("actors", a, "retaliation", "new_measure_share")),
+            tariff=is_tariff,
+            snapback_percent=snapback,
+            deadlines=deadlines,
         )
 
     @staticmethod
@@ -423,6 +483,12 @@ class TradeModel(mesa.Model):
             *(series_name("output", sector.id) for sector in scenario.economy.sectors),
             *(series_name("loss", sector.id) for sector in scenario.economy.sectors),
             *(series_name("country_loss", a) for a in scenario.actors),
+            # Tariff rates, percent, and the measures each side has opened: only for
+            # scenarios that have them.
+            *(series_name("tariff", a, i.id) for a, actor in scenario.actors.items()
+              for i in actor.instruments if i.kind == "tariff"),
+            *(series_name("opened", a) for a, actor in scenario.actors.items()
+              if any(i.reserve is not None for i in actor.instruments)),
         ]
 
     @staticmethod
@@ -460,6 +526,14 @@ class TradeModel(mesa.Model):
         k = self.actor_ids.index(actor)
         u = self._uniforms
         return u[_U_STRATEGY + k], u[_U_DOMESTIC + k], u[_U_ERROR + k]
+
+    def calendar_uniforms(self, actor: str) -> np.ndarray:
+        """Uniforms this week for ``actor``'s decisions at its calendar's deadlines."""
+        return self._uniforms[_U_CALENDAR + self.actor_ids.index(actor)]
+
+    def reserve_uniforms(self, actor: str) -> np.ndarray:
+        """Uniforms this week for ``actor``'s choice of a new measure over a re-tightening."""
+        return self._uniforms[_U_RESERVE + self.actor_ids.index(actor)]
 
     def hawk_delay(self, k: int) -> np.ndarray:
         """Factor by which actor ``k``'s hawks scale its approval and truce hazards."""
@@ -605,13 +679,20 @@ class TradeModel(mesa.Model):
         decided = [did & ~g.slipped for g, did in zip(self.governments, retaliated, strict=True)]
         first[in_framework & (decided[0] | decided[1]) & (first < 0)] = self.week
         broke = np.zeros(self.replications, dtype=bool)
+        via_new = np.zeros(self.replications, dtype=bool)
         for g, did in zip(self.governments, retaliated, strict=True):
+            # A new measure or a lapsed tariff cut is judged in the week it takes effect.
+            did = did | g.announced
             if breakdowns and did.any():
-                broke |= did & (g.restriction_impact() > g.breakdown_threshold + 1e-9)
+                over = did & (g.restriction_impact() > g.breakdown_threshold + 1e-9)
+                broke |= over
+                via_new |= over & g.landed
         broke &= in_framework
         self.phase[broke] = BREAKDOWN
         self.breakdowns[broke] += 1
         self._mark_event("breakdown", broke, self.breakdowns)
+        first_via = self.milestones["escalation_via_new_measure"]
+        first_via[broke & via_new & (self.breakdowns == 1)] = self.week
         done = self.phase == IMPLEMENTATION
         for g in self.governments:
             done &= np.all(~g.committed[:, np.newaxis] | (g.level <= g.goal + 1e-9), axis=0)
@@ -663,6 +744,12 @@ class TradeModel(mesa.Model):
             row(sector.loss)
         for a in self.actor_ids:
             row(country_loss(self.sectors, a, self.replications))
+        for g in self.governments:
+            if g.tariff_rows.size:
+                put(g.level[g.tariff_rows] * g.snapback_percent[g.tariff_rows])
+        for g in self.governments:
+            if g.reserve_rows.size:
+                row(g.opened)
         if i != values.shape[0]:
             raise RuntimeError(f"recorded {i} series, expected {values.shape[0]}")
         if self.tally is not None:

@@ -220,7 +220,8 @@ class Monitor:
                                      0.0)
             self.unreviewed[:] = 0.0
         self.evidence = np.where(active, self.evidence, 0.0)
-        self.alarm = active & (self.evidence > self.threshold)
+        # A new measure or a lapsed tariff cut is public: judged a violation when seen.
+        self.alarm = active & ((self.evidence > self.threshold) | partner.announced)
         self.evidence[self.alarm] = 0.0
         fresh = self.alarm & (self.first_alarm < 0)
         self.first_alarm[fresh] = model.weeks_since_start[fresh]

@@ -57,6 +57,7 @@ __all__ = [
     "CHANNEL_DEFAULTS",
     "Channel",
     "Commitment",
+    "Deadline",
     "Domestic",
     "Economy",
     "Framework",
@@ -66,6 +67,7 @@ __all__ = [
     "Licensing",
     "Monitoring",
     "ParameterSample",
+    "Reserve",
     "Problem",
     "Reciprocity",
     "Retaliation",
@@ -73,6 +75,7 @@ __all__ = [
     "ScenarioError",
     "Sector",
     "StrategySpec",
+    "Tariff",
     "json_schema",
     "validate_scenario",
 ]
@@ -111,14 +114,64 @@ class Licensing(Frozen):
     source: Sources = Field((), description="Fact ids in seeds/facts.yaml, or 'assumption'.")
 
 
+#: Highest tariff rate a scenario may declare, percent ad valorem.
+MAX_TARIFF_PERCENT = 1000.0
+
+
+class Tariff(Frozen):
+    """A tariff: an ad valorem rate on the partner's goods, between 0 and a snap-back rate.
+
+    The instrument's restriction level is ``rate / snapback_rate_percent``:
+    1 (full restriction, the whole ``impact``) is the rate a lapse restores.
+    """
+
+    rate_percent: parameter(0.0, MAX_TARIFF_PERCENT) = Field(  # type: ignore[valid-type]
+        description="Extra tariff rate on the start date, percent ad valorem."
+    )
+    snapback_rate_percent: parameter(0.0, MAX_TARIFF_PERCENT, lo_open=True) = Field(  # type: ignore[valid-type]
+        description="Rate a lapse of a time-limited cut restores (its level 1), percent ad "
+        "valorem; also the highest rate a retaliation raises it to."
+    )
+    trade_usd_bn: NonNegative = Field(  # type: ignore[valid-type]
+        description="The partner's exports the tariff covers, USD billion a year."
+    )
+    source: Sources = Field((), description="Fact ids in seeds/facts.yaml, or 'assumption'.")
+
+
+class Reserve(Frozen):
+    """A measure held in reserve: inactive at the start, opened only by a retaliation."""
+
+    open_delay_weeks: parameter(0.0, 52.0) = Field(  # type: ignore[valid-type]
+        1.0, description="Weeks from the decision to open it until it takes effect (0: the "
+        "week it is decided)."
+    )
+    open_level: Probability = Field(  # type: ignore[valid-type]
+        1.0, description="Restriction level it takes effect at."
+    )
+    source: Sources = Field((), description="Fact ids in seeds/facts.yaml, or 'assumption'.")
+
+
 class Instrument(Frozen):
-    """One export control: a restriction an actor imposes on its partner."""
+    """One instrument: an export control or a tariff an actor imposes on its partner."""
 
     id: Identifier = Field(description="Short id, unique within the actor, e.g. 'magnets'.")
     description: str = Field("", description="What the instrument restricts.")
-    level: Probability = Field(  # type: ignore[valid-type]
-        description="Restriction level at the start date: share of the pre-restriction flow "
-        "to the partner that it stops, 0 (open) to 1 (fully stopped)."
+    kind: Literal["export_control", "tariff"] = Field(
+        "export_control", description="'export_control' (a restriction level on flows to the "
+        "partner) or 'tariff' (a rate on the partner's goods, see 'tariff')."
+    )
+    level: Probability | None = Field(  # type: ignore[valid-type]
+        None, description="Restriction level at the start date: share of the pre-restriction "
+        "flow to the partner that it stops, 0 (open) to 1 (fully stopped).  Required for an "
+        "export control in force; a tariff's level is its rate over its snap-back rate, and "
+        "a reserve starts at 0."
+    )
+    tariff: Tariff | None = Field(
+        None, description="The rates and coverage of a 'tariff' instrument."
+    )
+    reserve: Reserve | None = Field(
+        None, description="Declares the instrument a measure held in reserve: inactive "
+        "(level 0) until a retaliation opens it."
     )
     pre_crisis_level: Probability = Field(  # type: ignore[valid-type]
         0.0, description="Level before the 2025 crisis (before 2025-04-02)."
@@ -158,6 +211,32 @@ class Instrument(Frozen):
                 "a 'licensing' block needs dynamics: licensing (this instrument's dynamics is "
                 "'{dynamics}'; remove the block or set dynamics: licensing)",
                 {"dynamics": self.dynamics})
+        if self.kind == "tariff":
+            if self.tariff is None:
+                raise PydanticCustomError(
+                    "tariff", "a tariff needs a 'tariff' block with rate_percent, "
+                    "snapback_rate_percent and trade_usd_bn", {})
+            if self.level is not None:
+                raise PydanticCustomError(
+                    "tariff", "a tariff's level is its rate over its snap-back rate: give "
+                    "tariff.rate_percent, not level", {})
+            if self.reserve is not None:
+                raise PydanticCustomError(
+                    "tariff", "a tariff cannot be held in reserve (a new tariff is a reserve "
+                    "export control with no goods)", {})
+        elif self.tariff is not None:
+            raise PydanticCustomError(
+                "tariff", "a 'tariff' block needs kind: tariff (this instrument's kind is "
+                "'{kind}')", {"kind": self.kind})
+        elif self.reserve is not None:
+            if self.level is not None:
+                raise PydanticCustomError(
+                    "reserve", "a reserve measure starts inactive (level 0): remove level and "
+                    "give reserve.open_level, the level it takes effect at", {})
+        elif self.level is None:
+            raise PydanticCustomError(
+                "missing", "level is required: the restriction level at the start date, "
+                "0 (open) to 1 (fully stopped)", {})
         return self
     source: Sources = Field((), description="Fact ids in seeds/facts.yaml, or 'assumption'.")
 
@@ -180,6 +259,11 @@ class Retaliation(Frozen):
     )
     priority: tuple[Identifier, ...] = Field(
         (), description="Instrument ids in the order a 'priority' response tightens them."
+    )
+    new_measure_share: Probability = Field(  # type: ignore[valid-type]
+        0.0, description="Chance that a retaliation opens the next measure held in reserve "
+        "(in the order above) rather than re-tightening the instruments in force; a response "
+        "larger than the instruments in force can still add opens one whatever this share."
     )
     source: Sources = ()
 
@@ -298,6 +382,37 @@ class Commitment(Frozen):
         description="Weeks after approval by which the partner expects the target."
     )
     source: Sources = ()
+
+
+class Deadline(Frozen):
+    """A scheduled decision point: the end of a time-limited measure (a tariff pause).
+
+    On ``date`` (and, after each extension, ``extension_weeks`` later) the
+    actor decides whether to extend the cut rate, let it lapse (the tariff
+    snaps back to its snap-back rate) or replace it by a permanent one.  It
+    extends with ``extension_probability`` when it judges the partner
+    compliant, raised by industry pressure; when it judges a violation (an
+    alarm, a breakdown or a rejected framework) it lapses unless industry
+    pressure holds it back (see docs/explanation/odd.md).
+    """
+
+    id: Identifier = Field(description="Short id, unique in the calendar, e.g. "
+                                       "'us_tariff_pause'.")
+    actor: Identifier = Field(description="The actor that decides.")
+    instrument: Identifier = Field(description="The actor's tariff whose cut rate ends.")
+    date: dt.date = Field(description="The day the measure ends unless extended.")
+    extension_weeks: parameter(1.0, 520.0) = Field(  # type: ignore[valid-type]
+        13.0, description="Weeks an extension runs to the next decision (90 days: about 13)."
+    )
+    extension_probability: Probability = Field(  # type: ignore[valid-type]
+        0.9, description="Chance of extending when the actor judges the partner compliant, "
+        "at zero industry pressure."
+    )
+    replace_probability: Probability = Field(  # type: ignore[valid-type]
+        0.0, description="Chance that an extension decided while the framework is fully "
+        "implemented is made permanent instead (no further decision points)."
+    )
+    source: Sources = Field((), description="Fact ids in seeds/facts.yaml, or 'assumption'.")
 
 
 class Framework(Frozen):
@@ -459,6 +574,10 @@ class Scenario(Frozen):
     approval: dict[Identifier, Approval]
     monitoring: dict[Identifier, Monitoring]
     economy: Economy
+    calendar: tuple[Deadline, ...] = Field(
+        (), description="Scheduled decision points: dates on which a time-limited measure "
+        "ends unless extended."
+    )
     parameter_sample: ParameterSample | None = None
     source: Sources = ()
 

@@ -11,6 +11,7 @@ as one :class:`~tradesim.errors.ScenarioError`.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import math
 from typing import TYPE_CHECKING, Any
 
@@ -112,7 +113,8 @@ def reference_problems(s: Scenario) -> list[Problem]:
                 elif sectors[sector].actor == a:
                     out.append(Problem(f"{where}.sectors", "must be a sector of the partner",
                                        sector, True))
-            if _fixed(inst.level) and _fixed(inst.floor) and inst.level < inst.floor:
+            if (inst.level is not None and _fixed(inst.level) and _fixed(inst.floor)
+                    and inst.level < inst.floor):
                 out.append(Problem(f"{where}.level", f"is below the floor {inst.floor:g}",
                                    inst.level, True))
         for key in actor.retaliation.priority:
@@ -164,6 +166,44 @@ def reference_problems(s: Scenario) -> list[Problem]:
         if _fixed(c.target) and _fixed(floor) and c.target < floor:
             out.append(Problem(f"{where}.target", f"is below the instrument's national-security "
                                                   f"floor {floor:g}", c.target, True))
+    out.extend(calendar_problems(s))
+    return out
+
+
+def calendar_problems(s: Scenario) -> list[Problem]:
+    """Problems of the scenario's decision calendar: ids, actors, tariffs, dates."""
+    out: list[Problem] = []
+    actors = list(s.actors)
+    ids = [d.id for d in s.calendar]
+    if len(set(ids)) != len(ids):
+        out.append(Problem("calendar", "decision-point ids must be unique"))
+    end = s.start_date + dt.timedelta(weeks=s.horizon_weeks)
+    seen = set()
+    for d in s.calendar:
+        where = f"calendar[{d.id}]"
+        if d.actor not in s.actors:
+            out.append(Problem(f"{where}.actor", f"not an actor{suggest(d.actor, actors)}",
+                               d.actor, True))
+            continue
+        insts = {i.id: i for i in s.actors[d.actor].instruments}
+        tariffs = [i for i, inst in insts.items() if inst.kind == "tariff"]
+        if d.instrument not in insts:
+            out.append(Problem(f"{where}.instrument",
+                               f"not an instrument of {d.actor}{suggest(d.instrument, insts)}"
+                               f" (tariffs: {', '.join(tariffs) or 'none'})", d.instrument, True))
+        elif insts[d.instrument].kind != "tariff":
+            out.append(Problem(f"{where}.instrument",
+                               f"must be a tariff (kind: tariff), whose cut rate can lapse "
+                               f"(tariffs of {d.actor}: {', '.join(tariffs) or 'none'})",
+                               d.instrument, True))
+        elif (d.actor, d.instrument) in seen:
+            out.append(Problem(where, "the same tariff has two decision points; a tariff's "
+                                      "later decisions follow from extension_weeks"))
+        seen.add((d.actor, d.instrument))
+        if not s.start_date < d.date <= end:
+            out.append(Problem(f"{where}.date", f"must fall after the start date "
+                                                f"{s.start_date} and by the horizon's end {end}",
+                               d.date.isoformat(), True))
     return out
 
 

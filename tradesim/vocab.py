@@ -109,6 +109,7 @@ MAX_EVENTS = 3
 MILESTONES = (
     "approved", "rejected", "implemented", "first_escalation",
     *(f"{kind}_{k}" for k in range(1, MAX_EVENTS + 1) for kind in ("breakdown", "truce")),
+    "extended", "replaced", "lapsed", "escalation_via_new_measure",
 )
 
 #: What readers see for each outcome, in figures and reports: the one place for them.
@@ -131,6 +132,10 @@ MILESTONE_LABELS = {
     "first_escalation": "First escalation",
     **{f"breakdown_{k}": f"Breakdown {k}" for k in range(1, 10)},
     **{f"truce_{k}": f"New truce {k}" for k in range(1, 10)},
+    "extended": "Time-limited cut extended",
+    "replaced": "Time-limited cut made permanent",
+    "lapsed": "Time-limited cut lapsed",
+    "escalation_via_new_measure": "Breakdown through a new measure",
 }
 
 #: Shorter milestone labels, for markers on fan charts.
@@ -146,15 +151,16 @@ ACTION_CODES = {"ease": EASE, "hold": HOLD, "retaliate": RETALIATE}
 
 #: Kinds of weekly series, in the order a model records them.
 SERIES_KINDS = ("level", "belief", "evidence", "supply", "halted", "pressure",
-                "available", "price", "output", "loss", "country_loss")
+                "available", "price", "output", "loss", "country_loss", "tariff", "opened")
 _PARTS = {"level": 2, "belief": 1, "evidence": 1, "supply": 1, "halted": 1, "pressure": 1,
-          "available": 1, "price": 1, "output": 1, "loss": 1, "country_loss": 1}
+          "available": 1, "price": 1, "output": 1, "loss": 1, "country_loss": 1,
+          "tariff": 2, "opened": 1}
 #: Upper end of each kind's values: 1.0 for shares, levels and indices capped at
 #: normal; None where the scenario sets it (flows above normal, prices, USD losses).
 SERIES_SCALES: dict[str, float | None] = {
     "level": 1.0, "belief": 1.0, "evidence": 1.0, "supply": None, "halted": 1.0,
     "pressure": 1.0, "available": None, "price": None, "output": 1.0, "loss": None,
-    "country_loss": None,
+    "country_loss": None, "tariff": None, "opened": None,
 }
 _PREFIXED = SERIES_KINDS[1:]
 
