@@ -44,6 +44,7 @@ def synthetic_sweep():
 
     from tradesim import OUTCOMES
     from tradesim.sweep import assemble, read_sweep
+    from tradesim.vocab import MILESTONES
 
     params = {"monitoring.us.drift_sd": {"low": 0.0, "high": 1.0},
               "monitoring.us.prior_sd": {"low": 0.0, "high": 1.0},
@@ -62,8 +63,8 @@ def synthetic_sweep():
             probability[k] = y[i]
             results[i] = {"probability": probability, "count": np.zeros(len(OUTCOMES), int),
                           "ci95_low": probability, "ci95_high": probability,
-                          "median_week": np.full(10, np.nan),
-                          "milestone_cdf": np.zeros((5, 10)),
+                          "median_week": np.full(len(MILESTONES), np.nan),
+                          "milestone_cdf": np.zeros((5, len(MILESTONES))),
                           "series_stats": np.zeros((0, 5, 6))}
         return assemble(sweep, results)
 

@@ -176,6 +176,7 @@ def test_generated_scenario_table_lists_every_parameter():
         generic = re.sub(r"\.(instruments|goods|sectors)\.[a-z0-9_]+\.", r".\1[].", generic)
         generic = re.sub(r"\.commitments\.[a-z0-9_]+\.[a-z0-9_]+\.", ".commitments[].", generic)
         generic = re.sub(r"\.channels\.[a-z0-9_]+\.", ".channels.<key>.", generic)
+        generic = re.sub(r"^calendar\.[a-z0-9_]+\.", "calendar[].", generic)
         assert f"`{generic}`" in table, path
 
 

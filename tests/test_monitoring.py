@@ -217,7 +217,8 @@ def test_easing_tracks_what_the_partner_delivered(lag):
 def test_retaliation_fills_instruments_by_priority(variant):
     s = variant({"actors": {"us": {"strategy": {"name": "always_retaliate"},
                                    "retaliation": {"rule": "priority", "minimum_share": 0.1,
-                                                   "priority": ["student_visas", "ethane"]}}},
+                                                   "priority": ["student_visas", "ethane"],
+                                                   "new_measure_share": 0.0}}},
                  "approval": {"us": {"approved_at_start": True},
                               "china": {"approved_at_start": True}}})
     model = TradeModel(s, 2, seed=0)

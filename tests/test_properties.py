@@ -133,7 +133,8 @@ def scenario_data(draw) -> dict:
             # A fixed level must not be below a fixed floor; the model lifts a drawn
             # level to its floor, which the floor property below checks.
             fixed_floor = floor if isinstance(floor, float) else 0.0
-            item["level"] = draw(probability(low=fixed_floor))
+            if "reserve" not in inst and "tariff" not in inst:  # their levels are derived
+                item["level"] = draw(probability(low=fixed_floor))
             item["lag_weeks"] = draw(non_negative(30.0))
             item["impact"] = draw(non_negative(40.0))
             instruments.append(item)
@@ -204,8 +205,13 @@ def test_levels_stay_in_unit_interval_and_never_cross_floors(scenario, seed):
     assert np.all(series <= bounds[:, np.newaxis, np.newaxis]), "a series left its range"
     # Recorded levels (float32) never below the floor rounded the same way.
     start = 0
+    week = np.arange(scenario.horizon_weeks + 1)[:, np.newaxis]
     for g, n in zip(model.governments, _n_instruments(scenario), strict=True):
-        floor = g.floor.astype(np.float32)[:, np.newaxis, :]
+        floor = np.repeat(g.floor.astype(np.float32)[:, np.newaxis, :], week.size, axis=1)
+        # A reserve's floor holds from the week it takes effect.
+        for q, j in enumerate(g.reserve_rows):
+            opened = (g.open_week[q] >= 0) & (week >= g.open_week[q])
+            floor[j] = np.where(opened, floor[j], 0.0)
         assert np.all(series[start:start + n] >= floor)
         start += n
 

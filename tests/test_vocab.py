@@ -31,7 +31,10 @@ def test_milestones_count_breakdowns_and_truces_up_to_max_events():
     assert vocab.MILESTONES[:4] == ("approved", "rejected", "implemented", "first_escalation")
     assert f"breakdown_{vocab.MAX_EVENTS}" in vocab.MILESTONES
     assert f"truce_{vocab.MAX_EVENTS + 1}" not in vocab.MILESTONES
-    assert len(vocab.MILESTONES) == 4 + 2 * vocab.MAX_EVENTS
+    # ... and the decision calendar's and new measures' milestones.
+    assert vocab.MILESTONES[-4:] == ("extended", "replaced", "lapsed",
+                                     "escalation_via_new_measure")
+    assert len(vocab.MILESTONES) == 4 + 2 * vocab.MAX_EVENTS + 4
 
 
 def test_the_public_names_are_the_vocabulary_s():

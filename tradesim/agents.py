@@ -148,7 +148,8 @@ class Government(mesa.Agent):
         open_level: np.ndarray | None = None,
         new_measure_share: np.ndarray | float = 0.0,
         tariff: np.ndarray | None = None,
-        snapback_percent: np.ndarray | None = None,
+        max_rate_percent: np.ndarray | None = None,
+        lapse_level: np.ndarray | None = None,
         deadlines: list[Deadline] | None = None,
     ) -> None:
         super().__init__(model)
@@ -166,15 +167,19 @@ class Government(mesa.Agent):
         self.open_level = (np.ones((n, r)) if open_level is None
                            else np.asarray(open_level, float))
         self.open_week = np.full((self.reserve_rows.size, r), -1, dtype=np.int32)
+        self.open_to = np.zeros((self.reserve_rows.size, r))
         self.new_measure_share = np.broadcast_to(np.asarray(new_measure_share, float), (r,))
         self.opened = np.zeros(r, dtype=np.int16)
         self.landed = np.zeros(r, dtype=bool)
         self.announced = np.zeros(r, dtype=bool)
-        # Tariffs: the level is the rate over the snap-back rate (percent).
+        # Tariffs: the level is the rate over the highest rate (percent); a lapse of a
+        # time-limited cut restores ``lapse_level``.
         self.tariff = np.zeros(n, bool) if tariff is None else np.asarray(tariff, bool)
         self.tariff_rows = np.flatnonzero(self.tariff).astype(np.intp)
-        self.snapback_percent = (np.ones((n, r)) if snapback_percent is None
-                                 else np.asarray(snapback_percent, float))
+        self.max_rate_percent = (np.ones((n, r)) if max_rate_percent is None
+                                 else np.asarray(max_rate_percent, float))
+        self.lapse_level = (np.ones((n, r)) if lapse_level is None
+                            else np.asarray(lapse_level, float))
         # The decision calendar: each deadline's next decision week (-1: none left).
         self.deadlines = list(deadlines or [])
         self.due_week = np.stack([np.full(r, d.week, dtype=np.int32) for d in self.deadlines]) \
@@ -524,8 +529,10 @@ class Government(mesa.Agent):
         A retaliating government with a reserve left opens the next one (in
         the retaliation order) with probability ``new_measure_share``, and
         always when the response wanted exceeds what the instruments in force
-        can still add; the response is then the new measure alone, in force
-        after its ``open_delay_weeks``.  A hold slipping into a tightening
+        can still add; the response is then the new measure alone, sized in
+        scope and impact like any response (its level is the response over
+        its impact, at most ``open_level``) and in force after its
+        ``open_delay_weeks``.  A hold slipping into a tightening
         opens nothing.  Returns the impact a re-tightening can use (unopened
         reserves none) and the response left to it.
         """
@@ -543,6 +550,12 @@ class Government(mesa.Agent):
             q = self.reserve_rank[np.argmax(ranked, axis=0)]
             delay = np.ceil(self.open_delay[rows[q], which] - 1e-9).astype(np.int32)
             self.open_week[q, which] = self.model.week + np.maximum(delay, 0)
+            # Sized like any response, in scope and impact, up to its declared level.
+            full = self.open_level[rows[q], which]
+            size = self.impact[rows[q], which]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                sized = np.where(size > 0, wanted[opens] / size, full)
+            self.open_to[q, which] = np.minimum(full, sized)
             wanted = np.where(opens, 0.0, wanted)
         return impact, wanted
 
@@ -553,7 +566,7 @@ class Government(mesa.Agent):
         if not self.landed.any():
             return
         rows = self.reserve_rows
-        new[rows] = np.where(landing, np.maximum(new[rows], self.open_level[rows]), new[rows])
+        new[rows] = np.where(landing, np.maximum(new[rows], self.open_to), new[rows])
         self.floor[rows] = np.where(landing, self.reserve_floor[rows], self.floor[rows])
         self.opened += landing.sum(axis=0, dtype=np.int16)
 
@@ -566,7 +579,7 @@ class Government(mesa.Agent):
         violation (an alarm this week, a breakdown or a rejected framework)
         only that pull can extend.  An extension decided while the framework
         is fully implemented is made permanent with ``replace_probability``.
-        A lapse restores the snap-back rate (level 1) at once.  Records the
+        A lapse restores the tariff's ``lapse_rate_percent`` at once.  Records the
         milestones ``extended``, ``replaced`` and ``lapsed``; returns where a
         measure lapsed this week.
         """
@@ -592,7 +605,13 @@ class Government(mesa.Agent):
             lapse = due & ~extend
             self.due_week[k] = np.where(extend & ~replace, week + d.extension_weeks,
                                         np.where(due, -1, self.due_week[k]))
-            new[d.row] = np.where(lapse, 1.0, new[d.row])
+            new[d.row] = np.where(lapse, np.maximum(new[d.row], self.lapse_level[d.row]),
+                                  new[d.row])
+            # The cut is gone: easing no longer brings the rate back below the lapse rate
+            # (a new truce restores it).
+            self.goal[d.row] = np.where(lapse, np.maximum(self.goal[d.row],
+                                                          self.lapse_level[d.row]),
+                                        self.goal[d.row])
             lapsed |= lapse
             for name, mask in (("extended", extend & ~replace), ("replaced", replace),
                                ("lapsed", lapse)):

@@ -64,6 +64,9 @@ _VARIABLES: dict[str, tuple[str, str]] = {
     "halted": ("share of the sector's firms halted, kept replications", _SHARE),
     "pressure": ("industry pressure on the actor's government (0 to 1), kept replications",
                  _SHARE),
+    "tariff": ("extra tariff rate on the partner's goods, kept replications", "percent"),
+    "opened": ("number of measures held in reserve that the actor has opened, kept "
+               "replications", _SHARE),
     "phase_code": ("phase of the framework (code; see flag_meanings), kept replications",
                    _SHARE),
     "action_code": ("action of the actor (code; see flag_meanings), kept replications",

@@ -120,6 +120,15 @@ def _strategy_text(spec: Any) -> str:
     return f"{spec.name} ({inner})"
 
 
+def _start_level(i: Any) -> Any:
+    """An instrument's level on the start date, in words where it has none of its own."""
+    if i.reserve is not None:
+        return "in reserve"
+    if i.tariff is not None:
+        return "rate / highest"
+    return i.level
+
+
 def scenario_html(scenario: Scenario) -> str:
     """Readable HTML of a scenario: actors, instruments, commitments and uncertainty.
 
@@ -161,9 +170,27 @@ def scenario_html(scenario: Scenario) -> str:
     parts.append(_table(
         ["instrument", "level", "pre-crisis", "floor", "impact (USD bn/yr)", "dynamics",
          "lag (weeks)", "goods", "sectors", "restricts"],
-        ([f"{a}.{i.id}", i.level, i.pre_crisis_level, i.floor, i.impact, i.dynamics, i.lag_weeks,
-          ", ".join(i.goods), ", ".join(i.sectors), i.description]
+        ([f"{a}.{i.id}", _start_level(i), i.pre_crisis_level, i.floor, i.impact, i.dynamics,
+          i.lag_weeks, ", ".join(i.goods), ", ".join(i.sectors), i.description]
          for a, actor in s.actors.items() for i in actor.instruments)))
+    tariffs = [(a, i) for a, actor in s.actors.items() for i in actor.instruments
+               if i.tariff is not None]
+    if tariffs:
+        parts.append("<h4>Tariffs</h4>")
+        parts.append(_table(
+            ["instrument", "rate (%)", "after a lapse (%)", "highest (%)",
+             "trade covered (USD bn/yr)", "sources"],
+            ([f"{a}.{i.id}", i.tariff.rate_percent, i.tariff.lapse_rate_percent,
+              i.tariff.max_rate_percent, i.tariff.trade_usd_bn, _sources(i.tariff.source)]
+             for a, i in tariffs)))
+    if s.calendar:
+        parts.append("<h4>Decision calendar</h4>")
+        parts.append(_table(
+            ["decision", "actor", "instrument", "date", "extension (weeks)",
+             "extension probability", "replace probability", "sources"],
+            ([d.id, d.actor, f"{d.actor}.{d.instrument}", d.date.isoformat(),
+              d.extension_weeks, d.extension_probability, d.replace_probability,
+              _sources(d.source)] for d in s.calendar)))
 
     name = f" ({_e(s.framework.name)})" if s.framework.name else ""
     parts.append(f"<h4>Commitments{name}</h4>")

@@ -246,7 +246,15 @@ def raises_level(scenario: Scenario, e: Event) -> bool:
     retaliation.
     """
     inst = next(i for i in scenario.actors[e.actor].instruments if i.id == e.instrument)
-    start = inst.level if isinstance(inst.level, float) else inst.level.support()[1]
+    if inst.reserve is not None:
+        start = 0.0
+    elif inst.tariff is not None:
+        t = inst.tariff
+        hi = [x if isinstance(x, float) else x.support()[1 - k]
+              for k, x in enumerate((t.rate_percent, t.max_rate_percent))]
+        start = hi[0] / hi[1]
+    else:
+        start = inst.level if isinstance(inst.level, float) else inst.level.support()[1]
     return e.level > start
 
 

@@ -257,7 +257,7 @@ def series_bounds(scenario: Scenario, names: Sequence[str]) -> np.ndarray:
             bounds.append(sector_loss[parts[0]])
         elif kind == "tariff":
             inst = next(i for i in scenario.actors[parts[0]].instruments if i.id == parts[1])
-            bounds.append(hi(inst.tariff.snapback_rate_percent))
+            bounds.append(hi(inst.tariff.max_rate_percent))
         elif kind == "opened":
             bounds.append(float(max(1, sum(i.reserve is not None
                                            for i in scenario.actors[parts[0]].instruments))))

@@ -391,10 +391,10 @@ class TradeModel(mesa.Model):
 
         is_tariff = np.array([i.kind == "tariff" for i in actor.instruments])
         is_reserve = np.array([i.reserve is not None for i in actor.instruments])
-        snapback = per_instrument("snapback_rate_percent", "tariff", 1.0)
+        max_rate = per_instrument("max_rate_percent", "tariff", 1.0)
         level = np.stack([
             self._value(join("actors", a, "instruments", i.id, "tariff", "rate_percent"))
-            / snapback[j] if i.kind == "tariff"
+            / max_rate[j] if i.kind == "tariff"
             else np.zeros(self.replications) if i.reserve is not None
             else self._value(join("actors", a, "instruments", i.id, "level"))
             for j, i in enumerate(actor.instruments)
@@ -462,7 +462,8 @@ class TradeModel(mesa.Model):
             open_level=per_instrument("open_level", "reserve", 1.0),
             new_measure_share=self._value(join("actors", a, "retaliation", "new_measure_share")),
             tariff=is_tariff,
-            snapback_percent=snapback,
+            max_rate_percent=max_rate,
+            lapse_level=per_instrument("lapse_rate_percent", "tariff", 1.0) / max_rate,
             deadlines=deadlines,
         )
 
@@ -487,8 +488,9 @@ class TradeModel(mesa.Model):
             # scenarios that have them.
             *(series_name("tariff", a, i.id) for a, actor in scenario.actors.items()
               for i in actor.instruments if i.kind == "tariff"),
-            *(series_name("opened", a) for a, actor in scenario.actors.items()
-              if any(i.reserve is not None for i in actor.instruments)),
+            *(series_name("opened", a) for a in scenario.actors
+              if any(i.reserve is not None for actor in scenario.actors.values()
+                     for i in actor.instruments)),
         ]
 
     @staticmethod
@@ -746,9 +748,9 @@ class TradeModel(mesa.Model):
             row(country_loss(self.sectors, a, self.replications))
         for g in self.governments:
             if g.tariff_rows.size:
-                put(g.level[g.tariff_rows] * g.snapback_percent[g.tariff_rows])
-        for g in self.governments:
-            if g.reserve_rows.size:
+                put(g.level[g.tariff_rows] * g.max_rate_percent[g.tariff_rows])
+        if any(g.reserve_rows.size for g in self.governments):
+            for g in self.governments:
                 row(g.opened)
         if i != values.shape[0]:
             raise RuntimeError(f"recorded {i} series, expected {values.shape[0]}")

@@ -381,6 +381,7 @@ class Results:
                 "milestone": list(MILESTONES), "stat": stat, "phase": list(PHASES),
                 "actor": list(self.scenario.actor_ids), "series": names,
                 "action": list(_ACTIONS),
+                **({"tariff_instrument": labels["tariff"]} if "tariff" in labels else {}),
             },
             attrs={"scenario": self.scenario.name, "runs": self.runs, "seed": str(self.seed),
                    "parameter_sets": self.parameter_sets,
@@ -463,9 +464,12 @@ def _series_groups(names: list[str]) -> list[tuple[str, str, list[str], list[str
     """
     dims = {"level": "instrument", "belief": "actor", "evidence": "actor", "supply": "good",
             "halted": "sector", "pressure": "actor", "available": "good", "price": "good",
-            "output": "sector", "loss": "sector", "country_loss": "actor"}
+            "output": "sector", "loss": "sector", "country_loss": "actor",
+            "tariff": "tariff_instrument", "opened": "actor"}
     out = []
     for kind in SERIES_KINDS:
         keys = series_keys(names, kind)
+        if not keys and kind in ("tariff", "opened"):
+            continue  # only scenarios with tariffs, or measures in reserve, record these
         out.append((kind, dims[kind], keys, [series_name(kind, k) for k in keys]))
     return out

@@ -119,18 +119,24 @@ MAX_TARIFF_PERCENT = 1000.0
 
 
 class Tariff(Frozen):
-    """A tariff: an ad valorem rate on the partner's goods, between 0 and a snap-back rate.
+    """A tariff: an ad valorem rate on the partner's goods, up to its highest rate.
 
-    The instrument's restriction level is ``rate / snapback_rate_percent``:
-    1 (full restriction, the whole ``impact``) is the rate a lapse restores.
+    The instrument's restriction level is ``rate / max_rate_percent``: level 1
+    (full restriction, the whole ``impact``) is the highest rate, which a
+    retaliation can raise it to; a lapse of a time-limited cut restores
+    ``lapse_rate_percent``.
     """
 
     rate_percent: parameter(0.0, MAX_TARIFF_PERCENT) = Field(  # type: ignore[valid-type]
         description="Extra tariff rate on the start date, percent ad valorem."
     )
-    snapback_rate_percent: parameter(0.0, MAX_TARIFF_PERCENT, lo_open=True) = Field(  # type: ignore[valid-type]
-        description="Rate a lapse of a time-limited cut restores (its level 1), percent ad "
-        "valorem; also the highest rate a retaliation raises it to."
+    lapse_rate_percent: parameter(0.0, MAX_TARIFF_PERCENT) = Field(  # type: ignore[valid-type]
+        description="Rate a lapse of the time-limited cut restores, percent ad valorem (at "
+        "most max_rate_percent)."
+    )
+    max_rate_percent: parameter(0.0, MAX_TARIFF_PERCENT, lo_open=True) = Field(  # type: ignore[valid-type]
+        description="Highest rate (level 1): the rate before the cut's negotiations, which a "
+        "retaliation can raise the tariff to, percent ad valorem."
     )
     trade_usd_bn: NonNegative = Field(  # type: ignore[valid-type]
         description="The partner's exports the tariff covers, USD billion a year."
@@ -146,7 +152,8 @@ class Reserve(Frozen):
         "week it is decided)."
     )
     open_level: Probability = Field(  # type: ignore[valid-type]
-        1.0, description="Restriction level it takes effect at."
+        1.0, description="Highest restriction level it takes effect at: a response opening "
+        "it sets the level that imposes the response's impact, up to this."
     )
     source: Sources = Field((), description="Fact ids in seeds/facts.yaml, or 'assumption'.")
 
@@ -163,7 +170,7 @@ class Instrument(Frozen):
     level: Probability | None = Field(  # type: ignore[valid-type]
         None, description="Restriction level at the start date: share of the pre-restriction "
         "flow to the partner that it stops, 0 (open) to 1 (fully stopped).  Required for an "
-        "export control in force; a tariff's level is its rate over its snap-back rate, and "
+        "export control in force; a tariff's level is its rate over its highest rate, and "
         "a reserve starts at 0."
     )
     tariff: Tariff | None = Field(
@@ -215,10 +222,10 @@ class Instrument(Frozen):
             if self.tariff is None:
                 raise PydanticCustomError(
                     "tariff", "a tariff needs a 'tariff' block with rate_percent, "
-                    "snapback_rate_percent and trade_usd_bn", {})
+                    "lapse_rate_percent, max_rate_percent and trade_usd_bn", {})
             if self.level is not None:
                 raise PydanticCustomError(
-                    "tariff", "a tariff's level is its rate over its snap-back rate: give "
+                    "tariff", "a tariff's level is its rate over its highest rate: give "
                     "tariff.rate_percent, not level", {})
             if self.reserve is not None:
                 raise PydanticCustomError(
@@ -389,7 +396,7 @@ class Deadline(Frozen):
 
     On ``date`` (and, after each extension, ``extension_weeks`` later) the
     actor decides whether to extend the cut rate, let it lapse (the tariff
-    snaps back to its snap-back rate) or replace it by a permanent one.  It
+    returns to its ``lapse_rate_percent``) or replace it by a permanent one.  It
     extends with ``extension_probability`` when it judges the partner
     compliant, raised by industry pressure; when it judges a violation (an
     alarm, a breakdown or a rejected framework) it lapses unless industry

@@ -11,7 +11,6 @@ as one :class:`~tradesim.errors.ScenarioError`.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import math
 from typing import TYPE_CHECKING, Any
 
@@ -113,6 +112,14 @@ def reference_problems(s: Scenario) -> list[Problem]:
                 elif sectors[sector].actor == a:
                     out.append(Problem(f"{where}.sectors", "must be a sector of the partner",
                                        sector, True))
+            t = inst.tariff
+            if t is not None and _fixed(t.max_rate_percent):
+                for name in ("rate_percent", "lapse_rate_percent"):
+                    rate = getattr(t, name)
+                    if _fixed(rate) and rate > t.max_rate_percent:
+                        out.append(Problem(f"{where}.tariff.{name}",
+                                           f"is above max_rate_percent "
+                                           f"{t.max_rate_percent:g}", rate, True))
             if (inst.level is not None and _fixed(inst.level) and _fixed(inst.floor)
                     and inst.level < inst.floor):
                 out.append(Problem(f"{where}.level", f"is below the floor {inst.floor:g}",
@@ -177,7 +184,6 @@ def calendar_problems(s: Scenario) -> list[Problem]:
     ids = [d.id for d in s.calendar]
     if len(set(ids)) != len(ids):
         out.append(Problem("calendar", "decision-point ids must be unique"))
-    end = s.start_date + dt.timedelta(weeks=s.horizon_weeks)
     seen = set()
     for d in s.calendar:
         where = f"calendar[{d.id}]"
@@ -200,10 +206,10 @@ def calendar_problems(s: Scenario) -> list[Problem]:
             out.append(Problem(where, "the same tariff has two decision points; a tariff's "
                                       "later decisions follow from extension_weeks"))
         seen.add((d.actor, d.instrument))
-        if not s.start_date < d.date <= end:
+        # A date past the horizon is allowed: that decision falls outside the run.
+        if not s.start_date < d.date:
             out.append(Problem(f"{where}.date", f"must fall after the start date "
-                                                f"{s.start_date} and by the horizon's end {end}",
-                               d.date.isoformat(), True))
+                                                f"{s.start_date}", d.date.isoformat(), True))
     return out
 
 

@@ -438,6 +438,13 @@ def series_label(results: Results, name: str) -> tuple[str, str]:
     if kind == "level" and parts[0] in actors:
         return (f"{words(parts[1])} ({short(actors[parts[0]].name)})",
                 "Restriction level (1 = stopped)")
+    if kind == "tariff":
+        partner = actors[scenario.partner(parts[0])].name
+        return (f"{short(actors[parts[0]].name)} tariff on {short(partner)}'s goods",
+                "Extra tariff (% ad valorem)")
+    if kind == "opened":
+        return (f"New measures opened by {short(actors[rest].name)}",
+                "Measures opened (count)")
     raise KeyError(f"unknown series {name!r}")
 
 
