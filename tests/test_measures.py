@@ -12,13 +12,12 @@ import datetime as dt
 
 import numpy as np
 import pytest
+from test_dynamics import QUIET
 
 import tradesim
 from tradesim.io import merge
 from tradesim.model import TradeModel
 from tradesim.vocab import BREAKDOWN, RETALIATE
-
-from test_dynamics import QUIET
 
 R = 200
 
