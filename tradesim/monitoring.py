@@ -295,7 +295,11 @@ class Detection:
 
 
 def _diagnostic(scenario: Scenario, horizon: int) -> Scenario:
-    """The scenario as a monitoring experiment: approved at the start, nobody retaliates."""
+    """The scenario as a monitoring experiment: approved at the start, nobody retaliates.
+
+    No tariff cut lapses either (the calendar is dropped); nothing opens a reserve, since
+    nobody retaliates.
+    """
     from .scenario import validate_scenario
 
     data = scenario.model_dump(mode="json")
@@ -307,6 +311,8 @@ def _diagnostic(scenario: Scenario, horizon: int) -> Scenario:
         actor["domestic"].update(hawkishness=0.0, industry_weight=0.0)
         data["approval"][a]["approved_at_start"] = True
     data["parameter_sample"] = None
+    # Scheduled decisions are not monitoring: a lapsed tariff cut would be a true alarm.
+    data["calendar"] = []
     data["horizon_weeks"] = horizon
     return validate_scenario(data, f"{scenario.name} (monitoring diagnostic)")
 

@@ -236,7 +236,8 @@ class Summary:
                          f"{pair(row.set_q05, row.set_q95):<30}"
                          f"{share(row.share_parameters):>16}")
         stats = self.milestone_stats
-        lines += ["", f"{'milestone':<18}{'by horizon':>10}   {head}"
+        width = max(18, *(len(str(name)) + 2 for name in self.milestones.columns))
+        lines += ["", f"{'milestone':<{width}}{'by horizon':>10}   {head}"
                       f"{'median week':>13}{'date':>12}"]
         for name in self.milestones.columns:
             week = self.median_weeks[name]
@@ -246,7 +247,7 @@ class Summary:
             else:
                 date = (self.start_date + dt.timedelta(weeks=week)).isoformat()
                 when = f"{week:>13}{date:>12}"
-            lines.append(f"{name:<18}{row.probability:>10.3f}   "
+            lines.append(f"{name:<{width}}{row.probability:>10.3f}   "
                          f"{pair(row.ci95_low, row.ci95_high):<18}"
                          f"{pair(row.set_q05, row.set_q95):<30}"
                          f"{share(row.share_parameters):>16}{when}")
