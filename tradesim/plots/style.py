@@ -440,7 +440,9 @@ def series_label(results: Results, name: str) -> tuple[str, str]:
                 "Restriction level (1 = stopped)")
     if kind == "tariff":
         partner = actors[scenario.partner(parts[0])].name
-        return (f"{short(actors[parts[0]].name)} tariff on {short(partner)}'s goods",
+        source = short(partner)
+        source = f"the {source}" if source == "US" else source  # "imports from the US"
+        return (f"{short(actors[parts[0]].name)} tariff on imports from {source}",
                 "Extra tariff (% ad valorem)")
     if kind == "opened":
         return (f"New measures opened by {short(actors[rest].name)}",
