@@ -75,10 +75,11 @@ def test_apply_changes_sets_parameters_and_keeps_the_rest(london):
 
 def test_chart_data_follows_the_settings(london):
     base = explore.chart_data(explore.simulate(london, runs=RUNS))
-    assert set(base) == {"levels", "phases", "supply", "losses", "outcomes", "labels",
-                         *(f"{k}_{b}" for k in ("levels", "supply", "losses")
+    assert set(base) == {"levels", "phases", "supply", "losses", "tariffs", "opened",
+                         "outcomes", "labels",
+                         *(f"{k}_{b}" for k in ("levels", "supply", "losses", "tariffs")
                            for b in ("low", "high"))}
-    for key in ("levels", "supply", "losses"):
+    for key in ("levels", "supply", "losses", "tariffs"):
         assert (base[f"{key}_low"] <= base[f"{key}_high"] + 1e-9).all().all()
     # The median lies in the middle 90% (a mean need not: a few extreme runs pull it out).
     assert (base["levels_low"] <= base["levels"] + 1e-9).all().all()
@@ -108,8 +109,8 @@ def test_chart_data_follows_the_settings(london):
 def test_draw_charts_makes_one_figure_with_named_lines_units_and_bands(london):
     data = explore.chart_data(explore.simulate(london, runs=50))
     fig = explore.draw_charts(data, london.start_date)
-    assert len(fig.axes) == 4
-    levels, phases, supply, losses = fig.axes
+    assert len(fig.axes) == 6  # London has tariffs and measures in reserve: a second row
+    levels, phases, supply, losses = fig.axes[:4]
     assert levels.get_title(loc="left").startswith("Restriction levels")
     assert len(levels.lines) == len(london.instrument_ids())
     # Units on every y axis.
@@ -127,6 +128,58 @@ def test_draw_charts_makes_one_figure_with_named_lines_units_and_bands(london):
     # One band per line in the line panels.
     for ax in (levels, supply, losses):
         assert len(ax.collections) == len(ax.lines) - (ax is supply)  # supply: the 1.0 rule
+
+
+def _without_tariffs(scenario):
+    """The scenario without its calendar, tariffs and measures held in reserve."""
+    data = scenario.model_dump(mode="json")
+    data.pop("calendar", None)
+    for actor in data["actors"].values():
+        actor["instruments"] = [i for i in actor["instruments"]
+                                if i.get("reserve") is None and i.get("kind") != "tariff"]
+    kept = {i["id"] for actor in data["actors"].values() for i in actor["instruments"]}
+    for monitoring in data["monitoring"].values():  # the dump names a channel per instrument
+        monitoring["channels"] = {k: c for k, c in monitoring["channels"].items() if k in kept}
+    return tradesim.validate_scenario(data)
+
+
+def test_charts_show_each_sides_tariff_and_new_measures_where_the_scenario_has_them(london):
+    results = explore.simulate(london, runs=RUNS)
+    data = explore.chart_data(results)
+    summary = results.summary()
+    assert list(data["tariffs"].columns) == ["us.tariff", "china.tariff"]
+    np.testing.assert_allclose(data["tariffs"]["us.tariff"],
+                               summary.series["tariff.us.tariff"]["mean"])
+    assert data["tariffs"]["us.tariff"].iloc[0] == pytest.approx(30.0)
+    assert data["tariffs"]["china.tariff"].iloc[0] == pytest.approx(10.0)
+    assert (data["tariffs_low"] <= data["tariffs_high"] + 1e-9).all().all()
+    assert data["labels"]["tariffs"] == {"us.tariff": "US tariff on imports from China",
+                                         "china.tariff": "China tariff on imports from the US"}
+    opened = data["opened"]
+    assert list(opened.columns) == ["us", "china"] and opened.shape[0] == london.horizon_weeks + 1
+    assert (opened.iloc[0] == 0).all() and ((opened >= 0) & (opened <= 1)).all().all()
+    assert (opened.diff().iloc[1:] >= -1e-12).all().all()  # once opened, a measure stays opened
+    assert data["labels"]["opened"] == {"us": "US", "china": "China"}
+    fig = explore.draw_charts(data, london.start_date)
+    tariffs, new = fig.axes[4:]
+    assert tariffs.get_title(loc="left") == "Tariff rates (mean over runs)"
+    assert tariffs.get_ylabel() == "Extra tariff (% ad valorem)"
+    legend = [t.get_text() for t in tariffs.get_legend().get_texts()]
+    assert legend == ["US tariff on imports from China", "China tariff on imports from the US",
+                      f"{explore.BAND} (shaded)"]
+    assert len(tariffs.collections) == 2  # a band per side
+    assert new.get_title(loc="left") == "New measures opened (share of runs)"
+    assert "%" in new.get_ylabel()
+    assert [t.get_text() for t in new.get_legend().get_texts()] == ["US", "China"]
+
+
+def test_charts_without_tariffs_or_reserves_keep_their_four_panels(london):
+    plain = _without_tariffs(london)
+    data = explore.chart_data(explore.simulate(plain, runs=50))
+    assert data["tariffs"].columns.empty and data["opened"].columns.empty
+    fig = explore.draw_charts(data, plain.start_date)
+    assert len(fig.axes) == 4
+    assert tuple(fig.get_size_inches()) == (13.5, 4.9)
 
 
 # ------------------------------------------------------------------------ the component

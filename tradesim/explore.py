@@ -19,7 +19,9 @@ and weekly approval hazard, and the inventory cover of every sector); each
 change reruns a short ensemble with :func:`tradesim.run` (a few hundred runs,
 a fraction of a second) and redraws the charts of restriction levels, phase
 shares, supply-flow indices and losses, each line with a band holding the
-middle 90% of runs.  A parameter left alone keeps the scenario's
+middle 90% of runs, and, for a scenario with tariffs or measures held in
+reserve, of each side's tariff rate and of the share of runs in which each
+side has opened a new measure.  A parameter left alone keeps the scenario's
 own value or distribution; one moved becomes a fixed number.
 
 The controls and the charts are plain functions of the scenario and the
@@ -297,19 +299,27 @@ def chart_data(results: Results) -> dict[str, Any]:
         ``"levels_low"``, ``"levels_high"``, ``"supply_low"``, ``"supply_high"``,
         ``"losses_low"``, ``"losses_high"``: the 5th and 95th percentiles over
         the runs (the band :data:`BAND` holds the middle 90% of runs);
+        ``"tariffs"``: mean extra tariff of each tariff instrument
+        (``<actor>.<instrument>``), percent ad valorem, with
+        ``"tariffs_low"`` and ``"tariffs_high"`` (5th and 95th percentiles);
+        ``"opened"``: share of runs in which each actor holding measures in
+        reserve has opened at least one (columns actor ids); both empty
+        (no columns) for a scenario without tariffs or reserves;
         ``"outcomes"`` (indexed by outcome): probability with its 95%
         interval at the horizon; and ``"labels"``: for each of ``"levels"``,
-        ``"phases"``, ``"supply"`` and ``"losses"``, a dict from column id to
-        the name a reader sees (``"china.magnets"`` -> ``"Magnets (China)"``).
+        ``"phases"``, ``"supply"``, ``"losses"``, ``"tariffs"`` and
+        ``"opened"``, a dict from column id to the name a reader sees
+        (``"china.magnets"`` -> ``"Magnets (China)"``).
     """
     from .plots.style import PHASE_LABELS, series_label, short_actor_name
+    from .plots.tariffs import opened_share
 
     names = results.series_names
     scenario = results.scenario
     summary = results.summary()
     low, mid, high = quantile_column(0.05), quantile_column(0.5), quantile_column(0.95)
     kinds = {"levels": ("level", mid), "supply": ("supply", "mean"),
-             "losses": ("country_loss", "mean")}
+             "losses": ("country_loss", "mean"), "tariffs": ("tariff", "mean")}
     out: dict[str, Any] = {}
     for key, (kind, centre) in kinds.items():
         ids = series_keys(names, kind)
@@ -317,6 +327,10 @@ def chart_data(results: Results) -> dict[str, Any]:
             frame = pd.DataFrame({n: summary.series[series_name(kind, n)][column] for n in ids})
             frame.index.name = "week"
             out[key + suffix] = frame
+    reserves = [a for a in series_keys(names, "opened")
+                if any(i.reserve is not None for i in scenario.actors[a].instruments)]
+    out["opened"] = pd.DataFrame({a: opened_share(results, a) for a in reserves},
+                                 index=pd.RangeIndex(results.horizon_weeks + 1, name="week"))
     out["phases"] = results.phase_shares()
     out["outcomes"] = summary.outcomes[["probability", "ci95_low", "ci95_high"]].copy()
     out["labels"] = {
@@ -326,16 +340,22 @@ def chart_data(results: Results) -> dict[str, Any]:
                    for g in out["supply"].columns},
         "losses": {a: short_actor_name(scenario.actors[a].name) for a in out["losses"].columns},
         "phases": {p: PHASE_LABELS.get(p, p) for p in out["phases"].columns},
+        "tariffs": {n: series_label(results, series_name("tariff", n))[0]
+                    for n in out["tariffs"].columns},
+        "opened": {a: short_actor_name(scenario.actors[a].name) for a in out["opened"].columns},
     }
     return out
 
 
 def draw_charts(data: Mapping[str, Any], start_date: Any = None) -> Any:
-    """Draw the four charts of :func:`chart_data` on one new matplotlib Figure.
+    """Draw the charts of :func:`chart_data` on one new matplotlib Figure.
 
     Restriction levels (median run), phase shares, supply-flow indices and
     cumulative losses (mean run), each line with a shaded band holding the
     middle 90% of runs, named as readers know them and with units on the axes.
+    When the data have tariffs or measures opened, a second row shows each
+    side's tariff rate (mean run, with the band) and the share of runs in
+    which each side has opened a new measure.
     Uses :class:`matplotlib.figure.Figure` directly (no pyplot, no global
     state) in the house style of :mod:`tradesim.plots`.
 
@@ -365,9 +385,15 @@ def draw_charts(data: Mapping[str, Any], start_date: Any = None) -> Any:
     labels = data.get("labels", {})
     band_label = f"{BAND} (shaded)"
 
+    tariffs, opened = data.get("tariffs"), data.get("opened")
+    second_row = any(frame is not None and len(frame.columns) for frame in (tariffs, opened))
+
     with mpl.rc_context(STYLE):
-        fig = Figure(figsize=(13.5, 4.9), layout="constrained")
-        ax_levels, ax_phases, ax_supply, ax_losses = fig.subplots(1, 4, sharex=True)
+        fig = Figure(figsize=(13.5, 8.8 if second_row else 4.9), layout="constrained")
+        grid = fig.add_gridspec(2 if second_row else 1, 4)
+        ax_levels = fig.add_subplot(grid[0, 0])
+        ax_phases, ax_supply, ax_losses = (fig.add_subplot(grid[0, k], sharex=ax_levels)
+                                           for k in (1, 2, 3))
         # Legends under the panels, where they hide no line.
         below = {"fontsize": 6.5, "ncols": 2, "loc": "upper center",
                  "bbox_to_anchor": (0.5, -0.2), "frameon": False}
@@ -419,7 +445,20 @@ def draw_charts(data: Mapping[str, Any], start_date: Any = None) -> Any:
         ax_supply.axhline(1.0, color="0.6", linewidth=0.8, linestyle=":")
         lines(ax_losses, "losses", "Value added lost (mean over runs)",
               "Cumulative loss (USD billion)", (0, None))
-        panels = (ax_levels, ax_phases, ax_supply, ax_losses)
+        panels: tuple[Any, ...] = (ax_levels, ax_phases, ax_supply, ax_losses)
+        if second_row:
+            ax_tariffs = fig.add_subplot(grid[1, 0:2], sharex=ax_levels)
+            ax_opened = fig.add_subplot(grid[1, 2:4], sharex=ax_levels)
+            lines(ax_tariffs, "tariffs", "Tariff rates (mean over runs)",
+                  "Extra tariff (% ad valorem)", (0, None))
+            lines(ax_opened, "opened", "New measures opened (share of runs)",
+                  "Runs with at least one opened (%)", (0, 1.02))
+            # A few percent of runs stay readable: the axis reaches 100% only if the data do.
+            highest = float(np.nanmax(opened.to_numpy())) if opened is not None and opened.size \
+                else 0.0
+            ax_opened.set_ylim(0, min(1.02, max(0.1, np.ceil(highest * 1.1 * 20) / 20)))
+            ax_opened.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+            panels += (ax_tariffs, ax_opened)
         for ax in panels:
             ax.set_xlabel("Date" if start_date is not None else "Week")
         if start_date is not None:

@@ -33,6 +33,25 @@ def results():
     return tradesim.run(_variant(horizon_weeks=52), runs=300, seed=11)
 
 
+def without_tariffs(data):
+    """London's data without its calendar, tariffs and measures held in reserve."""
+    plain = {k: v for k, v in data.items() if k != "calendar"}
+    plain["actors"] = {a: {**actor, "instruments": [
+        i for i in actor["instruments"] if "reserve" not in i and i.get("kind") != "tariff"]}
+        for a, actor in data["actors"].items()}
+    plain["monitoring"] = {a: {**m, "channels": {k: c for k, c in m.get("channels", {}).items()
+                                                 if k != "tariff"}}
+                           for a, m in data["monitoring"].items()}
+    return plain
+
+
+@pytest.fixture(scope="session")
+def untariffed():
+    """London without tariffs, calendar or reserves: 52 weeks, 100 runs."""
+    data = io.merge(io.read_data(ROOT / "scenarios" / "london-2025.yaml"), {"horizon_weeks": 52})
+    return tradesim.run(tradesim.validate_scenario(without_tariffs(data)), runs=100, seed=11)
+
+
 @pytest.fixture(scope="session")
 def hawkish():
     scenario = _variant(name="hawkish-us", horizon_weeks=52,

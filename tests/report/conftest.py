@@ -28,6 +28,20 @@ def results(scenario):
 
 
 @pytest.fixture(scope="session")
+def untariffed():
+    """The short scenario without its calendar, tariffs and measures held in reserve."""
+    data = io.merge(io.read_data(LONDON), {"horizon_weeks": 40})
+    data.pop("calendar")
+    data["actors"] = {a: {**actor, "instruments": [
+        i for i in actor["instruments"] if "reserve" not in i and i.get("kind") != "tariff"]}
+        for a, actor in data["actors"].items()}
+    data["monitoring"] = {a: {**m, "channels": {k: c for k, c in m.get("channels", {}).items()
+                                                if k != "tariff"}}
+                          for a, m in data["monitoring"].items()}
+    return tradesim.run(tradesim.validate_scenario(data), runs=100, seed=3)
+
+
+@pytest.fixture(scope="session")
 def other():
     """A second scenario to compare with, whose name needs escaping in HTML."""
     data = io.read_data(LONDON)

@@ -20,6 +20,8 @@ Every public name of the modules below is importable from ``tradesim.plots``:
 :mod:`tradesim.plots.supply`, :mod:`tradesim.plots.scenarios`, :mod:`tradesim.plots.compare`
     The supply-chain figure; one figure function drawn for several scenarios;
     comparisons of scenarios as small multiples.
+:mod:`tradesim.plots.tariffs`
+    Tariff rates and measures held in reserve opened, for scenarios that have them.
 :mod:`tradesim.plots.game`
     Exact long-run results of the two-player game as heatmaps.
 :mod:`tradesim.plots.sweep`
@@ -30,9 +32,10 @@ Every public name of the modules below is importable from ``tradesim.plots``:
     The main figures of a run, and saving figures atomically and reproducibly.
 
 Units: restriction levels in [0, 1] (1 = flow to the partner fully
-stopped); supply-flow index where 1.0 = the 2024 average flow; shares of
-firms halted and probabilities shown as percentages; time in calendar dates
-of weekly steps from the scenario's start date.
+stopped); tariff rates in percent ad valorem; supply-flow index where 1.0 =
+the 2024 average flow; shares of firms halted and probabilities shown as
+percentages; time in calendar dates of weekly steps from the scenario's
+start date.
 """
 
 from __future__ import annotations
@@ -69,6 +72,7 @@ from .style import (
 )
 from .supply import supply_chain_impact
 from .sweep import prim_box, prim_tradeoff, sobol_bars, sweep_heatmap, sweep_lines
+from .tariffs import has_tariffs_or_measures, tariffs_and_measures
 
 __all__ = [
     "COLUMN_WIDTH",
@@ -88,6 +92,7 @@ __all__ = [
     "fan_chart_grid",
     "format_date_axis",
     "game_heatmap",
+    "has_tariffs_or_measures",
     "key_supply_series",
     "main_figures",
     "milestone_curves",
@@ -108,4 +113,5 @@ __all__ = [
     "supply_chain_impact",
     "sweep_heatmap",
     "sweep_lines",
+    "tariffs_and_measures",
 ]

@@ -77,6 +77,8 @@ def figure_calls(inputs: GalleryInputs) -> dict[str, Callable[[], dict[str, Figu
             "milestone_curves_two": fig(plots.milestone_curves([r, o]))},
         "phase_occupancy": lambda: {"phase_occupancy": fig(plots.phase_occupancy(r))},
         "supply_chain_impact": lambda: {"supply_chain_impact": plots.supply_chain_impact(r)},
+        "tariffs_and_measures": lambda: {
+            "tariffs_and_measures": plots.tariffs_and_measures(r)},
         "compare_scenarios": lambda: {
             "compare_scenarios_phases": plots.compare_scenarios([r, o], plots.phase_occupancy),
             "compare_scenarios_overlay": plots.compare_scenarios(

@@ -23,6 +23,7 @@ from .results import (
 )
 from .style import DPI, STYLE
 from .supply import supply_chain_impact
+from .tariffs import has_tariffs_or_measures, tariffs_and_measures
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..results import Results
@@ -96,8 +97,10 @@ def main_figures(results: Results) -> dict[str, Figure]:
     ``outcomes`` (outcome probabilities), ``milestones`` (milestone curves),
     ``phases`` (phase occupancy), ``supply_<good>`` (fan chart of the supply
     of the good behind the largest negotiable restriction, with sample runs),
-    ``restrictions`` (fan charts of every instrument in the framework) and
-    ``supply_chain`` (supply indices and halted firms).
+    ``restrictions`` (fan charts of every instrument in the framework),
+    ``tariffs_and_measures`` (tariff rates and measures opened, only for a
+    scenario with a tariff or a measure held in reserve) and ``supply_chain``
+    (supply indices and halted firms).
 
     Parameters
     ----------
@@ -122,6 +125,8 @@ def main_figures(results: Results) -> dict[str, Figure]:
     instruments = [n for n in results.scenario.instrument_ids() if n in committed]
     if instruments:
         figures["restrictions"] = fan_chart_grid(results, instruments)
+    if has_tariffs_or_measures(results):
+        figures["tariffs_and_measures"] = tariffs_and_measures(results)
     if results.scenario.economy.sectors:
         figures["supply_chain"] = supply_chain_impact(results)
     return figures

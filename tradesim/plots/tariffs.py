@@ -35,7 +35,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from ..results import Results
 
-__all__ = ["has_tariffs_or_measures", "tariff_finding", "tariffs_and_measures"]
+__all__ = ["cut_kept_share", "has_tariffs_or_measures", "opened_share", "tariff_finding",
+           "tariffs_and_measures"]
 
 #: Axis label of the tariff panels.
 TARIFF_LABEL = "Extra tariff (% ad valorem)"
@@ -102,8 +103,21 @@ def opened_share(results: Results, actor: str) -> np.ndarray:
     return share_in_state(results, name, state)
 
 
-def _kept_share(results: Results) -> float:
-    """Share of runs in which some time-limited cut is extended or made permanent."""
+def cut_kept_share(results: Results) -> float:
+    """Share of runs in which a time-limited cut is extended or made permanent, by the horizon.
+
+    Runs reaching the milestone ``extended`` or ``replaced`` (either side, at
+    any decision point); a run that replaces its cut at the first deadline
+    never reaches ``extended``, so the share is not that milestone's alone.
+
+    Parameters
+    ----------
+    results : Results
+
+    Returns
+    -------
+    float
+    """
     weeks = results.milestone_weeks
     kept = (np.asarray(weeks["extended"]) >= 0) | (np.asarray(weeks["replaced"]) >= 0)
     return float(kept.mean()) if kept.size else 0.0
@@ -135,7 +149,7 @@ def tariff_finding(results: Results) -> str:
     scenario = results.scenario
     if scenario.calendar:
         lapsed = float(summary.milestones["lapsed"].iloc[-1])
-        return (f"The tariff cut is extended or made permanent in {_share(_kept_share(results))}"
+        return (f"The tariff cut is extended or made permanent in {_share(cut_kept_share(results))}"
                 f" of runs; in {_share(lapsed)} a side lets it lapse by {horizon}")
     tariffs = series_keys(results.series_names, "tariff")
     if tariffs:

@@ -53,7 +53,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..results import Results
     from ..scenario import Scenario
 
-__all__ = ["SECTIONS", "executive_summary", "report_context"]
+__all__ = ["SECTIONS", "executive_summary", "measures_sentence", "report_context"]
 
 #: The report's sections in order: id -> title.  ``sources`` is left out
 #: when there is no fact sheet.
@@ -106,7 +106,46 @@ def _answer(results: Results, outcome: str = HEADLINE) -> str:
         b = stats.loc["breakdown_1"]
         text += (f" At least one breakdown happens by the horizon in {_pct(b.probability)} "
                  f"of runs ({_interval(b.ci95_low, b.ci95_high)}).")
+    measures = measures_sentence(results)
+    if measures:
+        text += f" {measures}"
     return text
+
+
+def measures_sentence(results: Results) -> str:
+    """A sentence on the time-limited tariff cut and breakdowns through new measures.
+
+    From the milestones ``lapsed`` (with ``extended`` and ``replaced``) for a
+    scenario with a decision calendar, and ``escalation_via_new_measure``
+    (against ``breakdown_1``) for one with measures held in reserve.
+
+    Parameters
+    ----------
+    results : Results
+
+    Returns
+    -------
+    str
+        Empty for a scenario with neither.
+    """
+    from ..plots.tariffs import cut_kept_share
+
+    scenario = results.scenario
+    p = results.summary().milestone_stats["probability"]
+    clauses = []
+    if scenario.calendar:
+        clauses.append(f"the time-limited tariff cut lapses (at least one side lets it) in "
+                       f"{_pct(p['lapsed'])} of runs by the horizon and is extended or made "
+                       f"permanent in {_pct(cut_kept_share(results))}")
+    if any(i.reserve is not None for a in scenario.actors.values() for i in a.instruments):
+        via, broke = float(p["escalation_via_new_measure"]), float(p["breakdown_1"])
+        share = f" ({_pct(via / broke)} of the runs that break down)" if broke > 0 else ""
+        clauses.append(f"{_pct(via)} of runs break down through a new measure held in "
+                       f"reserve{share}")
+    if not clauses:
+        return ""
+    text = "; ".join(clauses) + "."
+    return text[:1].upper() + text[1:]
 
 
 def _comparison(results: Results, other: Results, outcome: str = HEADLINE) -> str:
@@ -174,7 +213,9 @@ def executive_summary(results: Results, compare: Sequence[Results] = (),
     list of str
         Paragraphs: the answer (the headline probability with its 95% Monte
         Carlo interval and, for a nested run, its range across parameter
-        sets), one per comparison, what drives it and the main caveats.
+        sets; the share of runs that break down and, for a scenario with a
+        tariff calendar or measures held in reserve, :func:`measures_sentence`),
+        one per comparison, what drives it and the main caveats.
     """
     paragraphs = [_answer(results)]
     paragraphs += [_comparison(results, other) for other in compare]

@@ -35,6 +35,27 @@ class ReportFigure:
         return buffer.getvalue()
 
 
+def _tariff_caption(results: Results) -> str:
+    """Caption of the figure of tariffs and measures, naming only the parts it has."""
+    from ..vocab import series_keys
+
+    names = results.series_names
+    parts = []
+    if series_keys(names, "tariff"):
+        parts.append("each side's extra tariff on imports from the other, percent ad valorem: "
+                     "mean over runs (line) and the middle 90% of runs (band), with dotted "
+                     "lines at the rate on the start date, the rate a lapse of the time-limited "
+                     "cut restores and the highest rate"
+                     + (", and a dashed line at the cut's first deadline"
+                        if results.scenario.calendar else ""))
+    if series_keys(names, "opened"):
+        parts.append("share of runs in which each side has opened at least one measure held in "
+                     "reserve, by date, with its 95% Monte Carlo interval")
+    if len(parts) == 2:
+        return f"Left: {parts[0]}. Right: {parts[1]}."
+    return f"{parts[0][:1].upper()}{parts[0][1:]}." if parts else ""
+
+
 def report_figures(results: Results, compare: Sequence[Results] = ()) -> list[ReportFigure]:
     """Every figure that applies to ``results`` (and the comparison), in report order.
 
@@ -68,6 +89,7 @@ def report_figures(results: Results, compare: Sequence[Results] = ()) -> list[Re
         "restrictions": ("Restriction levels", "For every instrument in the framework, the "
                          "share of runs in which the restriction is back above its framework "
                          "level, by date, with its 95% Monte Carlo interval."),
+        "tariffs_and_measures": ("Tariffs and new measures", _tariff_caption(results)),
         "supply_chain": ("Supply chains", "Left: share of runs in which the supply of each "
                          "good into each country is below half of its 2024 average flow. "
                          "Right: mean share of firms halted, by sector. Goods and sectors that "

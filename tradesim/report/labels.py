@@ -29,6 +29,8 @@ _ITEMS = {"instruments": "instrument", "goods": "good", "sectors": "sector",
 #: The unit a field's description implies: the first pattern that matches wins.
 _UNIT_RULES: tuple[tuple[str, str], ...] = (
     (r"USD billion a year", "USD bn a year"),
+    (r"percent ad valorem", "% ad valorem"),
+    (r"^Highest restriction level", "share, 0 to 1"),
     (r"^Relative", "relative change"),
     (r"Chance per week|per week\)", "probability a week"),
     (r"^Chance", "probability"),
@@ -45,7 +47,8 @@ _UNIT_RULES: tuple[tuple[str, str], ...] = (
 )
 
 #: Words dropped from a field's name when the unit says them.
-_UNIT_WORDS = {"weeks": ("_weeks",), "standard deviation": ("_sd",)}
+_UNIT_WORDS = {"weeks": ("_weeks",), "standard deviation": ("_sd",),
+               "% ad valorem": ("_percent",), "USD bn a year": ("_usd_bn",)}
 #: Path parts that say nothing to a reader, and abbreviations spelled out.
 _SILENT = ("economy", "framework")
 _WORDS = {"row": "rest-of-world", "ev": "EV", "eda": "EDA", "sd": "standard deviation"}

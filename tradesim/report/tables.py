@@ -44,6 +44,29 @@ __all__ = [
 
 #: Milestones listed in the report's milestone table.
 _TABLE_MILESTONES = tuple(m for m in MILESTONES if not m.endswith(("_2", "_3")))
+#: Milestones of a decision calendar (a time-limited tariff cut), and of measures in reserve.
+_CALENDAR_MILESTONES = ("extended", "replaced", "lapsed")
+_RESERVE_MILESTONES = ("escalation_via_new_measure",)
+
+
+def _has_reserves(scenario: Scenario) -> bool:
+    return any(i.reserve is not None for actor in scenario.actors.values()
+               for i in actor.instruments)
+
+
+def _table_milestones(many: Sequence[Results]) -> tuple[str, ...]:
+    """The milestones the tables list: those some scenario of ``many`` can reach.
+
+    The calendar's milestones (extended, replaced, lapsed) need a decision
+    calendar, a breakdown through a new measure needs a measure held in
+    reserve; a scenario with neither lists the milestones it always did.
+    """
+    skip: set[str] = set()
+    if not any(r.scenario.calendar for r in many):
+        skip.update(_CALENDAR_MILESTONES)
+    if not any(_has_reserves(r.scenario) for r in many):
+        skip.update(_RESERVE_MILESTONES)
+    return tuple(m for m in _TABLE_MILESTONES if m not in skip)
 
 
 def fact_statements(facts: Any) -> dict[str, dict[str, str]]:
@@ -163,21 +186,25 @@ def milestone_table(results: Results | Sequence[Results]) -> pd.DataFrame:
         Index: milestone label; for each scenario a column ``"<name>: reached"``
         (percent of runs by the horizon) and ``"<name>: median date"`` (the
         date by which half the runs reached it; ``-`` when fewer than half did).
+        The milestones of a time-limited tariff cut are listed only when some
+        scenario has a decision calendar, a breakdown through a new measure
+        only when some scenario holds measures in reserve.
     """
     many = _as_list(results)
+    listed = _table_milestones(many)
     data: dict[str, list[str]] = {}
     for r, name in zip(many, _names(many), strict=True):
         summary = r.summary()
         reached, median = [], []
-        for milestone in _TABLE_MILESTONES:
+        for milestone in listed:
             reached.append(f"{summary.milestones[milestone].iloc[-1]:.1%}")
             week = summary.median_weeks[milestone]
             median.append("-" if week is None else
                           f"{(r.dates[week]).date().isoformat()} (week {week})")
         data[f"{name}: reached"] = reached
         data[f"{name}: median date"] = median
-    return pd.DataFrame(data, index=pd.Index([plots.MILESTONE_LABELS[m]
-                                              for m in _TABLE_MILESTONES], name="milestone"))
+    return pd.DataFrame(data, index=pd.Index([plots.MILESTONE_LABELS[m] for m in listed],
+                                             name="milestone"))
 
 
 def _loss_rows(r: Results) -> list[tuple[str, str, Any]]:
@@ -375,17 +402,19 @@ def milestone_data(results: Results | Sequence[Results]) -> pd.DataFrame:
         Columns ``scenario``, ``milestone`` (id), ``label``,
         ``reached_by_horizon`` (share of runs), the interval columns of
         :func:`outcome_data`, ``median_week`` (float, NaN when not reached by
-        most runs) and ``median_date`` (ISO date or empty).
+        most runs) and ``median_date`` (ISO date or empty).  The milestones
+        are those of :func:`milestone_table`.
     """
     many = _as_list(results)
+    listed = _table_milestones(many)
     parts = []
     for r, name in zip(many, _names(many), strict=True):
         summary = r.summary()
-        stats = summary.milestone_stats.loc[list(_TABLE_MILESTONES)]
-        weeks = [summary.median_weeks[m] for m in _TABLE_MILESTONES]
+        stats = summary.milestone_stats.loc[list(listed)]
+        weeks = [summary.median_weeks[m] for m in listed]
         parts.append(pd.DataFrame({
-            "scenario": name, "milestone": list(_TABLE_MILESTONES),
-            "label": [plots.MILESTONE_LABELS[m] for m in _TABLE_MILESTONES],
+            "scenario": name, "milestone": list(listed),
+            "label": [plots.MILESTONE_LABELS[m] for m in listed],
             "reached_by_horizon": stats["probability"].astype(float).to_numpy(),
             **_interval_columns(stats),
             "median_week": [float("nan") if w is None else float(w) for w in weeks],
