@@ -223,3 +223,20 @@ def test_a_reserve_takes_no_level_and_scenarios_without_measures_keep_their_stre
                        for a, actor in london_data["actors"].items()}
     assert _uniforms_per_week(tradesim.validate_scenario(plain)) == 9
     assert _uniforms_per_week(tradesim.validate_scenario(london_data)) == 13
+
+
+def test_a_truce_eases_an_opened_reserve_back_to_its_floor(variant):
+    scenario = variant({"actors": {"us": {"instruments": [
+        {"id": "entity_list", "floor": 0.3, "reserve": {"open_delay_weeks": 0.0}}]}}})
+    model = TradeModel(scenario, 4, seed=9)
+    us = model.governments[0]
+    j = [i.id for i in scenario.actors["us"].instruments].index("entity_list")
+    q = int(np.flatnonzero(us.reserve_rows == j)[0])
+    us.open_week[q] = 1
+    us.open_to[q] = 0.8
+    model.step()
+    np.testing.assert_allclose(us.level[j], 0.8)
+    everyone = np.ones(4, dtype=bool)
+    model._start_framework(everyone)
+    # Committed back to its floor, not to 0: a framework can still be fully implemented.
+    np.testing.assert_allclose(us.goal[j], 0.3)

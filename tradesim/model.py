@@ -404,9 +404,10 @@ class TradeModel(mesa.Model):
         if is_tariff.any() or is_reserve.any():
             # A truce restores a tariff's rate on the start date (the Geneva cut, which
             # the London framework built on) and rolls new measures back, as Geneva rolled
-            # back China's April countermeasures and London the US's late-May measures.
-            target = np.where(is_tariff[:, None], level, np.where(is_reserve[:, None], 0.0,
-                                                                  target))
+            # back China's April countermeasures and London the US's late-May measures
+            # (a reserve's goal is then its floor, 0 for the baseline's).
+            target = np.where(is_tariff[:, None], level,
+                              np.where(is_reserve[:, None], field("floor"), target))
             committed = committed | is_tariff | is_reserve
         start = s.start_date
         deadlines = []
