@@ -231,7 +231,7 @@ class Government(mesa.Agent):
         else:
             self.licence_weights = np.ones((0, 1, r))
         ring = np.broadcast_to(self.level[rows][:, None, :], self.licence_weights.shape)
-        self.licence_history = np.ascontiguousarray(ring)
+        self.licence_history = np.array(ring)  # a writable copy
         self.compliant_history = self.licence_history.copy()
         self.pipeline_week = 0
         self.ease_from = self.level.copy()
@@ -277,18 +277,25 @@ class Government(mesa.Agent):
                                 self.goal, self.promised, self.breakdown_threshold)
         # Every instrument's change starts afresh from the framework's levels, and the
         # licence pipelines from filings at them.
-        self.decided = np.where(mask, self.level, self.decided)
-        self.compliant_decided = np.where(mask, self.level, self.compliant_decided)
+        # Only the replications starting (usually few) are written, in place.
+        idx = np.flatnonzero(mask)
+        start = self.level[:, idx]
+        self.decided[:, idx] = start
+        self.compliant_decided[:, idx] = start
         if self.licence_rows.size:
-            ring = self.level[self.licence_rows][:, None, :]
-            self.licence_history = np.where(mask, ring, self.licence_history)
-            self.compliant_history = np.where(mask, ring, self.compliant_history)
-        self.ease_from = np.where(mask, self.level, self.ease_from)
-        self.progress = np.where(mask, 0.0, self.progress)
-        self.compliant_progress = np.where(mask, 0.0, self.compliant_progress)
-        per_week = self._per_week(self.ease_from)
-        self.ease_per_week = np.where(mask, per_week, self.ease_per_week)
-        self.compliant_per_week = np.where(mask, per_week, self.compliant_per_week)
+            ring = start[self.licence_rows][:, None, :]
+            self.licence_history[:, :, idx] = ring
+            self.compliant_history[:, :, idx] = ring
+        self.ease_from[:, idx] = start
+        self.progress[:, idx] = 0.0
+        self.compliant_progress[:, idx] = 0.0
+        distance = np.maximum(start - self.goal[:, idx], 0.0)
+        lag = self.lag_weeks[:, idx]
+        with np.errstate(over="ignore"):
+            per_week = np.divide(distance, lag, out=np.full_like(distance, np.inf),
+                                 where=lag > 0)
+        self.ease_per_week[:, idx] = per_week
+        self.compliant_per_week[:, idx] = per_week
         self.cooperated[mask] = True
         self.strategy.reset_state(self.strategy_state, mask)
         self.monitor.reset(mask)

@@ -148,10 +148,12 @@ def ease_step(levels: np.ndarray, goal: np.ndarray, reference: np.ndarray, impac
     """
     n, r = levels.shape
     out = np.empty((n, r))
-    for j in range(r):
-        now = 0.0
-        after = 0.0
-        for i in range(n):
+    now = np.empty(r)
+    after = np.empty(r)
+    # Row by row, replications innermost (the arrays are C order); each replication's
+    # sums still add the rows in order, as numpy's sums over axis 0 do.
+    for i in range(n):
+        for j in range(r):
             level = levels[i, j]
             step = level
             if level > goal[i, j]:
@@ -165,18 +167,23 @@ def ease_step(levels: np.ndarray, goal: np.ndarray, reference: np.ndarray, impac
                     if step <= goal[i, j] + 1e-12:
                         step = goal[i, j]
             out[i, j] = step
-            # Sums row by row, as numpy's sums over axis 0 add them.
             eased_now = impact[i, j] * (reference[i, j] - level)
             eased_after = impact[i, j] * (reference[i, j] - step)
-            now = eased_now if i == 0 else now + eased_now
-            after = eased_after if i == 0 else after + eased_after
-        gain = after - now
-        share = 1.0
+            if i == 0:
+                now[j] = eased_now
+                after[j] = eased_after
+            else:
+                now[j] += eased_now
+                after[j] += eased_after
+    share = np.ones(r)
+    for j in range(r):
+        gain = after[j] - now[j]
         if gain > 0.0:
             # A gain too small to divide by (a subnormal impact) gives inf: share 1.
-            share = min(max((cap[j] - now) / gain, 0.0), 1.0)
-        for i in range(n):
-            out[i, j] = levels[i, j] - share * (levels[i, j] - out[i, j])
+            share[j] = min(max((cap[j] - now[j]) / gain, 0.0), 1.0)
+    for i in range(n):
+        for j in range(r):
+            out[i, j] = levels[i, j] - share[j] * (levels[i, j] - out[i, j])
     return out
 
 
