@@ -363,15 +363,6 @@ class TradeModel(mesa.Model):
         def field(name: str) -> np.ndarray:
             return self._column([join("actors", a, "instruments", i, name) for i in ids])
 
-        def licence(name: str, default: float) -> np.ndarray:
-            # The pipeline's parameters; the schema's default where no block is declared.
-            cols = [
-                self._value(join("actors", a, "instruments", i.id, "licensing", name))
-                if i.licensing is not None else np.full(self.replications, default)
-                for i in actor.instruments
-            ]
-            return np.stack(cols, axis=0)
-
         def commitment(name: str, default: float) -> np.ndarray:
             cols = [
                 self._value(join("framework", "commitments", a, i, name)) if i in commitments
@@ -381,7 +372,8 @@ class TradeModel(mesa.Model):
             return np.stack(cols, axis=0)
 
         def per_instrument(name: str, block: str, default: float) -> np.ndarray:
-            # A field of an instrument's optional block; ``default`` where it has none.
+            # A field of an instrument's optional block (licensing, tariff, reserve); the
+            # schema's ``default`` where it has none.
             cols = [
                 self._value(join("actors", a, "instruments", i.id, block, name))
                 if getattr(i, block) is not None else np.full(self.replications, default)
@@ -445,8 +437,8 @@ class TradeModel(mesa.Model):
             committed=committed,
             rule=np.array([i.dynamics == "rule" for i in actor.instruments]),
             licensing=np.array([i.dynamics == "licensing" for i in actor.instruments]),
-            licence_min_days=licence("min_working_days", 0.0),
-            licence_limit_days=licence("limit_working_days", 45.0),
+            licence_min_days=per_instrument("min_working_days", "licensing", 0.0),
+            licence_limit_days=per_instrument("limit_working_days", "licensing", 45.0),
             deadline_weeks=commitment("deadline_weeks", 0.0),
             strategy=make_strategy(actor.strategy.name, **strategy_params),
             industry_weight=self._value(join("actors", a, "domestic", "industry_weight")),
