@@ -135,7 +135,7 @@ MILESTONE_LABELS = {
     "extended": "Time-limited cut extended",
     "replaced": "Time-limited cut made permanent",
     "lapsed": "Time-limited cut lapsed",
-    "escalation_via_new_measure": "Breakdown through a new measure",
+    "escalation_via_new_measure": "Breakdown via new measure",
 }
 
 #: Shorter milestone labels, for markers on fan charts.

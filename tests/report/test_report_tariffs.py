@@ -11,7 +11,7 @@ from tradesim.report.context import measures_sentence
 NEW_MILESTONES = {"extended": "Time-limited cut extended",
                   "replaced": "Time-limited cut made permanent",
                   "lapsed": "Time-limited cut lapsed",
-                  "escalation_via_new_measure": "Breakdown through a new measure"}
+                  "escalation_via_new_measure": "Breakdown via new measure"}
 
 
 def test_the_summary_says_how_often_the_cut_lapses_and_breakdowns_come_through_new_measures(
