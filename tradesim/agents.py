@@ -306,8 +306,10 @@ class Government(mesa.Agent):
 
     def eased_impact(self, levels: np.ndarray | None = None) -> np.ndarray:
         """Impact eased since the framework started, USD billion a year (at least 0)."""
+        from . import kernels
+
         levels = self.level if levels is None else levels
-        return np.maximum((self.impact * (self.reference - levels)).sum(axis=0), 0.0)
+        return kernels.eased_impact(self.impact, self.reference, levels)
 
     def _per_week(self, start: np.ndarray) -> np.ndarray:
         """A ramp's move per week: the change's distance to the goal over ``lag_weeks``."""
@@ -434,34 +436,29 @@ class Government(mesa.Agent):
             goal = self.goal + self.withheld * (self.reference - self.goal)
             self.action = np.where(active, EASE, HOLD).astype(np.int8)
             self.error[:] = False
+        from . import kernels
+
         eased = self.ease_step(decided, goal, self.ease_cap)
         # The compliant path's clock runs in every week of the framework it has easing left.
-        if self.has_rules:
-            compliant_left = active & (self.compliant_decided > self.goal + 1e-12)
-        self.compliant_decided = np.where(
-            active, self.ease_step(self.compliant_decided, self.goal, self.compliant_cap,
-                                   compliant=True), self.compliant_decided)
-        if self.has_rules:
-            self.compliant_progress = self.compliant_progress + compliant_left
+        self.compliant_decided = kernels.ease_active(
+            self.compliant_decided, self.goal, self.reference, self.impact,
+            self.compliant_per_week, self.rule, self.compliant_progress, self.lag_weeks,
+            self.compliant_cap, active, self.has_rules)
         self.compliant = self._deliver(self.compliant_decided, self.compliant_history)
         if self.follows_compliant_path:
             eased = self.ease_step(decided, goal, self.compliant_cap)
 
-        action = self.action
-        failed = self.error & self.intended          # meant to ease, did not
-        moves = (eased < decided - 1e-12).any(axis=0)
-        if self.has_rules:
-            left = decided > goal + 1e-12            # easing still to do
-            # A rule still in its delay is being worked on: easing, though no level moves.
-            pending = (self.rule[:, None] & left
-                       & (self.progress + 1.0 < self.lag_weeks)).any(axis=0)
-            moves = moves | pending
-        slipped = failed & ~moves                    # a hold slipping into a tightening
+        # A failed easing (meant to ease, did not) that moves holds; one with nothing
+        # left to move slips into a tightening.  A rule still in its delay is being
+        # worked on: easing, though no level moves.
+        failed = self.error & self.intended
+        action = self.action.copy()
+        r = failed.size
+        new = np.empty_like(decided)
+        moves, pending, slipped = (np.empty(r, dtype=bool) for _ in range(3))
+        kernels.choose_moves(decided, eased, goal, self.progress, self.lag_weeks, self.rule,
+                             self.has_rules, failed, action, new, moves, pending, slipped)
         self.slipped = slipped
-        action = np.where(failed & moves, HOLD, action)
-        action = np.where(slipped, RETALIATE, action).astype(np.int8)
-
-        new = np.where(action == EASE, eased, decided)
         retaliating = np.flatnonzero(action == RETALIATE)
         if retaliating.size:
             # Only the replications that retaliate (usually few) are worked on.
@@ -485,28 +482,16 @@ class Government(mesa.Agent):
             self.announced = self.landed | lapsed
         else:
             self.announced = self.landed
-        np.clip(new, self.floor, 1.0, out=new)
-        easing = action == EASE
-        moved = (new < decided).any(axis=0)
-        if self.has_rules:
-            moved = moved | (easing & pending)
-            self.progress = self.progress + (easing & left)
-        tightened = new > level
-        if tightened.any() and self.licence_rows.size:
-            # Pending applications fall under the tightened decision too.
-            self.licence_history = np.where(tightened[self.licence_rows][:, None, :],
-                                            new[self.licence_rows][:, None, :],
-                                            self.licence_history)
-        if tightened.any():
-            # A tightening starts a new change: from its level, with the clock at zero.
-            self.ease_from = np.where(tightened, new, self.ease_from)
-            self.progress = np.where(tightened, 0.0, self.progress)
-            self.ease_per_week = np.where(tightened, self._per_week(self.ease_from),
-                                          self.ease_per_week)
-        # The move taken, in the game's terms: a failed easing is a defection.
-        taken = (action != RETALIATE) & ~(failed & moves)
-        self.cooperated = np.where(active, taken, self.cooperated)
-        self.action = np.where((action == EASE) & ~moved, HOLD, action).astype(np.int8)
+        # Clipped to the floors; a tightening starts a new change from its level, with the
+        # clock at zero; the move taken, in the game's terms (a failed easing is a
+        # defection); an easing that moved nothing is a hold.
+        cooperated = self.cooperated.copy()
+        kernels.settle_moves(new, self.floor, level, decided, goal, self.goal, self.lag_weeks,
+                             action, pending, failed, moves, active, self.has_rules,
+                             self.progress, self.ease_from, self.ease_per_week,
+                             self.licence_rows, self.licence_history, cooperated)
+        self.cooperated = cooperated
+        self.action = action
         self.decided = new
         self.level = self._deliver(new, self.licence_history)
         self.pipeline_week += 1

@@ -22,13 +22,16 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["accumulate_reports", "clear_markets", "draw_setup", "draw_streams", "draw_weeks",
-           "ease_step", "firm_demand", "firm_produce", "histogram_sums", "licence_pipeline",
-           "normal_quantile", "philox4x32", "start_framework"]
+__all__ = ["accumulate_reports", "choose_moves", "clear_markets", "draw_setup", "draw_streams",
+           "draw_weeks", "ease_active", "ease_step", "eased_impact", "firm_demand",
+           "firm_produce", "histogram_sums", "licence_pipeline", "normal_quantile",
+           "philox4x32", "settle_moves", "start_framework", "take_reports"]
 
 _F32_ONE = np.float32(1.0)
 _F32_ZERO = np.float32(0.0)
 _F32_2_23 = np.float32(2.0**23)
+# The action codes (tradesim.vocab), as constants the kernels compile in.
+_RETALIATE, _HOLD, _EASE = np.int8(-1), np.int8(0), np.int8(1)
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -186,6 +189,187 @@ def ease_step(levels: np.ndarray, goal: np.ndarray, reference: np.ndarray, impac
             out[i, j] = levels[i, j] - share[j] * (levels[i, j] - out[i, j])
     return out
 
+
+@njit(cache=True, nogil=True)
+def ease_active(levels: np.ndarray, goal: np.ndarray, reference: np.ndarray, impact: np.ndarray,
+                ease_per_week: np.ndarray, rule: np.ndarray, progress: np.ndarray,
+                lag_weeks: np.ndarray, cap: np.ndarray, active: np.ndarray,
+                clock: bool) -> np.ndarray:
+    """:func:`ease_step` where ``active``, the levels unchanged elsewhere; the clock runs.
+
+    With ``clock``, ``progress`` (written in place) gains a week in every
+    active replication and instrument with easing left (level above goal),
+    as a rule's delay counts the weeks it has been worked on.
+
+    Parameters
+    ----------
+    levels, goal, reference, impact, ease_per_week, progress, lag_weeks : ndarray, shape (n, R)
+    rule : ndarray, shape (n,), bool
+    cap : ndarray, shape (R,), float64
+    active : ndarray, shape (R,), bool
+    clock : bool
+
+    Returns
+    -------
+    ndarray, shape (n, R)
+    """
+    n, r = levels.shape
+    out = ease_step(levels, goal, reference, impact, ease_per_week, rule, progress, lag_weeks,
+                    cap)
+    for i in range(n):
+        for j in range(r):
+            if not active[j]:
+                out[i, j] = levels[i, j]
+            elif clock and levels[i, j] > goal[i, j] + 1e-12:
+                progress[i, j] += 1.0
+    return out
+
+
+@njit(cache=True, nogil=True)
+def choose_moves(decided: np.ndarray, eased: np.ndarray, goal: np.ndarray,
+                 progress: np.ndarray, lag_weeks: np.ndarray, rule: np.ndarray,
+                 clock: bool, failed: np.ndarray, action: np.ndarray, new: np.ndarray,
+                 moves: np.ndarray, pending: np.ndarray, slipped: np.ndarray) -> None:
+    """What an intended move comes to (see :meth:`tradesim.agents.Government.act`).
+
+    A replication ``moves`` when some level eases this week or (with
+    ``clock``) a rule with easing left is still in its delay (``pending``).
+    A failed easing (``failed``) that moves holds; one that does not move
+    slips into a tightening (``slipped``, action RETALIATE).  ``new`` is
+    ``eased`` where the action is EASE, else ``decided``.
+
+    Parameters
+    ----------
+    decided, eased, goal, progress, lag_weeks : ndarray, shape (n, R), float64
+    rule : ndarray, shape (n,), bool
+    clock : bool
+    failed : ndarray, shape (R,), bool
+    action : ndarray, shape (R,), int8
+        Updated in place.
+    new : ndarray, shape (n, R), float64
+        Written.
+    moves, pending, slipped : ndarray, shape (R,), bool
+        Written.
+    """
+    n, r = decided.shape
+    # Row by row, replications innermost (the arrays are C order).
+    moves[:] = False
+    pending[:] = False
+    for i in range(n):
+        for j in range(r):
+            if eased[i, j] < decided[i, j] - 1e-12:
+                moves[j] = True
+            if (clock and rule[i] and decided[i, j] > goal[i, j] + 1e-12
+                    and progress[i, j] + 1.0 < lag_weeks[i, j]):
+                pending[j] = True
+    for j in range(r):
+        m = moves[j] or pending[j]
+        moves[j] = m
+        slipped[j] = failed[j] and not m
+        if failed[j]:
+            action[j] = _HOLD if m else _RETALIATE
+    for i in range(n):
+        for j in range(r):
+            new[i, j] = eased[i, j] if action[j] == _EASE else decided[i, j]
+
+
+@njit(cache=True, nogil=True)
+def settle_moves(new: np.ndarray, floor: np.ndarray, level: np.ndarray, decided: np.ndarray,
+                 goal: np.ndarray, own_goal: np.ndarray, lag_weeks: np.ndarray,
+                 action: np.ndarray, pending: np.ndarray, failed: np.ndarray,
+                 moves: np.ndarray, active: np.ndarray, clock: bool, progress: np.ndarray,
+                 ease_from: np.ndarray, ease_per_week: np.ndarray, licence_rows: np.ndarray,
+                 licence_history: np.ndarray, cooperated: np.ndarray) -> None:
+    """The week's moves made final (see :meth:`tradesim.agents.Government.act`).
+
+    ``new`` is clipped to [floor, 1] in place.  With ``clock``, an easing
+    replication's instruments with easing left (``decided`` above ``goal``)
+    gain a week of ``progress``.  A tightened instrument starts a new change
+    from its new level: ``ease_from`` is that level, its clock is zero, its
+    pace is the distance to ``own_goal`` over ``lag_weeks`` (infinite for a
+    lag of 0), and its pending licence applications fall under it.  An
+    active replication ``cooperated`` unless it retaliated or failed an
+    easing that moved; an EASE that moved nothing is recorded as HOLD.
+
+    Parameters
+    ----------
+    new, floor, level, decided, goal, own_goal, lag_weeks : ndarray, shape (n, R), float64
+        ``goal`` is the week's easing goal, ``own_goal`` the government's.
+    action : ndarray, shape (R,), int8
+        Updated in place.
+    pending, failed, moves, active : ndarray, shape (R,), bool
+    clock : bool
+    progress, ease_from, ease_per_week : ndarray, shape (n, R), float64
+        Updated in place.
+    licence_rows : ndarray, shape (m,), intp
+    licence_history : ndarray, shape (m, K, R), float64
+        Updated in place.
+    cooperated : ndarray, shape (R,), bool
+        Updated in place.
+    """
+    n, r = new.shape
+    m, k_weeks = licence_history.shape[0], licence_history.shape[1]
+    for i in range(n):
+        for j in range(r):
+            x = new[i, j]
+            if x < floor[i, j]:
+                x = floor[i, j]
+            if x > 1.0:
+                x = 1.0
+            new[i, j] = x
+    # Row by row, replications innermost (the arrays are C order).
+    moved = np.zeros(r, dtype=np.bool_)
+    for i in range(n):
+        for j in range(r):
+            if new[i, j] < decided[i, j]:
+                moved[j] = True
+            if clock and action[j] == _EASE and decided[i, j] > goal[i, j] + 1e-12:
+                progress[i, j] += 1.0
+            if new[i, j] > level[i, j]:
+                ease_from[i, j] = new[i, j]
+                progress[i, j] = 0.0
+                lag = lag_weeks[i, j]
+                distance = max(new[i, j] - own_goal[i, j], 0.0)
+                ease_per_week[i, j] = distance / lag if lag > 0 else np.inf
+    for q in range(m):
+        i = licence_rows[q]
+        for j in range(r):
+            if new[i, j] > level[i, j]:
+                for k in range(k_weeks):
+                    licence_history[q, k, j] = new[i, j]
+    for j in range(r):
+        easing = action[j] == _EASE
+        if active[j]:
+            cooperated[j] = action[j] != _RETALIATE and not (failed[j] and moves[j])
+        if easing and not (moved[j] or (clock and pending[j])):
+            action[j] = _HOLD
+
+
+
+@njit(cache=True, nogil=True)
+def eased_impact(impact: np.ndarray, reference: np.ndarray, levels: np.ndarray) -> np.ndarray:
+    """Impact eased since ``reference``, USD billion a year, at least 0, per replication.
+
+    ``max(sum_i impact[i] (reference[i] - levels[i]), 0)``, the rows added in
+    order as numpy's sums over axis 0 add them.
+
+    Parameters
+    ----------
+    impact, reference, levels : ndarray, shape (n, R), float64
+
+    Returns
+    -------
+    ndarray, shape (R,)
+    """
+    n, r = levels.shape
+    out = np.zeros(r)
+    for i in range(n):
+        for j in range(r):
+            e = impact[i, j] * (reference[i, j] - levels[i, j])
+            out[j] = e if i == 0 else out[j] + e
+    for j in range(r):
+        out[j] = max(out[j], 0.0)
+    return out
 
 @njit(cache=True, nogil=True)
 def licence_pipeline(decided: np.ndarray, rows: np.ndarray, history: np.ndarray,
@@ -347,6 +531,55 @@ def accumulate_reports(level: np.ndarray, compliant: np.ndarray, reference: np.n
 
 
 @njit(cache=True, nogil=True)
+def take_reports(y: np.ndarray, expected: np.ndarray, easing: np.ndarray, sd: np.ndarray,
+                 withheld_share: np.ndarray, belief: np.ndarray, variance: np.ndarray,
+                 llr: np.ndarray) -> None:
+    """Reports of ``k`` instruments into a monitor (see :meth:`tradesim.monitoring.Monitor._take`).
+
+    Adds each replication's log-likelihood ratio of "withheld a share
+    ``withheld_share`` of the easing" against "compliant" to ``llr``, and
+    updates the belief (mean) and ``variance`` of the delivered share by
+    the Kalman update in information form.
+
+    Parameters
+    ----------
+    y, expected, easing, sd : ndarray, shape (k, R), float64
+        Reported restriction, its compliant expectation, the easing
+        expected since the reference, and the report's error sd (at least
+        a tiny positive number).
+    withheld_share : ndarray, shape (R,), float64
+    belief, variance, llr : ndarray, shape (R,), float64
+        Updated in place.
+    """
+    k, r = y.shape
+    # Row by row, replications innermost (the arrays are C order); the sums over reports
+    # add them in order, as numpy's sums over axis 0 do.
+    total_llr = np.empty(r)
+    information = np.empty(r)
+    weighted = np.empty(r)
+    for i in range(k):
+        for j in range(r):
+            precision = 1.0 / (sd[i, j] * sd[i, j])
+            shortfall = expected[i, j] - y[i, j]
+            d = withheld_share[j] * easing[i, j]
+            term = (d * shortfall - 0.5 * d * d) * precision
+            z = y[i, j] - expected[i, j] + easing[i, j]
+            e2 = easing[i, j] * easing[i, j] * precision
+            ez = easing[i, j] * z * precision
+            if i == 0:
+                total_llr[j], information[j], weighted[j] = term, e2, ez
+            else:
+                total_llr[j] += term
+                information[j] += e2
+                weighted[j] += ez
+    for j in range(r):
+        prior = 1.0 / max(variance[j], 1e-300)
+        llr[j] += total_llr[j]
+        info = prior + information[j]
+        belief[j] = (belief[j] * prior + weighted[j]) / info
+        variance[j] = 1.0 / info
+
+@njit(cache=True, nogil=True)
 def histogram_sums(series: np.ndarray, bin_scale: np.ndarray, top_bin: np.ndarray,
                    sum_scale: np.ndarray, histogram: np.ndarray, sums: np.ndarray,
                    first_week: int = 0) -> None:
@@ -425,16 +658,14 @@ def philox4x32(c0: np.uint64, c1: np.uint64, c2: np.uint64, c3: np.uint64,
                k0: np.uint64, k1: np.uint64) -> tuple[np.uint64, np.uint64, np.uint64, np.uint64]:
     """Philox4x32-10 of the counter ``(c0, c1, c2, c3)`` under the key ``(k0, k1)``.
 
-    Every argument and result is a 32-bit word held in a uint64.
+    Every argument and result is a 32-bit word held in a uint64.  (One lane of
+    :func:`_philox_lanes`, which the streams use.)
     """
-    for _ in range(10):
-        p0 = _PHILOX_M0 * c0
-        p1 = _PHILOX_M1 * c2
-        c0, c1, c2, c3 = ((p1 >> _SHIFT32) ^ c1 ^ k0, p1 & _MASK32,
-                          (p0 >> _SHIFT32) ^ c3 ^ k1, p0 & _MASK32)
-        k0 = (k0 + _PHILOX_W0) & _MASK32
-        k1 = (k1 + _PHILOX_W1) & _MASK32
-    return c0, c1, c2, c3
+    words = np.empty((4, 1), dtype=np.uint64)
+    lo = np.full(1, c2, dtype=np.uint64)
+    hi = np.full(1, c3, dtype=np.uint64)
+    _philox_lanes(c0, c1, lo, hi, k0, k1, words)
+    return words[0, 0], words[1, 0], words[2, 0], words[3, 0]
 
 
 @njit(cache=True, nogil=True)
@@ -464,13 +695,8 @@ def _tail(p: float) -> float:
             / ((((_D[0] * q + _D[1]) * q + _D[2]) * q + _D[3]) * q + 1.0))
 
 
-@njit(cache=True, nogil=True)
-def normal_quantile(p: float) -> float:
-    """The standard normal quantile of ``p`` in (0, 1), to a relative error below 1.2e-9."""
-    if p < _P_LOW:
-        return _tail(p)
-    if p > 1.0 - _P_LOW:
-        return -_tail(1.0 - p)
+@njit(cache=True, nogil=True, inline="always", error_model="numpy")
+def _central(p: float) -> float:
     q = p - 0.5
     r = q * q
     return ((((((_A[0] * r + _A[1]) * r + _A[2]) * r + _A[3]) * r + _A[4]) * r + _A[5]) * q
@@ -478,10 +704,54 @@ def normal_quantile(p: float) -> float:
 
 
 @njit(cache=True, nogil=True)
-def _normal(word: np.uint64) -> np.float32:
-    # One 32-bit word to a float32 standard normal by inversion of (word + 1/2) / 2**32,
-    # which lies in (0, 1): the draws are cut off at about 6.2 standard deviations.
-    return np.float32(normal_quantile((np.float64(word) + 0.5) * _TWO_M32))
+def normal_quantile(p: float) -> float:
+    """The standard normal quantile of ``p`` in (0, 1), to a relative error below 1.2e-9."""
+    if p < _P_LOW:
+        return _tail(p)
+    if p > 1.0 - _P_LOW:
+        return -_tail(1.0 - p)
+    return _central(p)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _word_p(word: np.uint64) -> float:
+    # A 32-bit word as (word + 1/2) / 2**32, which lies in (0, 1): the normals drawn by
+    # inversion are cut off at about 6.2 standard deviations.
+    return (np.float64(word) + 0.5) * _TWO_M32
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _normals(words: np.ndarray, out: np.ndarray) -> None:
+    # Each 32-bit word to a float32 standard normal, normal_quantile(_word_p(word)): the
+    # centre's formula for all (a loop the compiler vectorises), then the tails (4.85% of
+    # draws) replaced.
+    for j in range(words.size):
+        out[j] = np.float32(_central(_word_p(words[j])))
+    for j in range(words.size):
+        p = _word_p(words[j])
+        if p < _P_LOW or p > 1.0 - _P_LOW:
+            out[j] = np.float32(normal_quantile(p))
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _philox_lanes(c0: np.uint64, c1: np.uint64, lo: np.ndarray, hi: np.ndarray,
+                  k0: np.uint64, k1: np.uint64, words: np.ndarray) -> None:
+    # philox4x32 of the counters (c0, c1, lo[j], hi[j]) for every j at once, round by
+    # round (a loop the compiler vectorises): words[lane, j] is word ``lane`` of block j.
+    w0, w1, w2, w3 = words[0], words[1], words[2], words[3]
+    for j in range(lo.size):
+        w0[j], w1[j], w2[j], w3[j] = c0, c1, lo[j], hi[j]
+    for _ in range(10):
+        for j in range(lo.size):
+            a0, a1, a2, a3 = w0[j], w1[j], w2[j], w3[j]
+            p0 = _PHILOX_M0 * a0
+            p1 = _PHILOX_M1 * a2
+            w0[j] = (p1 >> _SHIFT32) ^ a1 ^ k0
+            w1[j] = p1 & _MASK32
+            w2[j] = (p0 >> _SHIFT32) ^ a3 ^ k1
+            w3[j] = p0 & _MASK32
+        k0 = (k0 + _PHILOX_W0) & _MASK32
+        k1 = (k1 + _PHILOX_W1) & _MASK32
 
 
 @njit(cache=True, nogil=True)
@@ -503,15 +773,19 @@ def draw_setup(key: np.ndarray, first: int, setup: np.ndarray) -> None:
     """
     k0, k1 = key[0], key[1]
     r, n_setup = setup.shape
+    lo = np.empty(r, dtype=np.uint64)
+    hi = np.empty(r, dtype=np.uint64)
     for j in range(r):
         index = np.uint64(first + j)
-        lo, hi = index & _MASK32, index >> _SHIFT32
-        for block in range((n_setup + 1) // 2):
-            x0, x1, x2, x3 = philox4x32(np.uint64(block), np.uint64(0), lo, hi, k0, k1)
-            p = 2 * block
-            setup[j, p] = _float64(x0, x1)
+        lo[j], hi[j] = index & _MASK32, index >> _SHIFT32
+    words = np.empty((4, r), dtype=np.uint64)
+    for block in range((n_setup + 1) // 2):
+        _philox_lanes(np.uint64(block), np.uint64(0), lo, hi, k0, k1, words)
+        p = 2 * block
+        for j in range(r):
+            setup[j, p] = _float64(words[0, j], words[1, j])
             if p + 1 < n_setup:
-                setup[j, p + 1] = _float64(x2, x3)
+                setup[j, p + 1] = _float64(words[2, j], words[3, j])
 
 
 @njit(cache=True, nogil=True)
@@ -548,27 +822,23 @@ def draw_weeks(key: np.ndarray, first: int, stream: int, first_week: int,
     for j in range(r):
         index = np.uint64(first + j)
         lo[j], hi[j] = index & _MASK32, index >> _SHIFT32
-    week = np.empty(4, dtype=np.int64)
-    slot = np.empty(4, dtype=np.int64)
+    words = np.empty((4, r), dtype=np.uint64)
     normal = stream == 2
     c1 = np.uint64(stream)
-    # Block by block, replications innermost: the four rows a block writes stay
-    # contiguous, and the lane's week and slot are worked out once per block.
+    # Block by block, all replications at once: the block's four words for every
+    # replication, then each lane's row of the output.
     for block in range(start // 4, (stop + 3) // 4):
+        _philox_lanes(np.uint64(block), c1, lo, hi, k0, k1, words)
         for lane in range(4):
             p = 4 * block + lane
-            week[lane] = p // n - first_week if start <= p < stop else -1
-            slot[lane] = p % n
-        c0 = np.uint64(block)
-        for j in range(r):
-            words = philox4x32(c0, c1, lo[j], hi[j], k0, k1)
-            for lane in range(4):
-                if week[lane] >= 0:
-                    if normal:
-                        out[week[lane], slot[lane], j] = _normal(words[lane])
-                    else:
-                        out[week[lane], slot[lane], j] = (
-                            np.float32(words[lane] >> _SHIFT8) * _TWO_M24)
+            if not start <= p < stop:
+                continue
+            row = out[p // n - first_week, p % n]
+            if normal:
+                _normals(words[lane], row)
+            else:
+                for j in range(r):
+                    row[j] = np.float32(words[lane, j] >> _SHIFT8) * _TWO_M24
 
 
 def draw_streams(key: np.ndarray, first: int, setup: np.ndarray, uniforms: np.ndarray,

@@ -170,12 +170,13 @@ class Monitor:
         self.evidence[mask] = 0.0
         self.unreviewed[mask] = 0.0
         self.first_alarm[mask] = -1
+        idx = np.flatnonzero(mask)  # usually few: only those columns are written
         for arr in (self.sum_actual, self.sum_expected, self.sum_easing):
-            arr[:, mask] = 0.0
+            arr[:, idx] = 0.0
         # Reports in flight compared the partner with the old framework: void them.
         for reports in self.pending.values():
             for _, _, _, easing in reports:
-                easing[:, mask] = 0.0
+                easing[:, idx] = 0.0
 
     def update(self, normals: np.ndarray) -> None:
         """Take in last week's licensed shares, then every report published by now.
@@ -199,10 +200,12 @@ class Monitor:
             c = self.count[closing, np.newaxis]
             y = self.sum_actual[closing] / c + self.noise_sd[closing] * normals[closing]
             report = (closing, y, self.sum_expected[closing] / c, self.sum_easing[closing] / c)
-            for lag in np.unique(self.release_lag[closing]):
-                rows = self.release_lag[closing] == lag
+            lags = self.release_lag[closing]
+            for lag in np.unique(lags):
+                rows = lags == lag
                 self.pending.setdefault(week - 1 + int(lag), []).append(
-                    tuple(x[rows] for x in report))  # type: ignore[arg-type]
+                    report if rows.all()
+                    else tuple(x[rows] for x in report))  # type: ignore[arg-type]
             for arr in (self.sum_actual, self.sum_expected, self.sum_easing):
                 arr[closing] = 0.0
             self.count[closing] = 0.0
@@ -234,16 +237,11 @@ class Monitor:
         is done for the k reports at once in information form (the same as k
         sequential updates).
         """
+        from . import kernels
+
         sd = np.maximum(self.noise_sd[rows], _EXACT_SD)
-        precision = 1.0 / (sd * sd)
-        shortfall = expected - y            # licensed share missing against compliance
-        d = self.withheld_share * easing    # missing under the alternative
-        llr += ((d * shortfall - 0.5 * d * d) * precision).sum(axis=0)
-        z = y - expected + easing           # = theta * easing + error
-        prior = 1.0 / np.maximum(self.variance, 1e-300)
-        information = prior + (easing * easing * precision).sum(axis=0)
-        self.belief = (self.belief * prior + (easing * z * precision).sum(axis=0)) / information
-        self.variance = 1.0 / information
+        withheld = np.broadcast_to(self.withheld_share, llr.shape)
+        kernels.take_reports(y, expected, easing, sd, withheld, self.belief, self.variance, llr)
 
     def degree(self) -> np.ndarray:
         """The judged degree of violation (0 without alarm): believed share withheld, >= s*."""
