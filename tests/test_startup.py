@@ -14,10 +14,18 @@ ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ("mesa", "scipy", "xarray", "matplotlib", "pandas")
 
 
-def _loaded_after(code: str) -> list[str]:
-    """Heavy top-level packages in ``sys.modules`` after running ``code`` in a fresh Python."""
+#: What neither a `tradesim run` without --out nor a sweep worker needs: Mesa and numba
+#: run the model (Mesa brings pandas, parts of scipy and networkx; London's triangular,
+#: truncated-normal and beta parameters bring scipy.stats), but nothing is plotted,
+#: stored as xarray or sent to Dask.
+NOT_FOR_RUNNING = ("xarray", "matplotlib", "distributed", "dask", "netCDF4", "h5netcdf", "zarr",
+                   "jinja2", "tqdm.notebook", "plotly", "solara")
+
+
+def _loaded_after(code: str, names: tuple[str, ...] = HEAVY) -> list[str]:
+    """Which of ``names`` are in ``sys.modules`` after running ``code`` in a fresh Python."""
     probe = (f"import sys\n{code}\nimport json\n"
-             f"print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))")
+             f"print(json.dumps(sorted(m for m in {names!r} if m in sys.modules)))")
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                          env=env, cwd=ROOT, check=True)
@@ -53,3 +61,18 @@ def test_scenario_loading_needs_no_scipy() -> None:
     # Distributions import scipy only when they compute a quantile.
     code = "import tradesim\ns = tradesim.load_scenario('scenarios/london-2025.yaml')"
     assert "scipy" not in _loaded_after(code)
+
+
+def test_cli_run_imports_only_what_running_needs() -> None:
+    run = ("from tradesim import cli\n"
+           "assert cli.main(['run', 'scenarios/london-2025.yaml', '--runs', '20', '--seed', '1',"
+           " '--format', 'json']) == 0")
+    assert _loaded_after(run, NOT_FOR_RUNNING) == []
+    assert _loaded_after(run, ("mesa", "numba")) == ["mesa", "numba"]  # the model, on Mesa
+
+
+def test_sweep_worker_task_imports_only_what_running_needs() -> None:
+    # What a process-pool worker imports for its tasks (the task function's module).
+    task = ("from tradesim.executors import init_worker\ninit_worker()\n"
+            "from tradesim.sweep.run import _compute_and_write")
+    assert _loaded_after(task, NOT_FOR_RUNNING) == []

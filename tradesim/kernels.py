@@ -20,7 +20,8 @@ float64 in the order numpy's axis-0 sums use.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from .jit import njit  # numba.njit, falling back to no cache where none is writable
 
 __all__ = ["accumulate_reports", "choose_moves", "clear_markets", "draw_setup", "draw_streams",
            "draw_weeks", "ease_active", "ease_step", "eased_impact", "firm_demand",
