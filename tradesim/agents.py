@@ -289,11 +289,7 @@ class Government(mesa.Agent):
         self.ease_from[:, idx] = start
         self.progress[:, idx] = 0.0
         self.compliant_progress[:, idx] = 0.0
-        distance = np.maximum(start - self.goal[:, idx], 0.0)
-        lag = self.lag_weeks[:, idx]
-        with np.errstate(over="ignore"):
-            per_week = np.divide(distance, lag, out=np.full_like(distance, np.inf),
-                                 where=lag > 0)
+        per_week = kernels.ramp_pace(start, self.goal[:, idx], self.lag_weeks[:, idx])
         self.ease_per_week[:, idx] = per_week
         self.compliant_per_week[:, idx] = per_week
         self.cooperated[mask] = True
@@ -313,11 +309,9 @@ class Government(mesa.Agent):
 
     def _per_week(self, start: np.ndarray) -> np.ndarray:
         """A ramp's move per week: the change's distance to the goal over ``lag_weeks``."""
-        distance = np.maximum(start - self.goal, 0.0)
-        # A lag of 0 (or one so tiny that the division overflows) means a single week.
-        with np.errstate(over="ignore"):
-            return np.divide(distance, self.lag_weeks, out=np.full_like(distance, np.inf),
-                             where=self.lag_weeks > 0)
+        from . import kernels
+
+        return kernels.ramp_pace(start, self.goal, self.lag_weeks)
 
     def ease_step(self, levels: np.ndarray, goal: np.ndarray, cap: np.ndarray, *,
                   compliant: bool = False) -> np.ndarray:

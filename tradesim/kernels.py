@@ -26,7 +26,7 @@ from .jit import njit  # numba.njit, falling back to no cache where none is writ
 __all__ = ["accumulate_reports", "choose_moves", "clear_markets", "draw_setup", "draw_streams",
            "draw_weeks", "ease_active", "ease_step", "eased_impact", "firm_demand",
            "firm_produce", "histogram_sums", "licence_pipeline", "normal_quantile",
-           "philox4x32", "settle_moves", "start_framework", "take_reports"]
+           "philox4x32", "ramp_pace", "settle_moves", "start_framework", "take_reports"]
 
 _F32_ONE = np.float32(1.0)
 _F32_ZERO = np.float32(0.0)
@@ -124,6 +124,33 @@ def firm_produce(stock: np.ndarray, requirement: np.ndarray, target: np.ndarray,
         output[j] = mean / requirement[j] if requirement[j] > 0 else 1.0
         halted[j] = idle[j] / firms
 
+
+@njit(cache=True, nogil=True, inline="always")
+def _pace(distance: float, lag: float) -> float:
+    # A ramp's move per week: its distance over lag_weeks weeks; a lag of 0 (or one so
+    # tiny that the division overflows) means a single week.
+    return distance / lag if lag > 0 else np.inf
+
+
+@njit(cache=True, nogil=True)
+def ramp_pace(start: np.ndarray, goal: np.ndarray, lag_weeks: np.ndarray) -> np.ndarray:
+    """A ramp's move per week from ``start`` to ``goal``: the distance over ``lag_weeks``.
+
+    Parameters
+    ----------
+    start, goal, lag_weeks : ndarray, shape (n, k), float64
+
+    Returns
+    -------
+    ndarray, shape (n, k)
+        Infinite where ``lag_weeks`` is 0 (the change takes a single week).
+    """
+    n, k = start.shape
+    out = np.empty((n, k))
+    for i in range(n):
+        for j in range(k):
+            out[i, j] = _pace(max(start[i, j] - goal[i, j], 0.0), lag_weeks[i, j])
+    return out
 
 @njit(cache=True, nogil=True)
 def ease_step(levels: np.ndarray, goal: np.ndarray, reference: np.ndarray, impact: np.ndarray,
@@ -329,9 +356,7 @@ def settle_moves(new: np.ndarray, floor: np.ndarray, level: np.ndarray, decided:
             if new[i, j] > level[i, j]:
                 ease_from[i, j] = new[i, j]
                 progress[i, j] = 0.0
-                lag = lag_weeks[i, j]
-                distance = max(new[i, j] - own_goal[i, j], 0.0)
-                ease_per_week[i, j] = distance / lag if lag > 0 else np.inf
+                ease_per_week[i, j] = _pace(max(new[i, j] - own_goal[i, j], 0.0), lag_weeks[i, j])
     for q in range(m):
         i = licence_rows[q]
         for j in range(r):
