@@ -155,3 +155,37 @@ def test_a_tallied_model_counts_what_a_recorded_one_records() -> None:
         Partial.from_model(tallied, keep=26)
     with pytest.raises(ValueError, match="only with a tally"):
         TradeModel(scenario, 3, seed=5, keep=2)
+
+
+def test_vectorised_streams_are_the_scalar_definition() -> None:
+    # draw_weeks and draw_setup compute Philox across replications at once and the
+    # normals' centre and tails in two loops: each number must still be what the scalar
+    # definition in their docstrings gives (philox4x32, normal_quantile), tails included.
+    u = np.uint64
+    key = np.array([0x1234ABCD, 0x0BADF00D], dtype=np.uint64)
+    first, n, first_week, weeks, r = 2**32 - 3, 7, 2, 3, 300   # replications cross 2**32
+    normals = np.empty((weeks, n, r), np.float32)
+    uniforms = np.empty((weeks, n, r), np.float32)
+    kernels.draw_weeks(key, first, 2, first_week, normals)
+    kernels.draw_weeks(key, first, 1, first_week, uniforms)
+    setup = np.empty((r, 5))
+    kernels.draw_setup(key, first, setup)
+    tails = 0
+    for j in range(r):
+        i = first + j
+        lo, hi = u(i & 0xFFFFFFFF), u(i >> 32)
+        for w in range(weeks):
+            for s in range(n):
+                p = (first_week + w) * n + s
+                word = int(kernels.philox4x32(u(p // 4), u(2), lo, hi, key[0], key[1])[p % 4])
+                x = (word + 0.5) * 2.0**-32
+                tails += x < 0.02425 or x > 1 - 0.02425
+                assert normals[w, s, j] == np.float32(kernels.normal_quantile(x))
+                word = int(kernels.philox4x32(u(p // 4), u(1), lo, hi, key[0], key[1])[p % 4])
+                assert uniforms[w, s, j] == np.float32(word >> 8) * np.float32(2.0**-24)
+        for b in range(3):
+            x0, x1, x2, x3 = (int(x) for x in kernels.philox4x32(u(b), u(0), lo, hi, *key))
+            assert setup[j, 2 * b] == ((x0 >> 5) * 67108864.0 + (x1 >> 6)) * 2.0**-53
+            if 2 * b + 1 < 5:
+                assert setup[j, 2 * b + 1] == ((x2 >> 5) * 67108864.0 + (x3 >> 6)) * 2.0**-53
+    assert tails > 100  # the tails' branch was exercised
