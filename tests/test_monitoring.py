@@ -249,3 +249,55 @@ def test_hawks_delay_approval(variant):
     weeks = [np.median(np.where(m.milestones["approved"] >= 0, m.milestones["approved"], 999))
              for m in (TradeModel(x, 2000, seed=4).run() for x in (slow, fast))]
     assert weeks[0] > weeks[1]
+
+
+# ------------------------------------------------------------------ lag credit
+
+
+def slow_partner(credit: float, lag: float = 9.0, deadline: float = 2.0, **kw) -> tradesim.Scenario:
+    """China eases over ``lag`` weeks against a ``deadline``; the US credits ``credit``."""
+    base = noisy(**kw, actors={"china": {"instruments": [{"id": "b", "lag_weeks": lag}]}},
+                 framework={"commitments": [{"actor": "china", "instrument": "b",
+                                             "deadline_weeks": deadline}]})
+    data = merge(base.model_dump(mode="json", exclude_none=True),
+                 {"monitoring": {"us": {"lag_credit": credit}}})
+    return tradesim.validate_scenario(data)
+
+
+@pytest.mark.parametrize("credit", [0.0, 0.5, 1.0])
+def test_the_expected_path_credits_the_share_of_the_lag_beyond_the_deadline(credit):
+    lag, deadline = 9.0, 2.0
+    model = TradeModel(slow_partner(credit, lag, deadline), 2, seed=0)
+    china = model.governments[1]
+    expected_lag = lag - (1.0 - credit) * (lag - deadline)
+    assert np.allclose(china.compliant_lag_weeks, expected_lag)
+    compliant = []
+    for _ in range(12):
+        model.step()
+        compliant.append(float(china.compliant[0, 0]))
+    # A ramp from 1 to 0: the expected path arrives after the credited lag, not before.
+    arrival = 1 + int(np.argmax(np.isclose(compliant, 0.0)))
+    assert arrival == math.ceil(expected_lag)
+    assert compliant[arrival - 2] > 0.0
+
+
+def test_a_pipeline_within_the_deadline_is_unaffected_by_the_credit():
+    runs = [TradeModel(slow_partner(c, lag=3.0, deadline=4.0, sd=0.1), 200, seed=4).run()
+            for c in (0.0, 1.0)]
+    assert np.array_equal(runs[0].series, runs[1].series)
+
+
+def test_crediting_less_of_a_slow_pipeline_turns_compliance_into_alarms():
+    """A compliant but slow partner: full credit gives the threshold's rate, less gives more."""
+    rates = []
+    for credit in (1.0, 0.9, 0.0):
+        (us, _china) = detection(slow_partner(credit, sd=0.1, threshold=3.0), runs=2000,
+                                 seed=9, weeks=(13,))
+        rates.append(us.false_alarm[13])
+    full_credit = detection(noisy(threshold=3.0, sd=0.1), runs=2000, seed=9, weeks=(13,))[0]
+    # Full credit: a slow pipeline is no evidence (about the rate of a fast compliant one).
+    assert abs(rates[0] - full_credit.false_alarm[13]) < 0.05, rates
+    # Rates of 2,000 runs: their sd is at most 0.011.
+    assert rates[0] + 0.1 < rates[1] < rates[2] - 0.1, rates
+    # Judged against a two-week deadline, nine weeks of licensing read as withholding.
+    assert rates[2] > 0.9, rates

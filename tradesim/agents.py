@@ -151,6 +151,7 @@ class Government(mesa.Agent):
         max_rate_percent: np.ndarray | None = None,
         lapse_level: np.ndarray | None = None,
         deadlines: list[Deadline] | None = None,
+        compliant_lag_weeks: np.ndarray | None = None,
     ) -> None:
         super().__init__(model)
         self.actor_id = actor_id
@@ -189,6 +190,9 @@ class Government(mesa.Agent):
         self.impact = impact
         # Weeks until a change is complete: a ramp's whole move, or a rule's delay.
         self.lag_weeks = np.asarray(lag_weeks, dtype=float)
+        # The lag the partner's monitor expects of a compliant path (its lag_credit).
+        self.compliant_lag_weeks = (self.lag_weeks if compliant_lag_weeks is None
+                                    else np.asarray(compliant_lag_weeks, dtype=float))
         self.rule = np.zeros(n, dtype=bool) if rule is None else np.asarray(rule, dtype=bool)
         # Only rules read the clocks: without any, they are not kept (a hot loop).
         self.has_rules = bool(self.rule.any())
@@ -238,7 +242,10 @@ class Government(mesa.Agent):
         self.progress = np.zeros_like(self.level)
         self.compliant_progress = np.zeros_like(self.level)
         self.ease_per_week = self._per_week(self.ease_from)
-        self.compliant_per_week = self.ease_per_week.copy()
+        from . import kernels
+
+        self.compliant_per_week = kernels.ramp_pace(self.ease_from, self.goal,
+                                                    self.compliant_lag_weeks)
         self.promised = np.zeros(r)
         self.breakdown_threshold = np.full(r, np.inf)
         self.pressure = np.zeros(r)
@@ -289,9 +296,10 @@ class Government(mesa.Agent):
         self.ease_from[:, idx] = start
         self.progress[:, idx] = 0.0
         self.compliant_progress[:, idx] = 0.0
-        per_week = kernels.ramp_pace(start, self.goal[:, idx], self.lag_weeks[:, idx])
-        self.ease_per_week[:, idx] = per_week
-        self.compliant_per_week[:, idx] = per_week
+        goal = self.goal[:, idx]
+        self.ease_per_week[:, idx] = kernels.ramp_pace(start, goal, self.lag_weeks[:, idx])
+        self.compliant_per_week[:, idx] = kernels.ramp_pace(start, goal,
+                                                            self.compliant_lag_weeks[:, idx])
         self.cooperated[mask] = True
         self.strategy.reset_state(self.strategy_state, mask)
         self.monitor.reset(mask)
@@ -344,10 +352,11 @@ class Government(mesa.Agent):
 
         if compliant:
             per_week, progress = self.compliant_per_week, self.compliant_progress
+            lag = self.compliant_lag_weeks
         else:
-            per_week, progress = self.ease_per_week, self.progress
+            per_week, progress, lag = self.ease_per_week, self.progress, self.lag_weeks
         return kernels.ease_step(levels, goal, self.reference, self.impact, per_week, self.rule,
-                                 progress, self.lag_weeks, cap)
+                                 progress, lag, cap)
 
     def _caps(self, believed: np.ndarray, true: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         lead = self.reciprocity_lead * self.promised
@@ -436,8 +445,8 @@ class Government(mesa.Agent):
         # The compliant path's clock runs in every week of the framework it has easing left.
         self.compliant_decided = kernels.ease_active(
             self.compliant_decided, self.goal, self.reference, self.impact,
-            self.compliant_per_week, self.rule, self.compliant_progress, self.lag_weeks,
-            self.compliant_cap, active, self.has_rules)
+            self.compliant_per_week, self.rule, self.compliant_progress,
+            self.compliant_lag_weeks, self.compliant_cap, active, self.has_rules)
         self.compliant = self._deliver(self.compliant_decided, self.compliant_history)
         if self.follows_compliant_path:
             eased = self.ease_step(decided, goal, self.compliant_cap)

@@ -426,20 +426,29 @@ class TradeModel(mesa.Model):
             by_impact = [int(j) for j in np.argsort(-median_impact, kind="stable")]
             first = [ids.index(i) for i in actor.retaliation.priority] if rule == "priority" else []
             order = np.array(first + [j for j in by_impact if j not in first], dtype=np.intp)
+        lag_weeks = field("lag_weeks")
+        # The path the partner's monitor expects of a compliant ``a``: its own pace,
+        # less the share of its lag beyond a committed deadline that the observer does
+        # not credit (monitoring.<observer>.lag_credit; 1 leaves the pace exact).
+        deadline = commitment("deadline_weeks", 0.0)
+        credit = self._value(join("monitoring", s.partner(a), "lag_credit"))
+        beyond = np.where(deadline > 0.0, np.maximum(lag_weeks - deadline, 0.0), 0.0)
+        compliant_lag_weeks = lag_weeks - (1.0 - credit) * beyond
         impact = field("impact")
         if s.economy.impact_from_value_added:
             impact = impact_at_risk(s, a, impact, self._value)
         return Government(
             self, a,
             level=level, floor=field("floor"), impact=impact,
-            lag_weeks=field("lag_weeks"),
+            lag_weeks=lag_weeks,
+            compliant_lag_weeks=compliant_lag_weeks,
             target=target,
             committed=committed,
             rule=np.array([i.dynamics == "rule" for i in actor.instruments]),
             licensing=np.array([i.dynamics == "licensing" for i in actor.instruments]),
             licence_min_days=per_instrument("min_working_days", "licensing", 0.0),
             licence_limit_days=per_instrument("limit_working_days", "licensing", 45.0),
-            deadline_weeks=commitment("deadline_weeks", 0.0),
+            deadline_weeks=deadline,
             strategy=make_strategy(actor.strategy.name, **strategy_params),
             industry_weight=self._value(join("actors", a, "domestic", "industry_weight")),
             hawkishness=self._value(join("actors", a, "domestic", "hawkishness")),

@@ -536,6 +536,13 @@ class Monitoring(Frozen):
         "review is a chance of a false alarm, so reviewing more often than reports arrive "
         "costs false alarms for speed."
     )
+    lag_credit: parameter(0.0, 1.0) = Field(  # type: ignore[valid-type]
+        1.0, description="Share of the partner's implementation lag beyond a commitment's "
+        "deadline that the observer allows for in the path it expects of a compliant "
+        "partner (1: the partner's own pace, so a slow pipeline is no evidence; 0: the "
+        "deadline as promised, so a pipeline slower than the deadline reads as withholding). "
+        "Instruments with no deadline are expected at the partner's own pace."
+    )
     prior_sd: NonNegative = Field(  # type: ignore[valid-type]
         0.3, description="Prior sd of the belief (share of promised easing delivered, prior "
         "mean 1: the framework is trusted) when a framework or truce starts."
