@@ -148,3 +148,46 @@ def test_the_geneva_demo_at_a_small_size():
     assert {"first_escalation", "breakdown_1", "truce_1"} <= names
     published = (ROOT / "docs" / "figures" / "geneva-demo.json").read_text()
     assert '"from_geneva_prior"' in published
+
+
+def _calibration_page():
+    spec = importlib.util.spec_from_file_location(
+        "calibration_page", ROOT / "docs" / "scripts" / "calibration_page.py")
+    page = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(page)
+    return page
+
+
+def test_the_london_baseline_carries_the_geneva_posterior():
+    """scenarios/london-2025.yaml's fitted ranges are those the calibration page wrote."""
+    import json
+
+    page = _calibration_page()
+    published = json.loads((ROOT / "docs" / "figures" / "calibration.json").read_text())
+    london = tradesim.load_scenario(ROOT / "scenarios" / "london-2025.yaml")
+    paths = london.parameter_paths()
+    assert set(published["fitted"]) == set(page.PRIORS)
+    for path, fitted in published["fitted"].items():
+        assert paths[path].model_dump(mode="json") == fitted, path
+        # The calibration itself ran on the priors, not on the ranges it produced.
+        assert published["priors"][path] == page.PRIORS[path]
+    assert published["observed"] == {"first_escalation": 3, "breakdown_1": 3, "truce_1": 4}
+
+
+def test_the_calibration_page_at_a_small_size():
+    page = _calibration_page()
+    out = page.compute(abc_runs=20_000, check_runs=500, london_runs=400)
+    numbers = out["numbers"]
+    assert numbers["accepted"] > 0
+    # Exact matching: every accepted draw reproduced the three logged weeks.
+    samples = out["objects"]["posterior"]
+    assert samples.epsilon == 0.0
+    accepted = samples.prior_statistics.loc[samples.accepted]
+    assert (accepted == [3, 3, 4]).all().all()
+    # The record moves the US monitor's lag credit down from its prior mean of 0.5.
+    assert numbers["parameters"]["monitoring.us.lag_credit"]["posterior_mean"] < 0.35
+    for fitted in out["fitted"].values():
+        assert fitted["dist"] == "beta" and fitted["a"] > 0 and fitted["b"] > 0
+    # Both predictive checks match the record more often than the prior does.
+    p = numbers["p_match"]
+    assert p["posterior_ranges"]["all"] > p["prior"]["all"]

@@ -71,7 +71,9 @@ def test_scenario_diff_lists_values_and_sources(scenarios) -> None:
     diff = tradesim.scenario_diff(a, b).set_index("path")
     assert diff.loc["actors.us.strategy.name", "a"] == "generous_tit_for_tat"
     assert diff.loc["actors.us.strategy.name", "b"] == "tit_for_tat"
-    assert diff.loc["monitoring.us.threshold", "a"] == pytest.approx(4.0)
+    # A distribution (the baseline's, fitted on Geneva) against a number (hawkish-us's).
+    assert str(diff.loc["monitoring.us.threshold", "a"]).startswith("beta(")
+    assert diff.loc["monitoring.us.threshold", "b"] == pytest.approx(2.0)
     assert diff.loc["monitoring.us.threshold", "source_a"]
     assert "approval.china.weekly_hazard" not in diff.index
 

@@ -29,7 +29,8 @@ QUIET = {  # no noise, no domestic overrides, no reciprocity cap: a deterministi
     },
     "approval": {"us": {"weekly_hazard": 1.0, "rejection_hazard": 0.0},
                  "china": {"weekly_hazard": 1.0, "rejection_hazard": 0.0}},
-    "monitoring": {"us": {"default_kind": "rule",
+    # The US credits China's whole pipeline (the baseline's fitted credit is below 1).
+    "monitoring": {"us": {"default_kind": "rule", "lag_credit": 1.0,
                           "channels": {"rare_earths": {"kind": "rule", "noise_sd": 0.0},
                                        "magnets": {"kind": "rule", "noise_sd": 0.0}}},
                    "china": {"default_kind": "rule", "channels": {"chips": {"noise_sd": 0.0}}}},

@@ -33,7 +33,8 @@ QUIET = {  # no noise, no domestic overrides, fixed parameters: a deterministic 
     },
     "approval": {"us": {"weekly_hazard": 1.0, "rejection_hazard": 0.0},
                  "china": {"weekly_hazard": 1.0, "rejection_hazard": 0.0}},
-    "monitoring": {"us": {"default_kind": "rule",
+    # The US credits China's whole pipeline (the baseline's fitted credit is below 1).
+    "monitoring": {"us": {"default_kind": "rule", "lag_credit": 1.0,
                           "channels": {"rare_earths": {"kind": "rule", "noise_sd": 0.0},
                                        "magnets": {"kind": "rule", "noise_sd": 0.0}}},
                    "china": {"default_kind": "rule", "channels": {"chips": {"noise_sd": 0.0}}}},
@@ -135,6 +136,19 @@ def test_slow_licensing_is_not_mistaken_for_a_violation(variant):
     model = run(variant(override), 5)
     assert np.all(model.milestones["first_escalation"] == -1)
     assert np.all(model.governments[0].monitor.first_alarm == -1)
+
+
+def test_slow_licensing_judged_against_the_deadline_is_a_violation(variant):
+    # The same world, but the US credits none of the pipeline beyond the deadline: it
+    # expects China's licences within two weeks, and a compliant 9-week pipeline reads
+    # as withholding, as the US read it 18 days after Geneva.
+    override = merge(QUIET, {"framework": {"commitments": [
+        {"actor": "china", "instrument": "rare_earths", "deadline_weeks": 2},
+        {"actor": "china", "instrument": "magnets", "deadline_weeks": 2}]},
+        "monitoring": {"us": {"threshold": 1.0, "lag_credit": 0.0}}})
+    model = run(variant(override), 5)
+    first = model.milestones["first_escalation"]
+    assert np.all((first >= 1) & (first <= 3)), first
 
 
 def test_fast_licensing_inside_the_deadline_never_escalates(variant):

@@ -12,7 +12,7 @@ from tradesim.plots.states import is_two_state, series_state, share_in_state
 
 def test_fan_chart_elements(results, source_notes, finding):
     ax = plots.fan_chart(results, "supply.magnets", paths=3,
-                         milestones=("approved", "implemented"), kind="bands")
+                         milestones=("approved", "first_escalation"), kind="bands")
     assert ax.get_ylabel().replace("\n", " ") == "Supply-flow index (1 = 2024 avg.)"
     assert ax.get_xlabel() == "Date"
     assert ax.get_legend() is None  # the measure line says what the bands are, no legend
@@ -23,14 +23,14 @@ def test_fan_chart_elements(results, source_notes, finding):
     solid = [line for line in ax.lines if line.get_linestyle() == "-"]
     assert len(solid) == 3 + 1  # sample runs and the median
     marker_labels = {t.get_text() for t in ax.texts}
-    assert {"Approved", "Implemented"} <= marker_labels
+    assert {"Approved", "First escalation"} <= marker_labels
     assert source_notes(ax.figure)
 
 
 def test_fan_chart_of_a_two_state_series_is_the_share_in_the_state(results, finding):
     # Magnet supply is near normal or near zero: a median with bands would draw a block.
     assert is_two_state(results, "supply.magnets")
-    ax = plots.fan_chart(results, "supply.magnets", milestones=("implemented",))
+    ax = plots.fan_chart(results, "supply.magnets", milestones=("first_escalation",))
     assert ax.get_ylabel() == "Share of runs (%)"
     state = series_state(results, "supply.magnets")
     assert list(ax.lines[0].get_ydata()) == list(share_in_state(results, "supply.magnets",
@@ -39,7 +39,7 @@ def test_fan_chart_of_a_two_state_series_is_the_share_in_the_state(results, find
     title, measure = finding(ax.figure)
     assert "Magnets supply to US" in title and "half of 2024" in title
     assert "supply below half of 2024" in measure and "95% Monte Carlo interval" in measure
-    assert "Implemented" in {t.get_text() for t in ax.texts}
+    assert "First escalation" in {t.get_text() for t in ax.texts}
 
 
 def test_fan_chart_on_given_axes_leaves_figure_alone(results, source_notes):
@@ -101,7 +101,7 @@ def test_milestone_curves(results, hawkish, line_labels):
     assert ax.get_legend() is None
     assert set(line_labels(ax)) == {plots.MILESTONE_LABELS[m] for m in (
         "approved", "implemented", "first_escalation", "breakdown_1", "truce_1")}
-    assert ax.get_ylabel() == "Reached by date (% of runs)"
+    assert ax.get_ylabel().replace("\n", " ") == "Reached by date (% of runs)"
     y = ax.lines[0].get_ydata()
     assert list(y) == list(results.milestone_curve("approved"))
     ax = plots.milestone_curves([results, hawkish], ["implemented", "breakdown_1"])

@@ -9,7 +9,7 @@ are in :mod:`tradesim.plots.saving`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import matplotlib.dates as mdates
 import numpy as np
@@ -356,6 +356,7 @@ def outcome_probabilities(
     ax, new = new_axes(ax, height=height)
     y = np.arange(len(OUTCOMES), dtype=float)
     thickness = 0.8 / len(many)
+    inside: list[tuple[Any, float]] = []  # each value's label and its interval's low end
     for i, (r, name) in enumerate(zip(many, labels, strict=True)):
         table = r.summary().outcomes.loc[list(OUTCOMES)]
         p = table["probability"].to_numpy()
@@ -365,10 +366,13 @@ def outcome_probabilities(
         ax.barh(y + offset, p, height=thickness * 0.9, color=PALETTE[i % len(PALETTE)],
                 xerr=error, error_kw={"elinewidth": 0.7, "capsize": 1.5, "ecolor": "#222222"},
                 label=name if len(many) > 1 else "_nolegend_")
-        for yy, pp, hi in zip(y + offset, p, table["ci95_high"].to_numpy(), strict=True):
-            ax.text(hi + 0.015, yy, f"{pp:.0%}" + (f" {name}" if len(many) > 1 else ""),
-                    va="center", ha="left", fontsize=MIN_FONT_SIZE if len(many) > 1 else 7,
-                    color=PALETTE[i % len(PALETTE)] if len(many) > 1 else "black")
+        for yy, pp, lo, hi in zip(y + offset, p, table["ci95_low"].to_numpy(),
+                                  table["ci95_high"].to_numpy(), strict=True):
+            text = ax.text(hi + 0.015, yy, f"{pp:.0%}" + (f" {name}" if len(many) > 1 else ""),
+                           va="center", ha="left",
+                           fontsize=MIN_FONT_SIZE if len(many) > 1 else 7,
+                           color=PALETTE[i % len(PALETTE)] if len(many) > 1 else "black")
+            inside.append((text, lo))
     ax.set_yticks(y, [OUTCOME_LABELS.get(o, o) for o in OUTCOMES])
     ax.invert_yaxis()
     ax.set_xlim(0, 1.25 if len(many) > 1 else 1.08)
@@ -388,7 +392,23 @@ def outcome_probabilities(
     set_titles(ax, finding, measure, figure_title=new)
     if new:
         source_note(ax.figure, source_text(many))
+    _labels_inside_long_bars(ax, inside)
     return ax
+
+
+def _labels_inside_long_bars(ax: Axes, labels: list[tuple[Any, float]]) -> None:
+    """Move a value's label that would pass the figure's edge into its bar, in white."""
+    fig = ax.figure
+    fig.draw_without_rendering()
+    right = fig.bbox.x1 - 1.0
+    to_data = ax.transData.inverted()
+    for text, low in labels:
+        box = text.get_window_extent()
+        if box.x1 <= right:
+            continue
+        width = to_data.transform((box.x1, 0))[0] - to_data.transform((box.x0, 0))[0]
+        if low - 0.015 - width > 0.0:
+            text.set(x=low - 0.015, ha="right", color="white")
 
 
 def milestone_finding(results: Results) -> str:
@@ -470,7 +490,7 @@ def milestone_curves(
             ends.append((float(curve[-1]), label, color))
     ax.set_ylim(0, 1.02)
     percent_axis(ax)
-    ax.set_ylabel("Reached by date (% of runs)")
+    ax.set_ylabel("Reached by date\n(% of runs)")
     ax.set_xlabel("Date")
     ax.set_xlim(many[0].dates[0], many[0].dates[-1])
     format_date_axis(ax)
@@ -486,9 +506,9 @@ def milestone_curves(
             [r.runs for r in many]))
     set_titles(ax, finding, "Share of runs that have reached each milestone by each date",
                figure_title=new)
-    label_line_ends(ax, ends, fontsize=MIN_FONT_SIZE)
-    if new:
+    if new:  # the note first: the labels are spaced on the Axes' final height
         source_note(ax.figure, source_text(many))
+    label_line_ends(ax, ends, fontsize=MIN_FONT_SIZE)
     return ax
 
 
