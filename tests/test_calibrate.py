@@ -137,17 +137,59 @@ def test_the_geneva_demo_at_a_small_size():
     spec.loader.exec_module(demo)
     out = demo.compute(runs=300, abc_runs=2000, check_runs=200)
     numbers = out["numbers"]
+    # The prior is geneva-2025-prior: the five parameters London fits, at their priors.
+    prior = tradesim.load_scenario(ROOT / "scenarios" / "geneva-2025-prior.yaml")
+    assert numbers["prior_scenario"] == "scenarios/geneva-2025-prior.yaml"
+    assert set(numbers["priors"]) == set(demo.FITTED) <= set(out["objects"]["scenario"]
+                                                            .uncertain_parameters())
+    for path, spec in numbers["priors"].items():
+        assert spec == prior.parameter_paths()[path].model_dump(mode="json"), path
+    assert numbers["priors"]["monitoring.us.lag_credit"] == {
+        "dist": "uniform", "low": 0.0, "high": 1.0}
     assert set(numbers["calibrations"]) == {"at_geneva", "split", "in_sample"}
+    for calibration in numbers["calibrations"].values():
+        assert 0 <= calibration["exact_matches"] <= calibration["accepted"]
     # Nothing in the record up to Geneva to fit: every draw is accepted.
     assert numbers["calibrations"]["at_geneva"]["acceptance_rate"] == 1.0
     assert numbers["calibrations"]["in_sample"]["observed"] == {
         "first_escalation": 3, "breakdown_1": 3, "truce_1": 4}
     for forecast in numbers["forecasts"].values():
         assert 0.0 <= forecast["brier"] <= 1.0 and forecast["events"]
+    assert set(numbers["forecasts"]) == {
+        "from_geneva_prior", "from_geneva_fitted_in_sample", "from_geneva_baseline_in_sample",
+        "from_split_prior", "from_split_calibrated"}
     names = {e["name"] for e in numbers["forecasts"]["from_geneva_prior"]["events"]}
     assert {"first_escalation", "breakdown_1", "truce_1"} <= names
+    for event in numbers["forecasts"]["from_geneva_prior"]["events"]:
+        if "ci95_low" in event:  # milestones: the Monte Carlo interval holds the estimate
+            assert event["ci95_low"] <= event["probability"] <= event["ci95_high"]
     published = (ROOT / "docs" / "figures" / "geneva-demo.json").read_text()
     assert '"from_geneva_prior"' in published
+
+
+def test_the_scores_page_scores_out_of_sample_and_labels_the_fit():
+    """docs/scripts/scores_page.py: the main forecast uses no parameter fitted on Geneva."""
+    spec = importlib.util.spec_from_file_location(
+        "scores_page", ROOT / "docs" / "scripts" / "scores_page.py")
+    scores = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(scores)
+    assert scores.SCENARIO == "scenarios/geneva-2025-prior.yaml"
+    assert scores.IN_SAMPLE == "scenarios/geneva-2025.yaml"
+    prior = tradesim.load_scenario(ROOT / scores.SCENARIO).parameter_paths()
+    fitted = tradesim.load_scenario(ROOT / scores.IN_SAMPLE).parameter_paths()
+    assert prior["monitoring.us.lag_credit"].dist == "uniform"
+    assert fitted["monitoring.us.lag_credit"].dist == "beta"
+    out = scores.run(200, 3)
+    fit = scores.run(200, 3, scores.IN_SAMPLE)
+    for result, _ in (out, fit):  # each Monte Carlo interval holds its probability
+        events = result.events
+        assert (events["ci95_low"] <= events["probability"] + 1e-12).all()
+        assert (events["probability"] <= events["ci95_high"] + 1e-12).all()
+    text = scores.page(*out, 200, 3, fit)
+    assert "tradesim score scenarios/geneva-2025-prior.yaml" in text
+    assert "## In sample: the calibrated scenario (a fit check, not a test)" in text
+    published = (ROOT / "docs" / "explanation" / "scores.md").read_text()
+    assert "scenarios/geneva-2025-prior.yaml" in published and "In sample" in published
 
 
 def _calibration_page():
