@@ -280,7 +280,9 @@ def sobol_bars(table: pd.DataFrame, output: str = "breakdown", ax: Axes | None =
     frame = table.loc[output]
     names = {**(json.loads(ds.attrs.get("labels", "{}")) if ds is not None else {}),
              **(labels or {})}
-    ax, new = new_axes(ax, height=2.6 + 0.35 * len(frame))
+    # A row's height grows with its label's lines (names wrap to two or three).
+    lines = max((str(names.get(p, p)).count("\n") + 1 for p in frame.index), default=1)
+    ax, new = new_axes(ax, height=2.6 + max(0.35, 0.13 * lines + 0.12) * len(frame))
     fig = ax.figure
     ys = np.arange(len(frame))
     outside = []
@@ -292,7 +294,7 @@ def sobol_bars(table: pd.DataFrame, output: str = "breakdown", ax: Axes | None =
         ax.barh(pos, centre, height=0.36, xerr=err, color=PALETTE[k],
                 label=name, error_kw={"lw": 0.8, "capsize": 1.5})
         for yy, value, param in zip(pos, centre, frame.index, strict=True):
-            if not 0.0 <= value <= 1.0:
+            if not -0.005 <= value <= 1.005:  # beyond rounding to two decimals
                 outside.append(f"{name} {names.get(param, param)} {value:.2f}")
                 ax.text(min(max(value, 0.0), _SOBOL_VIEW[1]), yy, " !", va="center",
                         ha="right" if value > 1.0 else "left", fontsize=7,
@@ -311,7 +313,11 @@ def sobol_bars(table: pd.DataFrame, output: str = "breakdown", ax: Axes | None =
     if what is None:
         what = (f"whether runs end {_outcome_ending(output)}" if output in OUTCOME_LABELS
                 else output.replace("_", " ").replace(".", " "))
-    if outside:
+    # A parameter whose total index's interval lies above every other's is first however
+    # far some estimates stray outside [0, 1].
+    others = frame["ST_high"].drop(top)
+    clear = others.empty or bool(frame.loc[top, "ST_low"] > others.max())
+    if outside and not clear:
         finding = (f"The design is too small to rank the parameters for {what}: some "
                    f"estimates fall outside [0, 1] ({names.get(top, top)} ranks highest)")
     elif finding is None:
