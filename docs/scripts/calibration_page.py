@@ -45,6 +45,7 @@ from scipy import stats
 
 import tradesim
 from tradesim import calibrate, io
+from tradesim.paths import set_path
 from tradesim.plots import MILESTONE_LABELS, PALETTE, new_figure, save_figure, source_note, styled
 from tradesim.plots.style import title_block
 
@@ -84,28 +85,23 @@ LABELS = {
 HEADLINES = ("holding", "breakdown", "renewed_truce")
 
 
-def _nested(paths: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for path, value in paths.items():
-        node = out
-        *head, last = path.split(".")
-        for key in head:
-            node = node.setdefault(key, {})
-        node[last] = value
-    return out
-
-
-def _london(overrides: dict[str, dict[str, Any]], name: str) -> tradesim.Scenario:
-    data = io.merge(io.read_data(ROOT / "scenarios" / "london-2025.yaml"), _nested(overrides))
-    return tradesim.validate_scenario(io.merge(data, {"name": name}))
-
-
-def _geneva(path: Path, name: str, overrides: dict[str, dict[str, Any]] | None = None
-            ) -> tradesim.Scenario:
-    base = tradesim.load_scenario(path).model_dump(mode="json", exclude_none=True)
-    data = io.merge(base, {"name": name, "horizon_weeks": HORIZON_WEEKS,
-                                          **_nested(overrides or {})})
+def _variant(path: Path, name: str, overrides: dict[str, Any], **fields: Any
+             ) -> tradesim.Scenario:
+    """The scenario of ``path`` with ``overrides`` (values by parameter path) and ``fields``."""
+    data = tradesim.load_scenario(path).model_dump(mode="json", exclude_none=True)
+    data.update(name=name, **fields)
+    for key, value in overrides.items():
+        set_path(data, key, value)
     return tradesim.validate_scenario(data, str(path))
+
+
+def _london(overrides: dict[str, Any], name: str) -> tradesim.Scenario:
+    return _variant(ROOT / "scenarios" / "london-2025.yaml", name, overrides)
+
+
+def _geneva(path: Path, name: str, overrides: dict[str, Any] | None = None
+            ) -> tradesim.Scenario:
+    return _variant(path, name, overrides or {}, horizon_weeks=HORIZON_WEEKS)
 
 
 def calibration_scenario() -> tradesim.Scenario:

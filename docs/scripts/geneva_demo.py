@@ -46,37 +46,30 @@ from scipy import stats
 import tradesim
 from tradesim import calibrate, history, io, nesting
 from tradesim.plots import MILESTONE_LABELS, PALETTE, new_figure, save_figure, source_note, styled
+from tradesim.plots.style import title_block
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import calibration_page  # the sibling script: priors, fitted paths, labels
 
 ROOT = Path(__file__).resolve().parents[2]
 FIGURES = ROOT / "docs" / "figures"
 GENEVA, SPLIT, LONDON = dt.date(2025, 5, 12), dt.date(2025, 6, 2), dt.date(2025, 6, 11)
 SEED = 20250512
-#: The model before Geneva was seen: geneva-2025 with :data:`FITTED` at their priors.
-PRIOR_SCENARIO = ROOT / "scenarios" / "geneva-2025-prior.yaml"
+#: The model before Geneva was seen, the fitted parameters and their labels: as the
+#: calibration that sets the London baseline defines them.
+PRIOR_SCENARIO, FITTED, LABELS = calibration_page.PRIOR_SCENARIO, calibration_page.FITTED, \
+    calibration_page.LABELS
 #: The London baseline's Geneva: :data:`FITTED` at the ranges fitted on the Geneva cycle.
 BASELINE_SCENARIO = ROOT / "scenarios" / "geneva-2025.yaml"
-#: The parameters the London baseline fits to the Geneva cycle (calibration_page.py).
-FITTED = ("monitoring.us.threshold", "monitoring.us.lag_credit",
-          "monitoring.us.channels.rare_earths.noise_sd",
-          "monitoring.us.channels.magnets.noise_sd", "economy.truce_hazard")
 #: The parameters whose prior and posterior the posterior figure shows.
 FIGURE_PARAMETERS = ("monitoring.us.threshold", "monitoring.us.lag_credit",
                      "economy.truce_hazard", "monitoring.us.channels.magnets.noise_sd")
-#: Panel titles, with units.
-LABELS = {
-    "monitoring.us.threshold": "US alarm threshold (nats)",
-    "monitoring.us.lag_credit": "US credit for the lag (share)",
-    "monitoring.us.channels.magnets.noise_sd": "magnet reports: noise (sd)",
-    "economy.truce_hazard": "truce hazard (per week)",
-}
 HORIZON_WEEKS = 26
 STATISTICS = ("first_escalation", "breakdown_1", "truce_1")
 
 
 def _over_horizon(path: Path, name: str) -> tradesim.Scenario:
-    base = tradesim.load_scenario(path).model_dump(mode="json", exclude_none=True)
-    data = io.merge(base, {"name": name, "horizon_weeks": HORIZON_WEEKS})
-    return tradesim.validate_scenario(data, str(path))
+    return calibration_page._variant(path, name, {}, horizon_weeks=HORIZON_WEEKS)
 
 
 def calibration_scenario() -> tradesim.Scenario:
@@ -245,6 +238,10 @@ def figure_posterior(posterior: calibrate.Posterior,
         top = np.histogram(post, bins=bins, density=True)[0].max()
         ax.set_ylim(0, 1.6 * max(top, 1.0 / (f["high"] - f["low"])))
     axes[1, 0].legend(loc="upper left", fontsize=6.5)
+    title_block(fig, "The record to London moves the US monitor toward a low threshold and "
+                "little credit for China's lag; accepting the closest 5% moves it less than "
+                "exact matching", "Prior and posterior (histograms) of four calibrated "
+                "parameters; dashed: the range the London baseline carries")
     source_note(fig, f"Rejection ABC of geneva-2025-prior on the record to 2025-06-11, "
                      f"{posterior.runs:,} draws, {int(posterior.accepted.sum()):,} accepted, "
                      f"seed {posterior.seed}; London's range: scenarios/geneva-2025.yaml; "
@@ -271,6 +268,12 @@ def figure_milestones(prior: tradesim.Results, fitted: tradesim.Results,
         ax.set_xlabel("weeks after 2025-05-12")
     axes[0].set_ylabel("P(reached by week)")
     axes[2].legend(loc="upper left", fontsize=6.5)
+    week = observed["first_escalation"]
+    before, after = (r.milestone_curve("first_escalation")[week] for r in (prior, baseline))
+    title_block(fig, f"Before Geneva was seen, {before:.0%} of runs had the US retaliate by "
+                f"week {week}; with the ranges fitted on the record, {after:.0%}",
+                "Probability that each milestone is reached by each week after Geneva "
+                "(dotted: the logged week)")
     source_note(fig, f"geneva-2025-prior and geneva-2025 from 2025-05-12, {prior.runs:,} "
                      f"runs each, seed {prior.seed}; logged weeks from "
                      f"seeds/events-2025.yaml; tradesim {tradesim.__version__}")
