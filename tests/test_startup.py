@@ -76,3 +76,21 @@ def test_sweep_worker_task_imports_only_what_running_needs() -> None:
     task = ("from tradesim.executors import init_worker\ninit_worker()\n"
             "from tradesim.sweep.run import _compute_and_write")
     assert _loaded_after(task, NOT_FOR_RUNNING) == []
+
+
+def test_model_imports_mesa_without_its_data_collector_and_keeps_mesa_whole() -> None:
+    """Workers import the model without pandas; ``import mesa`` afterwards still works."""
+    code = (
+        "import sys, tradesim.ensemble\n"
+        "heavy = sorted({'pandas', 'scipy.spatial', 'networkx'} & set(sys.modules))\n"
+        "assert not heavy, heavy\n"
+        "import mesa, tradesim.model\n"
+        "assert mesa.Model is tradesim.model.TradeModel.__mro__[1]\n"
+        "from mesa import DataCollector\n"
+        "assert mesa.__version__ and DataCollector\n"
+    )
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

@@ -10,9 +10,9 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
-import mesa
 import numpy as np
 
+from ._mesa import Agent
 from .strategies import Strategy
 from .vocab import ACTION_NAMES, BREAKDOWN, COMPLIANCE, EASE, HOLD, REJECTED, RETALIATE
 
@@ -78,7 +78,7 @@ def licence_weights(min_days: np.ndarray, limit_days: np.ndarray) -> np.ndarray:
 
 
 
-class Government(mesa.Agent):
+class Government(Agent):
     """A government: its instruments, decision rule, monitoring and domestic side.
 
     State (arrays over the actor's n instruments and R replications)
@@ -636,7 +636,7 @@ class Government(mesa.Agent):
         return np.minimum(level + raise_by, 1.0)
 
 
-class Sector(mesa.Agent):
+class Sector(Agent):
     """The firms of one sector, in one country, that depend on imported inputs.
 
     Each firm holds a stock of its imported inputs, in weeks of normal use

@@ -20,14 +20,17 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import nesting, streams
 from .executors import Executor, check, make_executor
 from .model import Forcing, TradeModel
 from .reduction import BINS, Collector, Partial, Tally
-from .results import Results
 from .scenario import Scenario
+
+if TYPE_CHECKING:  # pragma: no cover
+    # Workers never build Results: they need neither it nor pandas, which it imports.
+    from .results import Results
 
 __all__ = ["DEFAULT_CHUNK", "MAX_RUNS", "run"]
 

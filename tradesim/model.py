@@ -31,10 +31,10 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
-import mesa
 import numpy as np
 
 from . import streams
+from ._mesa import Agent, Model
 from .agents import Deadline, Government, Sector
 from .markets import (
     Markets,
@@ -166,7 +166,7 @@ class _RepeatedDraws:
         return np.tile(uniforms, (1, self.times)), np.tile(normals, (1, self.times))
 
 
-class TradeModel(mesa.Model):
+class TradeModel(Model):
     """R replications of a scenario, stepped together week by week.
 
     Parameters
@@ -319,7 +319,7 @@ class TradeModel(mesa.Model):
         # Mesa 3.3 keeps a class-level id counter per model (Agent._ids), which holds
         # every model, and all its arrays, forever.  This model adds no agents after
         # construction, so its counter can go now (Mesa 3.5 has no such counter).
-        ids = getattr(mesa.Agent, "_ids", None)
+        ids = getattr(Agent, "_ids", None)
         if isinstance(ids, dict):
             ids.pop(self, None)
 
