@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -160,3 +161,14 @@ def test_no_seed_draws_fresh_entropy_and_records_it(short):
     a = tradesim.run(short, 20)
     b = tradesim.run(short, 20, seed=a.seed)
     assert summary_json(a) == summary_json(b)
+
+
+def test_histogram_counts_are_int32_and_hold_the_largest_run() -> None:
+    """A bin counts at most one run's replications, so int32 suffices up to MAX_RUNS."""
+    from tradesim.ensemble import MAX_RUNS
+    from tradesim.reduction import COUNT, Tally
+
+    assert np.iinfo(COUNT).max >= MAX_RUNS
+    london = Path(__file__).resolve().parents[1] / "scenarios" / "london-2025.yaml"
+    tally = Tally.for_scenario(tradesim.load_scenario(london))
+    assert tally.histogram.dtype == COUNT and tally.sums.dtype == np.int64

@@ -249,9 +249,9 @@ def _check_memory(scenario: Scenario, keep: int) -> None:
     series = len(TradeModel.series_names_for(scenario))
     weeks = scenario.horizon_weeks + 1
     # float32 series plus int8 phase and two int8 actions a week, per kept replication;
-    # int64 histograms of every series and week, for a chunk and for the running total.
+    # int32 histograms of every series and week, for a chunk and for the running total.
     trajectories = keep * weeks * (4 * series + 3)
-    histograms = 2 * series * weeks * BINS * 8
+    histograms = 2 * series * weeks * BINS * 4
     need = trajectories + histograms
     if need > MAX_MEMORY_BYTES:
         raise ValueError(

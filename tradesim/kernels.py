@@ -622,7 +622,7 @@ def histogram_sums(series: np.ndarray, bin_scale: np.ndarray, top_bin: np.ndarra
         Non-negative values.
     bin_scale, sum_scale : ndarray, shape (S,), float32
     top_bin : ndarray, shape (S,), int64
-    histogram : ndarray, shape (S, all weeks, bins), int64
+    histogram : ndarray, shape (S, all weeks, bins), int32 or int64
         Counts are added: week ``w`` of ``series`` to week ``first_week + w``.
     sums : ndarray, shape (S, all weeks), int64
         Sums are added likewise.

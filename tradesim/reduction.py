@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .results import Results
     from .scenario import Scenario
 
-__all__ = ["BINS", "FIXED_POINT", "Collector", "Partial", "Tally", "fixed_point"]
+__all__ = ["BINS", "COUNT", "FIXED_POINT", "Collector", "Partial", "Tally", "fixed_point"]
 
 #: Histogram resolution: a series with upper end ``bound`` (see
 #: :meth:`~tradesim.model.TradeModel.series_bounds_for`) is binned at multiples of
@@ -36,6 +36,11 @@ BINS = 1001
 #: larger bound uses the grid ``fixed_point(bound)``, coarser by the power of two
 #: that keeps the sums of a chunk of up to 2**29 replications exact in float64.
 FIXED_POINT = 2.0**24
+#: Histogram counts are int32: a bin counts at most one run's replications, and
+#: :data:`tradesim.ensemble.MAX_RUNS` (10**8) is below 2**31.  Half the memory of
+#: int64 in every worker and in the collecting process (70 series x 105 weeks x
+#: 1,001 bins: 29 MiB instead of 59 MiB for the London baseline).
+COUNT = np.int32
 
 
 def fixed_point(bounds: np.ndarray) -> np.ndarray:
@@ -71,7 +76,7 @@ class Tally:
         if into is not None and "histogram" in into:
             self.histogram, self.sums = into["histogram"], into["sums"]
         else:
-            self.histogram = np.zeros((s, weeks, BINS), dtype=np.int64)
+            self.histogram = np.zeros((s, weeks, BINS), dtype=COUNT)
             self.sums = np.zeros((s, weeks), dtype=np.int64)
             if into is not None:
                 into["histogram"], into["sums"] = self.histogram, self.sums
