@@ -136,6 +136,17 @@ def test_trajectories_kept_only_when_asked(short):
     assert summary_json(none) == summary_json(results)
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_parameters_not_kept_when_asked_and_the_summary_unchanged(short, workers):
+    kept = tradesim.run(short, 300, seed=3, chunk_size=100, workers=workers)
+    assert "actors.us.strategy.forgiveness" in kept.parameters
+    bare = tradesim.run(short, 300, seed=3, chunk_size=100, workers=workers,
+                        keep_parameters=False)
+    assert bare.parameters == {}
+    assert summary_json(bare) == summary_json(kept)
+    assert np.array_equal(bare.outcome, kept.outcome)
+
+
 def test_tidy_tables_and_xarray(short):
     results = tradesim.run(short, 120, seed=8)
     per_run = results.replications()

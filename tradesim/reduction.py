@@ -190,9 +190,10 @@ class Collector:
     """
 
     def __init__(self, scenario: Scenario, seed: int, series_names: list[str], runs: int,
-                 kept: int, offset: int = 0, parameter_sets: int = 0) -> None:
+                 kept: int, offset: int = 0, parameter_sets: int = 0,
+                 keep_parameters: bool = True) -> None:
         self.scenario, self.seed, self.series_names = scenario, seed, list(series_names)
-        self.parameter_sets = parameter_sets
+        self.parameter_sets, self.keep_parameters = parameter_sets, keep_parameters
         self.runs, self.kept, self.offset = runs, kept, offset
         self.outcome = np.empty(runs, dtype=np.int8)
         self.breakdowns = np.empty(runs, dtype=np.int16)
@@ -209,8 +210,10 @@ class Collector:
         self.outcome[where] = part.outcome
         self.breakdowns[where] = part.breakdowns
         self.truces[where] = part.truces
-        for store, source in ((self.milestones, part.milestones),
-                              (self.parameters, part.parameters)):
+        stores = [(self.milestones, part.milestones)]
+        if self.keep_parameters:
+            stores.append((self.parameters, part.parameters))
+        for store, source in stores:
             for name, values in source.items():
                 if name not in store:
                     store[name] = np.empty(self.runs, dtype=values.dtype)
