@@ -612,11 +612,11 @@ def test_a_run_that_needs_too_much_memory_is_refused_before_it_starts(tmp_path, 
     message = str(info.value)
     assert "GiB of memory, more than the 4 GiB allowed" in message
     assert "keep_trajectories" in message and "--runs" in message
-    # From the command line: 300 instruments over 1040 weeks need ~5 GiB of histograms
-    # whatever the number of runs.
+    # From the command line: 600 instruments over 1040 weeks need ~5 GiB of (int32)
+    # histograms whatever the number of runs.
     many = copy.deepcopy(MINI)
     many["horizon_weeks"] = MAX_HORIZON_WEEKS
-    extra = [{"id": f"i{k}", "level": 0.5, "impact": 1.0, "lag_weeks": 1.0} for k in range(150)]
+    extra = [{"id": f"i{k}", "level": 0.5, "impact": 1.0, "lag_weeks": 1.0} for k in range(300)]
     many["actors"]["us"]["instruments"] += extra
     many["actors"]["china"]["instruments"] += copy.deepcopy(extra)
     path = tmp_path / "many.yaml"
