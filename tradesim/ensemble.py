@@ -22,10 +22,12 @@ import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from . import nesting, streams
 from .executors import Executor, check, make_executor
 from .model import Forcing, TradeModel
-from .reduction import BINS, Collector, Partial, Tally
+from .reduction import BINS, COUNT, Collector, Partial, Tally
 from .scenario import Scenario
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -267,7 +269,7 @@ def _check_memory(scenario: Scenario, keep: int) -> None:
     # float32 series plus int8 phase and two int8 actions a week, per kept replication;
     # int32 histograms of every series and week, for a chunk and for the running total.
     trajectories = keep * weeks * (4 * series + 3)
-    histograms = 2 * series * weeks * BINS * 4
+    histograms = 2 * series * weeks * BINS * np.dtype(COUNT).itemsize
     need = trajectories + histograms
     if need > MAX_MEMORY_BYTES:
         raise ValueError(
