@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -104,6 +106,24 @@ def test_tasks_are_pulled_lazily_with_bounded_work_in_flight(kind):
         assert pool.in_flight == (1 if kind == "serial" else PER_WORKER * pool.workers)
         assert sum(1 for _ in results) == 99
     assert len(pulled) == 100
+
+
+def where(_: int) -> tuple[int, str]:
+    time.sleep(0.05)
+    return os.getpid(), threading.current_thread().name
+
+
+@pytest.mark.parametrize("workers", [2, 3])
+def test_the_process_pool_works_in_this_process_and_workers_minus_one_others(workers):
+    # This process is one of the workers (in a thread of its own), so ``workers=2``
+    # starts one process, not two, and neither waits idle for the other to start.
+    with make_executor("processes", workers) as pool:
+        ran = [r for _, r in pool.map_unordered(where, ((i, (i,)) for i in range(60)))]
+    here = [name for pid, name in ran if pid == os.getpid()]
+    assert here and set(here) == {"tradesim-worker_0"}  # never the caller's own thread
+    # Each started process may or may not get a task before the others finish them.
+    assert 1 <= len({pid for pid, _ in ran} - {os.getpid()}) <= workers - 1
+    assert no_workers_left()
 
 
 @pytest.mark.parametrize("kind", ["serial", "processes", "dask"])

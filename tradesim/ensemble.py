@@ -135,9 +135,10 @@ def run(
         kept) as one chunk, so the kept trajectories are handed over without a
         copy, and larger runs in chunks of :data:`DEFAULT_CHUNK`.
     workers : int or None
-        Worker processes.  ``None`` uses every core for runs of at least
-        50,000 replications (and on a Dask ``LocalCluster``) and one process
-        otherwise; does not change the results.
+        Processes working on the runs (with ``"processes"``, this one and
+        ``workers - 1`` started).  ``None`` uses every core for runs of at
+        least 50,000 replications (and on a Dask ``LocalCluster``) and one
+        process otherwise; does not change the results.
     keep_trajectories : int or None
         Keep full weekly trajectories of the first this-many replications.
         ``None`` keeps all for runs up to 10,000, else the first 1,000.

@@ -111,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "json"), default="table",
                    help="summary format on stdout")
     p.add_argument("--workers", type=_positive_int, default=None,
-                   help="worker processes (default: all cores for large runs)")
+                   help="processes working, this one included (default: all cores for large runs)")
     p.add_argument("--chunk-size", type=_positive_int, default=None,
                    help="replications stepped together (does not change results)")
     p.add_argument("--parameter-sets", type=_count, default=None, metavar="N",
@@ -197,7 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--executor", choices=("serial", "processes", "dask"), default="processes",
                    help="where points run (results are identical for all; default processes)")
     p.add_argument("--workers", type=_positive_int, default=None,
-                   help="worker processes (default: all cores)")
+                   help="processes working, this one included (default: all cores)")
     p.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="with --executor dask: a running scheduler, e.g. tcp://host:8786 "
                         "(default: a LocalCluster on 127.0.0.1)")
@@ -287,7 +287,8 @@ def _add_sensitivity(sub: Any) -> None:
     p.add_argument("--overwrite", action="store_true",
                    help="with --out, replace an analysis already in the folder")
     p.add_argument("--workers", type=_positive_int, default=None,
-                   help="worker processes (default: all cores; results do not depend on it)")
+                   help="processes working, this one included (default: all cores; "
+                        "results do not depend on it)")
     p.add_argument("--resamples", type=_positive_int, default=1000,
                    help="bootstrap resamples of the intervals (default 1,000)")
     p.add_argument("--format", choices=("table", "json"), default="table")
@@ -315,7 +316,7 @@ def _add_decision_commands(sub: Any) -> None:
     p.add_argument("--executor", choices=("serial", "processes", "dask"), default="processes",
                    help="where the runs go (results are identical for all)")
     p.add_argument("--workers", type=_positive_int, default=None,
-                   help="worker processes (default: all cores)")
+                   help="processes working, this one included (default: all cores)")
     p.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="with --executor dask: a running scheduler")
     p.add_argument("--format", choices=("table", "json"), default="table")

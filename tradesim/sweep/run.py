@@ -128,7 +128,9 @@ def run_sweep(
         127.0.0.1, or the cluster at ``scheduler``.  Results are identical, bit
         for bit, for every executor.
     workers : int, optional
-        Worker processes (default: all cores); ignored with ``scheduler``.
+        Processes working on the points (default: all cores; with
+        ``"processes"``, this one and ``workers - 1`` started); ignored with
+        ``scheduler``.
     scheduler : str or distributed.Client, optional
         With ``executor="dask"``: a running scheduler (``"tcp://host:8786"``)
         or client to use instead of a LocalCluster.
