@@ -15,11 +15,11 @@ HEAVY = ("mesa", "scipy", "xarray", "matplotlib", "pandas")
 
 
 #: What neither a `tradesim run` without --out nor a sweep worker needs: Mesa and numba
-#: run the model (Mesa brings pandas, parts of scipy and networkx; London's triangular,
-#: truncated-normal and beta parameters bring scipy.stats), but nothing is plotted,
+#: run the model (Mesa brings pandas, parts of scipy and networkx; London's triangular
+#: and beta parameters bring scipy.special, not scipy.stats), but nothing is plotted,
 #: stored as xarray or sent to Dask.
 NOT_FOR_RUNNING = ("xarray", "matplotlib", "distributed", "dask", "netCDF4", "h5netcdf", "zarr",
-                   "jinja2", "tqdm.notebook", "plotly", "solara")
+                   "jinja2", "tqdm.notebook", "plotly", "solara", "scipy.stats")
 
 
 def _loaded_after(code: str, names: tuple[str, ...] = HEAVY) -> list[str]:
