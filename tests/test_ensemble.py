@@ -124,6 +124,26 @@ def test_quantiles_and_means_match_the_trajectories(short):
                            atol=3e-8 * max(bounds[k], 1.0))
 
 
+def test_histogram_quantiles_invert_each_weeks_cdf_at_the_edges_too():
+    from tradesim.results import _histogram_quantiles
+
+    rng = np.random.default_rng(9)
+    runs, weeks = 37, 6
+    histogram = np.zeros((weeks, BINS), dtype=np.int32)
+    for w in range(weeks):  # week 0 all in one bin; the others spread, some at the top
+        bins = np.full(runs, 3) if w == 0 else rng.integers(0, BINS, runs)
+        bins[: w] = BINS - 1
+        np.add.at(histogram[w], bins, 1)
+    quantiles = (-0.2, 0.0, 1 / runs, 0.05, 0.5, 0.95, 1.0, 1.3)
+    got = _histogram_quantiles(histogram, 2.5, runs, quantiles)
+    grid = np.linspace(0.0, 2.5, BINS)
+    cumulative = np.cumsum(histogram, axis=1)
+    for q, values in zip(quantiles, got, strict=True):
+        threshold = np.ceil(q * runs - 1e-9)
+        expected = grid[np.minimum((cumulative < threshold).sum(axis=1), BINS - 1)]
+        np.testing.assert_array_equal(values, expected)
+
+
 def test_trajectories_kept_only_when_asked(short):
     results = tradesim.run(short, 300, seed=1, keep_trajectories=10)
     assert results.kept_replications == 10

@@ -53,6 +53,43 @@ class TrajectorySampleWarning(UserWarning):
     """Per-replication output covers the kept trajectories only, not every replication."""
 
 
+def _histogram_quantiles(histogram: np.ndarray, bound: float, runs: int,
+                        quantiles: tuple[float, ...]) -> list[np.ndarray]:
+    """Each quantile of a series by week, from its exact weekly histograms.
+
+    Parameters
+    ----------
+    histogram : ndarray, shape (weeks, BINS)
+        Counts of the ``runs`` replications' values in each bin of ``[0, bound]``.
+    bound : float
+        The series' upper end (its top bin's value).
+    runs : int
+        Replications counted in each week.
+    quantiles : tuple of float
+        Shares in [0, 1].
+
+    Returns
+    -------
+    list of ndarray, shape (weeks,)
+        For each share q, the smallest grid value whose cumulative share reaches q
+        (the inverted empirical CDF on the histogram's grid).
+    """
+    weeks, bins = histogram.shape
+    grid = np.linspace(0.0, bound, bins)
+    # Each week's cumulative counts run from 0 to ``runs``: lifted ``runs + 1`` apart,
+    # week by week, they are one sorted array, searched once for every week.
+    lift = (runs + 1) * np.arange(weeks, dtype=np.int64)
+    flat = (np.cumsum(histogram, axis=1, dtype=np.int64) + lift[:, np.newaxis]).ravel()
+    first = bins * np.arange(weeks, dtype=np.int64)
+    out = []
+    for q in quantiles:
+        # An integer (no float copy of ``flat``), within the week's own stretch.
+        threshold = min(max(int(np.ceil(q * runs - 1e-9)), 0), runs + 1)
+        index = np.searchsorted(flat, threshold + lift, side="left") - first
+        out.append(grid[np.minimum(index, bins - 1)])
+    return out
+
+
 class Results:
     """Everything an ensemble produced, with tidy views and a summary.
 
@@ -209,18 +246,11 @@ class Results:
     def series_frame(self, name: str, quantiles: tuple[float, ...] = QUANTILES) -> pd.DataFrame:
         """Mean and quantiles of one series by week, over all replications."""
         k = self.series_names.index(name)
-        cumulative = np.cumsum(self.histogram[k], axis=1)
         bound = self.series_bounds[k]
-        grid = np.linspace(0.0, bound, BINS)
-        columns = {"mean": self.sums[k] / fixed_point(bound) / self.runs}
-        for q in quantiles:
-            # Smallest grid value whose cumulative share reaches q (inverted CDF).
-            threshold = np.ceil(q * self.runs - 1e-9)
-            index = (cumulative < threshold).sum(axis=1)
-            columns[quantile_column(q)] = grid[np.minimum(index, BINS - 1)]
-        frame = pd.DataFrame(columns, index=pd.RangeIndex(self.horizon_weeks + 1, name="week"))
-        frame.insert(0, "date", self.dates)
-        return frame
+        columns = {"date": self.dates, "mean": self.sums[k] / fixed_point(bound) / self.runs}
+        values = _histogram_quantiles(self.histogram[k], bound, self.runs, quantiles)
+        columns.update(zip(map(quantile_column, quantiles), values, strict=True))
+        return pd.DataFrame(columns, index=pd.RangeIndex(self.horizon_weeks + 1, name="week"))
 
     def phase_shares(self) -> pd.DataFrame:
         """Share of replications in each phase, by week."""
