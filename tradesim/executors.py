@@ -9,6 +9,9 @@ executor, the number of workers or the order in which tasks finish.
 - **Bounded work in flight.**  Tasks are pulled from the caller's iterable
   lazily, at most :data:`PER_WORKER` per worker ahead of the results
   consumed, so memory stays flat however many tasks there are.
+- **No idle caller.**  The local pool counts the calling process as one of
+  its workers: it runs tasks in a thread of its own while the processes it
+  started (``workers - 1``) import tradesim.
 - **The same worker set-up.**  Worker processes tradesim starts (a local
   pool, or a Dask ``LocalCluster``) run :func:`init_worker` first.
 - **Clean shutdown.**  Leaving the ``with`` block, normally, on an exception
@@ -329,7 +332,7 @@ def check(kind: str, scheduler: Any = None) -> None:
 
 
 def resolve_workers(workers: int | None) -> int:
-    """Worker processes: ``None`` means all cores.
+    """Workers (processes at work): ``None`` means all cores.
 
     Raises
     ------

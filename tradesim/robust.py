@@ -95,7 +95,8 @@ def evaluate_levers(sweep: Sweep, *, executor: str | Executor = "serial",
     executor : {"serial", "processes", "dask"} or Executor
         Where the (setting, world) runs go; does not change the results.
     workers : int, optional
-        Worker processes (default: all cores; not for ``"serial"``).
+        Processes at work, this one included (default: all cores; not for
+        ``"serial"``).
     scheduler : str, optional
         A running Dask scheduler, with ``executor="dask"``.
 

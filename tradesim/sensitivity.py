@@ -632,7 +632,8 @@ def evaluate_design(scenario: Any, unit: np.ndarray, *, replications: int, seed:
     outcomes : sequence of str
         See :func:`outcome_names`.
     workers : int or None
-        Worker processes (default: every core); results do not depend on it.
+        Processes at work, this one included (default: every core); results do
+        not depend on it.
     progress : bool
         Show a progress bar on stderr.
 
@@ -757,7 +758,7 @@ def scenario_sobol(scenario: Any, *, samples: int = DEFAULT_SAMPLES,
     n_resamples : int
         Bootstrap resamples of the base rows.
     workers : int or None
-        Worker processes (default every core).
+        Processes at work, this one included (default every core).
     progress : bool
         Progress bar on stderr.
 
