@@ -115,15 +115,33 @@ def where(_: int) -> tuple[int, str]:
 
 @pytest.mark.parametrize("workers", [2, 3])
 def test_the_process_pool_works_in_this_process_and_workers_minus_one_others(workers):
-    # This process is one of the workers (in a thread of its own), so ``workers=2``
-    # starts one process, not two, and neither waits idle for the other to start.
+    # This process is one of the workers (in the calling thread, so that Ctrl-C stops
+    # its task), so ``workers=2`` starts one process, not two, and works meanwhile.
     with make_executor("processes", workers) as pool:
         ran = [r for _, r in pool.map_unordered(where, ((i, (i,)) for i in range(60)))]
     here = [name for pid, name in ran if pid == os.getpid()]
-    assert here and set(here) == {"tradesim-worker_0"}  # never the caller's own thread
+    assert here and set(here) == {threading.current_thread().name}
     # Each started process may or may not get a task before the others finish them.
     assert 1 <= len({pid for pid, _ in ran} - {os.getpid()}) <= workers - 1
     assert no_workers_left()
+
+
+def interrupted_here(parent: int) -> int:
+    if os.getpid() == parent:  # Ctrl-C arriving while this process runs a task
+        raise KeyboardInterrupt
+    time.sleep(0.05)
+    return 0
+
+
+def test_ctrl_c_during_a_task_of_the_calling_process_stops_the_pool_at_once():
+    start = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        with make_executor("processes", 2) as pool:
+            tasks = ((i, (os.getpid(),)) for i in range(1000))  # 50 s of work elsewhere
+            for _ in pool.map_unordered(interrupted_here, tasks):
+                pass
+    assert no_workers_left()
+    assert time.monotonic() - start < 30.0
 
 
 @pytest.mark.parametrize("kind", ["serial", "processes", "dask"])

@@ -10,8 +10,8 @@ executor, the number of workers or the order in which tasks finish.
   lazily, at most :data:`PER_WORKER` per worker ahead of the results
   consumed, so memory stays flat however many tasks there are.
 - **No idle caller.**  The local pool counts the calling process as one of
-  its workers: it runs tasks in a thread of its own while the processes it
-  started (``workers - 1``) import tradesim.
+  its workers: it runs tasks between collecting results, while the processes
+  it started (``workers - 1``) import tradesim and then work alongside.
 - **The same worker set-up.**  Worker processes tradesim starts (a local
   pool, or a Dask ``LocalCluster``) run :func:`init_worker` first.
 - **Clean shutdown.**  Leaving the ``with`` block, normally, on an exception
@@ -151,12 +151,13 @@ class SerialExecutor(Executor):
 class ProcessExecutor(Executor):
     """``workers`` workers: this process and ``workers - 1`` processes started with "spawn".
 
-    This process runs tasks too, in one thread of its own, while it hands the
-    others theirs and collects their results.  Otherwise it would sit idle on
-    a machine of few cores, and the first results would wait for every worker
-    to start: a spawned worker spends about 2 s importing numpy, Mesa and
-    tradesim and loading the compiled kernels, a tenth of a 2-worker sweep at
-    1,000 runs a point.  The tasks and their results are the same wherever
+    This process runs tasks too, between handing the others theirs and
+    collecting their results.  Otherwise it would sit idle on a machine of few
+    cores, and the first results would wait for every worker to start: a
+    spawned worker spends about 1-2 s importing numpy, Mesa and tradesim and
+    loading the compiled kernels, a tenth of a 2-worker sweep at 1,000 runs a
+    point.  Its tasks run in the calling thread, so ``KeyboardInterrupt``
+    stops them at once.  The tasks and their results are the same wherever
     they run.
 
     "spawn" starts clean interpreters (set up by :func:`init_worker`): safe
@@ -173,47 +174,51 @@ class ProcessExecutor(Executor):
         self._pool = cf.ProcessPoolExecutor(
             max_workers=workers - 1, mp_context=multiprocessing.get_context("spawn"),
             initializer=init_worker)
-        self._here = cf.ThreadPoolExecutor(max_workers=1,
-                                           thread_name_prefix="tradesim-worker")
 
     def map_unordered(self, fn: Callable[..., R], tasks: Iterable[Task[K]]
                       ) -> Iterator[tuple[K, R]]:
         queue = iter(tasks)
         pending: dict[cf.Future[R], K] = {}
-        here: set[cf.Future[R]] = set()  # the task running in this process, if any
 
-        def submit(pool: cf.Executor) -> bool:
+        def submit() -> bool:
             for key, args in queue:
-                future = pool.submit(fn, *args)
-                pending[future] = key
-                if pool is self._here:
-                    here.add(future)
+                pending[self._pool.submit(fn, *args)] = key
                 return True
             return False
 
         try:
-            # The pool first, so its workers start while this process begins a task.
-            while len(pending) < PER_WORKER * (self.workers - 1) and submit(self._pool):
+            # The started processes always hold PER_WORKER tasks each, so they keep
+            # working while this process runs one of its own.
+            while len(pending) < PER_WORKER * (self.workers - 1) and submit():
                 pass
-            submit(self._here)
+            for key, args in queue:
+                yield key, _run_here(fn, key, args, self.kind)
+                for future in [f for f in pending if f.done()]:
+                    done_key = pending.pop(future)
+                    yield done_key, _result(future, done_key, self.kind)
+                    submit()
             while pending:
                 done, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
                 for future in done:
                     key = pending.pop(future)
-                    ran_here = future in here
-                    here.discard(future)
                     yield key, _result(future, key, self.kind)
-                    submit(self._here if ran_here else self._pool)
         except BaseException:
             for future in pending:
                 future.cancel()
             self._pool.shutdown(wait=False, cancel_futures=True)
-            self._here.shutdown(wait=False, cancel_futures=True)
             raise
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
-        self._here.shutdown(wait=True, cancel_futures=True)
+
+
+def _run_here(fn: Callable[..., R], key: Any, args: tuple[Any, ...], kind: str) -> R:
+    """Run a task in this process; its exception gets the note a worker's would."""
+    try:
+        return fn(*args)
+    except Exception as exc:
+        exc.add_note(f"(raised by task {key!r} on the {kind} executor)")
+        raise
 
 
 def require(kind: str) -> Any:
