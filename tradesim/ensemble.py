@@ -57,6 +57,23 @@ def _chunks(runs: int, size: int) -> Iterator[tuple[int, int]]:
         yield start, min(start + size, runs)
 
 
+def _batches(runs: int, size: int, workers: int) -> Iterator[tuple[int, int]]:
+    """Spans of whole chunks of ``size``, one per task of ``workers`` workers.
+
+    Few enough that little travels between processes, enough (16 a worker) to
+    move the progress bar; and smaller towards the end (a quarter of what is
+    left per worker, down to one chunk), so that the run does not end with one
+    worker still on a long batch while the others have nothing left to do.
+    """
+    largest = max(1, -(-runs // (16 * workers * size)))  # chunks
+    start = 0
+    while start < runs:
+        left = -(-(runs - start) // size)
+        stop = min(start + max(1, min(largest, left // (4 * workers))) * size, runs)
+        yield start, stop
+        start = stop
+
+
 #: A nested run's design: the number of sets and each uncertain path's values by set.
 Design = tuple[int, dict[str, Any]] | None
 
@@ -249,13 +266,10 @@ def _collect(pool: Executor, scenario: Scenario, master: Any, runs: int, chunk_s
                                 design))
                  for a, b in _chunks(runs, chunk_size))
     else:
-        # Batches of whole chunks: few enough that little travels between processes,
-        # enough (16 per worker) to balance the load and move the progress bar.
-        per_batch = max(1, -(-runs // (16 * pool.workers * chunk_size))) * chunk_size
         fn = _run_batch
         tasks = (((a, b), (scenario, master, a, b, chunk_size, keep, overrides, forcing,
                                 design, keep_parameters))
-                 for a, b in _chunks(runs, per_batch))
+                 for a, b in _batches(runs, chunk_size, pool.workers))
     for (start, stop), part in pool.map_unordered(fn, tasks):
         if part is not None:
             collector.add(part)
