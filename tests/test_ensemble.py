@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -122,6 +123,23 @@ def test_quantiles_and_means_match_the_trajectories(short):
         assert np.allclose(frame["q05"], expected_q05, atol=1e-12)
         assert np.allclose(frame["mean"], series[k].astype(np.float64).mean(axis=1),
                            atol=3e-8 * max(bounds[k], 1.0))
+
+
+@pytest.mark.parametrize(("runs", "size", "workers"),
+                         [(1_000_000, 8192, 2), (700, 64, 2), (100_000, 8192, 3), (5, 3, 4)])
+def test_batches_cover_the_run_in_whole_chunks_and_shrink_towards_its_end(runs, size,
+                                                                          workers):
+    from tradesim.ensemble import _batches
+
+    spans = list(_batches(runs, size, workers))
+    assert spans[0][0] == 0 and spans[-1][1] == runs
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(spans))
+    assert all(start % size == 0 for start, _ in spans)  # the chunks are the same
+    chunks = [-(-(stop - start) // size) for start, stop in spans]
+    assert max(chunks) == max(1, -(-runs // (16 * workers * size)))  # 16 a worker at most
+    assert chunks == sorted(chunks, reverse=True)
+    # At the end each worker has single chunks to take, not one more long batch.
+    assert chunks[-min(len(chunks), 4 * workers):] == [1] * min(len(chunks), 4 * workers)
 
 
 def test_histogram_quantiles_invert_each_weeks_cdf_at_the_edges_too():

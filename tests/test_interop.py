@@ -36,6 +36,13 @@ def test_frozen_ppf_equals_ours_on_a_grid(kind: str) -> None:
     assert (lo, hi) == pytest.approx((low, high))
 
 
+EDGES = {
+    "triangular": (d.Triangular(dist="triangular", low=0, mode=0, high=1),
+                   d.Triangular(dist="triangular", low=-2, mode=3, high=3)),
+    "beta": (d.Beta(dist="beta", a=0.5, b=0.5), d.Beta(dist="beta", a=8, b=1.5, low=2, high=3)),
+}
+
+
 @pytest.mark.parametrize("kind", ["triangular", "beta"])
 def test_quantiles_computed_without_scipy_stats_are_its_floats_exactly(kind: str) -> None:
     # The model computes these two without importing scipy.stats (0.5 s a worker):
@@ -44,13 +51,6 @@ def test_quantiles_computed_without_scipy_stats_are_its_floats_exactly(kind: str
     u[:4] = [0.0, 1.0, 0.5, np.nextafter(1.0, 0.0)]
     for dist in (KINDS[kind], *EDGES[kind]):
         np.testing.assert_array_equal(dist.ppf(u), dist.frozen().ppf(u))
-
-
-EDGES = {
-    "triangular": (d.Triangular(dist="triangular", low=0, mode=0, high=1),
-                   d.Triangular(dist="triangular", low=-2, mode=3, high=3)),
-    "beta": (d.Beta(dist="beta", a=0.5, b=0.5), d.Beta(dist="beta", a=8, b=1.5, low=2, high=3)),
-}
 
 
 def test_choice_with_repeated_values_merges_them() -> None:

@@ -118,13 +118,18 @@ class Executor:
         return f"<{type(self).__name__}: {self.workers} worker(s)>"
 
 
-def _result(future: Any, key: Any, kind: str) -> Any:
-    """A finished task's result; its exception gets a note naming the task."""
+def _run_here(fn: Callable[..., R], key: Any, args: tuple[Any, ...], kind: str) -> R:
+    """Run a task in this process; its exception gets a note naming the task."""
     try:
-        return future.result()
+        return fn(*args)
     except Exception as exc:
         exc.add_note(f"(raised by task {key!r} on the {kind} executor)")
         raise
+
+
+def _result(future: Any, key: Any, kind: str) -> Any:
+    """A finished task's result, its exception noted as :func:`_run_here` notes it."""
+    return _run_here(future.result, key, (), kind)
 
 
 class SerialExecutor(Executor):
@@ -140,12 +145,7 @@ class SerialExecutor(Executor):
     def map_unordered(self, fn: Callable[..., R], tasks: Iterable[Task[K]]
                       ) -> Iterator[tuple[K, R]]:
         for key, args in tasks:
-            try:
-                result = fn(*args)
-            except Exception as exc:
-                exc.add_note(f"(raised by task {key!r} on the serial executor)")
-                raise
-            yield key, result
+            yield key, _run_here(fn, key, args, self.kind)
 
 
 class ProcessExecutor(Executor):
@@ -210,15 +210,6 @@ class ProcessExecutor(Executor):
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _run_here(fn: Callable[..., R], key: Any, args: tuple[Any, ...], kind: str) -> R:
-    """Run a task in this process; its exception gets the note a worker's would."""
-    try:
-        return fn(*args)
-    except Exception as exc:
-        exc.add_note(f"(raised by task {key!r} on the {kind} executor)")
-        raise
 
 
 def require(kind: str) -> Any:
