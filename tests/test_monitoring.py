@@ -106,6 +106,29 @@ def test_reports_close_on_the_reporting_calendar():
     assert np.all(report_weeks(1.0, 10))
 
 
+@pytest.mark.parametrize(("period", "delay"), [(1.0, 3.0), (2.0, 5.0), (52 / 12, 2.5)])
+def test_a_publication_delay_shifts_the_belief_by_whole_weeks(period, delay):
+    # With several reports in flight at once (a delay longer than the period), every
+    # report is still taken, in the order it closed, ceil(delay) weeks later: without
+    # drift, alarms or reciprocity the belief is the undelayed one, shifted.
+    def belief(delay):
+        channel = {"kind": "customs", "noise_sd": 0.05, "period_weeks": period,
+                   "delay_weeks": delay}
+        scenario = reduced("always_ease", "always_ease", horizon=30, monitoring={
+            "us": {"channels": {"b": channel}, "threshold": 99.0, "drift_sd": 0.0},
+            "china": {"channels": {"a": dict(channel)}, "threshold": 99.0}})
+        model = TradeModel(scenario, 50, seed=3)
+        model.governments[1].follows_compliant_path = True
+        model.governments[1].withheld[:] = 0.5           # China delivers half
+        model.run()
+        return model.series[model.series_names.index("belief.us")]
+
+    now, later = belief(0.0), belief(delay)
+    shift = math.ceil(delay)
+    np.testing.assert_array_equal(later[shift:], now[:-shift])
+    assert np.all(later[:shift] == 1.0) and now.min() < 0.7
+
+
 def noisy(threshold=4.0, sd=0.1, period=1.0, delay=0.0, horizon=60, **override):
     channel = {"kind": "customs", "noise_sd": sd, "period_weeks": period, "delay_weeks": delay}
     base = reduced("always_ease", "always_ease", horizon=horizon,

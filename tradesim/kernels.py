@@ -23,10 +23,10 @@ import numpy as np
 
 from .jit import njit  # numba.njit, falling back to no cache where none is writable
 
-__all__ = ["accumulate_reports", "choose_moves", "clear_markets", "draw_setup", "draw_streams",
+__all__ = ["choose_moves", "clear_markets", "draw_setup", "draw_streams",
            "draw_weeks", "ease_active", "ease_step", "eased_impact", "firm_demand",
-           "firm_produce", "histogram_sums", "licence_pipeline", "normal_quantile",
-           "philox4x32", "ramp_pace", "settle_moves", "start_framework", "take_reports"]
+           "firm_produce", "histogram_sums", "licence_pipeline", "monitor_update",
+           "normal_quantile", "philox4x32", "ramp_pace", "settle_moves", "start_framework"]
 
 _F32_ONE = np.float32(1.0)
 _F32_ZERO = np.float32(0.0)
@@ -532,78 +532,157 @@ def clear_markets(licensed: np.ndarray, demand: np.ndarray, shipping: np.ndarray
             supply[k, j] = shipped / exporter_share[k, j]
 
 
-@njit(cache=True, nogil=True)
-def accumulate_reports(level: np.ndarray, compliant: np.ndarray, reference: np.ndarray,
-                       sum_actual: np.ndarray, sum_expected: np.ndarray,
-                       sum_easing: np.ndarray) -> None:
-    """Add a week to each report in the making (see :meth:`tradesim.monitoring.Monitor.update`).
+#: Reports with a smaller standard deviation count as exact (perfect monitoring).
+_EXACT_SD = 1e-9
 
-    ``sum_actual += 1 - level``, ``sum_expected += 1 - compliant`` and
-    ``sum_easing += reference - compliant``, in one pass.
+
+@njit(cache=True, nogil=True)
+def monitor_update(level: np.ndarray, compliant: np.ndarray, reference: np.ndarray,
+                   noise_sd: np.ndarray, normals: np.ndarray, sum_actual: np.ndarray,
+                   sum_expected: np.ndarray, sum_easing: np.ndarray, count: np.ndarray,
+                   closing: np.ndarray, slot: int, y_buf: np.ndarray, expected_buf: np.ndarray,
+                   easing_buf: np.ndarray, group_weeks: np.ndarray, group_starts: np.ndarray,
+                   group_rows: np.ndarray, reset_week: np.ndarray,
+                   withheld_share: np.ndarray, drift_var: np.ndarray, review: bool,
+                   active: np.ndarray, threshold: np.ndarray,
+                   announced: np.ndarray, weeks_since_start: np.ndarray, belief: np.ndarray,
+                   variance: np.ndarray, unreviewed: np.ndarray, evidence: np.ndarray,
+                   alarm: np.ndarray, first_alarm: np.ndarray) -> None:
+    """A monitor's week (see :meth:`tradesim.monitoring.Monitor.update`), in one call.
+
+    1. Adds the week to each report in the making: ``1 - level``, its
+       compliant expectation ``1 - compliant`` and the easing expected since
+       the reference, ``reference - compliant``.
+    2. Closes the reports of rows ``closing``: their averages, the reported
+       one with its error ``noise_sd x normals``, go into slot ``slot`` of
+       the buffers of reports in flight.
+    3. Lets the belief drift (``variance += drift_var``), then takes in the
+       reports released this week, group by group (group ``g``: the reports
+       of rows ``group_rows[group_starts[g]:group_starts[g + 1]]`` that
+       closed after week ``group_weeks[g]``, in slot ``group_weeks[g] %
+       slots``; a report that closed before the framework last started in
+       its replication, in week ``reset_week``, counts no easing): each
+       group's log-likelihood ratio of "withheld a share ``withheld_share``
+       of the easing" against "compliant", and a Kalman update of the
+       delivered share in information form (the same as one update per
+       report).
+    4. Adds the LLR to what the CUSUM has not yet reviewed; on a ``review``
+       week adds that to the evidence (at least 0).  Outside the framework
+       (``~active``) both are 0.  An alarm is evidence above ``threshold``
+       or a measure the partner ``announced``; it restarts the evidence and
+       sets ``first_alarm`` (weeks since the framework started) once.
 
     Parameters
     ----------
     level, compliant, reference : ndarray, shape (n, R), float64
         The partner's levels, its compliant path and its reference levels.
+    noise_sd : ndarray, shape (n, R), float64
+        Each channel's report error sd.
+    normals : ndarray, shape (n, R)
+        This week's standard normals for the partner's instruments.
     sum_actual, sum_expected, sum_easing : ndarray, shape (n, R), float64
-        Updated.
+        Sums of the reports in the making; updated.
+    count : ndarray, shape (n,), float64
+        Weeks in each report in the making; updated.
+    closing : ndarray of int64
+        Rows whose report closes this week.
+    slot : int
+        Buffer slot of the reports closing this week (the week they close
+        after, modulo ``slots``).
+    y_buf, expected_buf, easing_buf : ndarray, shape (slots, n, R), float64
+        Reports in flight: reported share, compliant expectation, easing.
+    group_weeks, group_starts, group_rows : ndarray of int64
+        The groups of reports released this week, in the order they closed.
+    reset_week : ndarray, shape (R,), int
+        Week the framework (or truce) last started in each replication.
+    withheld_share, drift_var, threshold : ndarray, shape (R,), float64
+    review : bool
+        Whether the CUSUM is reviewed this week.
+    active, announced : ndarray, shape (R,), bool
+    weeks_since_start : ndarray, shape (R,), int
+    belief, variance, unreviewed, evidence : ndarray, shape (R,), float64
+        Updated in place.
+    alarm : ndarray, shape (R,), bool
+        Written.
+    first_alarm : ndarray, shape (R,), int16
+        Updated in place.
     """
     n, r = level.shape
+    # Row by row, replications innermost (the arrays are C order); the sums over reports
+    # add them in order, as numpy's sums over axis 0 do.
     for i in range(n):
         for j in range(r):
             sum_actual[i, j] += 1.0 - level[i, j]
             sum_expected[i, j] += 1.0 - compliant[i, j]
             sum_easing[i, j] += reference[i, j] - compliant[i, j]
-
-
-@njit(cache=True, nogil=True)
-def take_reports(y: np.ndarray, expected: np.ndarray, easing: np.ndarray, sd: np.ndarray,
-                 withheld_share: np.ndarray, belief: np.ndarray, variance: np.ndarray,
-                 llr: np.ndarray) -> None:
-    """Reports of ``k`` instruments into a monitor (see :meth:`tradesim.monitoring.Monitor._take`).
-
-    Adds each replication's log-likelihood ratio of "withheld a share
-    ``withheld_share`` of the easing" against "compliant" to ``llr``, and
-    updates the belief (mean) and ``variance`` of the delivered share by
-    the Kalman update in information form.
-
-    Parameters
-    ----------
-    y, expected, easing, sd : ndarray, shape (k, R), float64
-        Reported restriction, its compliant expectation, the easing
-        expected since the reference, and the report's error sd (at least
-        a tiny positive number).
-    withheld_share : ndarray, shape (R,), float64
-    belief, variance, llr : ndarray, shape (R,), float64
-        Updated in place.
-    """
-    k, r = y.shape
-    # Row by row, replications innermost (the arrays are C order); the sums over reports
-    # add them in order, as numpy's sums over axis 0 do.
+        count[i] += 1.0
+    for q in range(closing.shape[0]):
+        i = closing[q]
+        c = count[i]
+        for j in range(r):
+            y_buf[slot, i, j] = sum_actual[i, j] / c + noise_sd[i, j] * normals[i, j]
+            expected_buf[slot, i, j] = sum_expected[i, j] / c
+            easing_buf[slot, i, j] = sum_easing[i, j] / c
+            sum_actual[i, j] = 0.0
+            sum_expected[i, j] = 0.0
+            sum_easing[i, j] = 0.0
+        count[i] = 0.0
+    for j in range(r):
+        variance[j] += drift_var[j]
+    llr = np.zeros(r)
     total_llr = np.empty(r)
     information = np.empty(r)
     weighted = np.empty(r)
-    for i in range(k):
+    slots = y_buf.shape[0]
+    for g in range(group_weeks.shape[0]):
+        s = group_weeks[g] % slots
+        # Closed in the update of week group_weeks[g] + 1: before a later start, the
+        # report compared the partner with the old framework, and is void.
+        closed = group_weeks[g] + 1
+        for q in range(group_starts[g], group_starts[g + 1]):
+            i = group_rows[q]
+            first = q == group_starts[g]
+            for j in range(r):
+                sd = max(noise_sd[i, j], _EXACT_SD)
+                precision = 1.0 / (sd * sd)
+                y, expected = y_buf[s, i, j], expected_buf[s, i, j]
+                easing = easing_buf[s, i, j] if closed >= reset_week[j] else 0.0
+                shortfall = expected - y
+                d = withheld_share[j] * easing
+                term = (d * shortfall - 0.5 * d * d) * precision
+                z = y - expected + easing
+                e2 = easing * easing * precision
+                ez = easing * z * precision
+                if first:
+                    total_llr[j], information[j], weighted[j] = term, e2, ez
+                else:
+                    total_llr[j] += term
+                    information[j] += e2
+                    weighted[j] += ez
         for j in range(r):
-            precision = 1.0 / (sd[i, j] * sd[i, j])
-            shortfall = expected[i, j] - y[i, j]
-            d = withheld_share[j] * easing[i, j]
-            term = (d * shortfall - 0.5 * d * d) * precision
-            z = y[i, j] - expected[i, j] + easing[i, j]
-            e2 = easing[i, j] * easing[i, j] * precision
-            ez = easing[i, j] * z * precision
-            if i == 0:
-                total_llr[j], information[j], weighted[j] = term, e2, ez
-            else:
-                total_llr[j] += term
-                information[j] += e2
-                weighted[j] += ez
+            prior = 1.0 / max(variance[j], 1e-300)
+            llr[j] += total_llr[j]
+            info = prior + information[j]
+            belief[j] = (belief[j] * prior + weighted[j]) / info
+            variance[j] = 1.0 / info
     for j in range(r):
-        prior = 1.0 / max(variance[j], 1e-300)
-        llr[j] += total_llr[j]
-        info = prior + information[j]
-        belief[j] = (belief[j] * prior + weighted[j]) / info
-        variance[j] = 1.0 / info
+        if active[j]:
+            unreviewed[j] += llr[j]
+            if review:
+                e = evidence[j] + unreviewed[j]
+                evidence[j] = e if (e >= 0.0 or e != e) else 0.0  # as np.maximum(e, 0.0)
+                unreviewed[j] = 0.0
+            fired = evidence[j] > threshold[j] or announced[j]
+        else:
+            unreviewed[j] = 0.0
+            evidence[j] = 0.0
+            fired = False
+        alarm[j] = fired
+        if fired:
+            evidence[j] = 0.0
+            if first_alarm[j] < 0:
+                first_alarm[j] = weeks_since_start[j]
+
 
 @njit(cache=True, nogil=True)
 def histogram_sums(series: np.ndarray, bin_scale: np.ndarray, top_bin: np.ndarray,

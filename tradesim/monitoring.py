@@ -75,10 +75,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["Detection", "Monitor", "detection", "format_detection", "report_weeks"]
 
-#: Reports with a smaller standard deviation count as exact (perfect monitoring).
-_EXACT_SD = 1e-9
-
-
 def report_weeks(period: float, horizon: int) -> np.ndarray:
     """Whether a report closes after each week ``0..horizon`` (report ``floor(w / period)``).
 
@@ -153,7 +149,13 @@ class Monitor:
         self.sum_expected = np.zeros((n, r))
         self.sum_easing = np.zeros((n, r))
         self.count = np.zeros(n)
-        self.pending: dict[int, list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]] = {}
+        self._schedule(horizon)
+        # Reports in flight, by the week they closed (modulo the longest release lag).
+        slots = self._slots
+        self.reported = np.zeros((slots, n, r))
+        self.expected = np.zeros((slots, n, r))
+        self.easing = np.zeros((slots, n, r))
+        self.reset_week = np.zeros(r, dtype=np.int32)
         self.belief = np.ones(r)
         self.variance = self.prior_var.copy()
         self.evidence = np.zeros(r)
@@ -162,6 +164,31 @@ class Monitor:
         self.reviews = report_weeks(review, horizon)
         self.alarm = np.zeros(r, dtype=bool)
         self.first_alarm = np.full(r, -1, dtype=np.int16)
+
+    def _schedule(self, horizon: int) -> None:
+        """Which reports close and which are released in each week, the same in every replication.
+
+        The report of row ``i`` closing after week ``c`` is kept in slot ``c %
+        slots`` until week ``c + release_lag[i]``; the reports released in a
+        week are taken in groups, one per week they closed (``c``), in that
+        order.
+        """
+        self._slots = int(self.release_lag.max(initial=0)) + 1
+        none = np.zeros(0, dtype=np.int64)
+        self._closing: list[np.ndarray] = [none]
+        released: list[list[tuple[int, np.ndarray]]] = [[] for _ in range(horizon + 1)]
+        for last in range(horizon):
+            rows = np.flatnonzero(self.closes[last]).astype(np.int64)
+            self._closing.append(rows)
+            for lag in np.unique(self.release_lag[rows]):
+                week = last + int(lag)
+                if week <= horizon:
+                    released[week].append((last, rows[self.release_lag[rows] == lag]))
+        self._released = [
+            (np.array([s for s, _ in groups], dtype=np.int64),
+             np.cumsum([0] + [len(rows) for _, rows in groups], dtype=np.int64),
+             np.concatenate([rows for _, rows in groups]) if groups else none)
+            for groups in released]
 
     def reset(self, mask: np.ndarray) -> None:
         """A framework or truce starts where ``mask``: trust it afresh, forget old reports."""
@@ -173,13 +200,21 @@ class Monitor:
         idx = np.flatnonzero(mask)  # usually few: only those columns are written
         for arr in (self.sum_actual, self.sum_expected, self.sum_easing):
             arr[:, idx] = 0.0
-        # Reports in flight compared the partner with the old framework: void them.
-        for reports in self.pending.values():
-            for _, _, _, easing in reports:
-                easing[:, idx] = 0.0
+        # Reports in flight compared the partner with the old framework: void them
+        # (they closed before this week).
+        self.reset_week[mask] = self.model.week
 
     def update(self, normals: np.ndarray) -> None:
         """Take in last week's licensed shares, then every report published by now.
+
+        Runs :func:`tradesim.kernels.monitor_update`: the reports closing
+        after last week are published after their delay; the belief and the
+        CUSUM take in those released now, which the test reviews on its own
+        calendar.  The LLR of every report since the last review enters at
+        once, so the same information packaged weekly or monthly gives the
+        same test when reviews are no more frequent than reports.  A new
+        measure or a lapsed tariff cut is public: judged a violation when
+        seen.
 
         Parameters
         ----------
@@ -192,56 +227,17 @@ class Monitor:
         last = week - 1          # the levels now are those after last week's actions
         from . import kernels  # numba loads in the processes that step models only
 
-        kernels.accumulate_reports(partner.level, partner.compliant, partner.reference,
-                                   self.sum_actual, self.sum_expected, self.sum_easing)
-        self.count += 1.0
-        closing = np.flatnonzero(self.closes[last])
-        if closing.size:
-            c = self.count[closing, np.newaxis]
-            y = self.sum_actual[closing] / c + self.noise_sd[closing] * normals[closing]
-            report = (closing, y, self.sum_expected[closing] / c, self.sum_easing[closing] / c)
-            lags = self.release_lag[closing]
-            for lag in np.unique(lags):
-                rows = lags == lag
-                self.pending.setdefault(week - 1 + int(lag), []).append(
-                    report if rows.all()
-                    else tuple(x[rows] for x in report))  # type: ignore[arg-type]
-            for arr in (self.sum_actual, self.sum_expected, self.sum_easing):
-                arr[closing] = 0.0
-            self.count[closing] = 0.0
-        self.variance += self.drift_var
-        llr = np.zeros(model.replications)
-        for rows, y, expected, easing in self.pending.pop(week, ()):
-            self._take(rows, y, expected, easing, llr)
-        active = model.active
-        # The test is reviewed on its own calendar: the LLR of every report since the
-        # last review enters at once, so the same information packaged weekly or
-        # monthly gives the same test when reviews are no more frequent than reports.
-        self.unreviewed = np.where(active, self.unreviewed + llr, 0.0)
-        if self.reviews[last]:
-            self.evidence = np.where(active, np.maximum(self.evidence + self.unreviewed, 0.0),
-                                     0.0)
-            self.unreviewed[:] = 0.0
-        self.evidence = np.where(active, self.evidence, 0.0)
-        # A new measure or a lapsed tariff cut is public: judged a violation when seen.
-        self.alarm = active & ((self.evidence > self.threshold) | partner.announced)
-        self.evidence[self.alarm] = 0.0
-        fresh = self.alarm & (self.first_alarm < 0)
-        self.first_alarm[fresh] = model.weeks_since_start[fresh]
-
-    def _take(self, rows: np.ndarray, y: np.ndarray, expected: np.ndarray,
-              easing: np.ndarray, llr: np.ndarray) -> None:
-        """Reports of instruments ``rows`` (each (k, R)): add their LLR, update the belief.
-
-        The Kalman update of theta with ``y = expected - (1 - theta) easing + error``
-        is done for the k reports at once in information form (the same as k
-        sequential updates).
-        """
-        from . import kernels
-
-        sd = np.maximum(self.noise_sd[rows], _EXACT_SD)
-        withheld = np.broadcast_to(self.withheld_share, llr.shape)
-        kernels.take_reports(y, expected, easing, sd, withheld, self.belief, self.variance, llr)
+        self.alarm = np.empty(model.replications, dtype=bool)
+        kernels.monitor_update(
+            partner.level, partner.compliant, partner.reference, self.noise_sd, normals,
+            self.sum_actual, self.sum_expected, self.sum_easing, self.count,
+            self._closing[week], last % self._slots, self.reported, self.expected,
+            self.easing, *self._released[week], self.reset_week,
+            np.broadcast_to(self.withheld_share, self.belief.shape),
+            np.broadcast_to(self.drift_var, self.belief.shape), bool(self.reviews[last]),
+            model.active, np.broadcast_to(self.threshold, self.belief.shape),
+            partner.announced, model.weeks_since_start, self.belief, self.variance,
+            self.unreviewed, self.evidence, self.alarm, self.first_alarm)
 
     def degree(self) -> np.ndarray:
         """The judged degree of violation (0 without alarm): believed share withheld, >= s*."""
