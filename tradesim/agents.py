@@ -279,28 +279,16 @@ class Government(Agent):
         """
         from . import kernels
 
-        kernels.start_framework(mask, self.level, self.target, self.committed, self.impact,
-                                self.model.breakdown_share, self.reference, self.compliant,
-                                self.goal, self.promised, self.breakdown_threshold)
         # Every instrument's change starts afresh from the framework's levels, and the
-        # licence pipelines from filings at them.
-        # Only the replications starting (usually few) are written, in place.
-        idx = np.flatnonzero(mask)
-        start = self.level[:, idx]
-        self.decided[:, idx] = start
-        self.compliant_decided[:, idx] = start
-        if self.licence_rows.size:
-            ring = start[self.licence_rows][:, None, :]
-            self.licence_history[:, :, idx] = ring
-            self.compliant_history[:, :, idx] = ring
-        self.ease_from[:, idx] = start
-        self.progress[:, idx] = 0.0
-        self.compliant_progress[:, idx] = 0.0
-        goal = self.goal[:, idx]
-        self.ease_per_week[:, idx] = kernels.ramp_pace(start, goal, self.lag_weeks[:, idx])
-        self.compliant_per_week[:, idx] = kernels.ramp_pace(start, goal,
-                                                            self.compliant_lag_weeks[:, idx])
-        self.cooperated[mask] = True
+        # licence pipelines from filings at them (decided levels, ramps, clocks).
+        kernels.start_framework(
+            mask, self.level, self.target, self.committed, self.impact,
+            self.model.breakdown_share, self.lag_weeks, self.compliant_lag_weeks,
+            self.licence_rows, self.reference, self.compliant, self.goal, self.promised,
+            self.breakdown_threshold, self.decided, self.compliant_decided, self.ease_from,
+            self.progress, self.compliant_progress, self.ease_per_week,
+            self.compliant_per_week, self.licence_history, self.compliant_history,
+            self.cooperated)
         self.strategy.reset_state(self.strategy_state, mask)
         self.monitor.reset(mask)
 

@@ -23,9 +23,9 @@ import numpy as np
 
 from .jit import njit  # numba.njit, falling back to no cache where none is writable
 
-__all__ = ["choose_moves", "clear_markets", "draw_setup", "draw_streams",
-           "draw_weeks", "ease_active", "ease_step", "eased_impact", "firm_demand",
-           "firm_produce", "histogram_sums", "licence_pipeline", "monitor_update",
+__all__ = ["choose_moves", "clear_markets", "draw_setup", "draw_streams", "draw_weeks",
+           "ease_active", "ease_step", "eased_impact", "firm_demand", "firm_produce",
+           "histogram_sums", "licence_pipeline", "monitor_reset", "monitor_update",
            "normal_quantile", "philox4x32", "ramp_pace", "settle_moves", "start_framework"]
 
 _F32_ONE = np.float32(1.0)
@@ -439,26 +439,44 @@ def licence_pipeline(decided: np.ndarray, rows: np.ndarray, history: np.ndarray,
 @njit(cache=True, nogil=True)
 def start_framework(mask: np.ndarray, level: np.ndarray, target: np.ndarray,
                     committed: np.ndarray, impact: np.ndarray, breakdown_share: np.ndarray,
-                    reference: np.ndarray, compliant: np.ndarray, goal: np.ndarray,
-                    promised: np.ndarray, threshold: np.ndarray) -> None:
+                    lag_weeks: np.ndarray, compliant_lag_weeks: np.ndarray,
+                    licence_rows: np.ndarray, reference: np.ndarray, compliant: np.ndarray,
+                    goal: np.ndarray, promised: np.ndarray, threshold: np.ndarray,
+                    decided: np.ndarray, compliant_decided: np.ndarray, ease_from: np.ndarray,
+                    progress: np.ndarray, compliant_progress: np.ndarray,
+                    ease_per_week: np.ndarray, compliant_per_week: np.ndarray,
+                    licence_history: np.ndarray, compliant_history: np.ndarray,
+                    cooperated: np.ndarray) -> None:
     """Take today's levels as the reference of a framework (or truce) where ``mask``.
 
     Where ``mask``: the reference and compliant path become the levels; the
     goal is the committed target (if lower) or the level; ``promised`` is the
     impact the goal eases; ``threshold`` is the restriction impact that a
     retaliation must exceed to be a breakdown: the goal's, plus
-    ``breakdown_share`` of the eased impact.
+    ``breakdown_share`` of the eased impact.  Every instrument's change
+    starts afresh from the levels (decided levels, ramps from them at the
+    pace of ``lag_weeks``, clocks at zero, actual and compliant), the licence
+    pipelines from filings at them, and the last move counts as cooperation.
 
     Parameters
     ----------
     mask : ndarray, shape (R,), bool
-    level, target, impact : ndarray, shape (n, R), float64
+    level, target, impact, lag_weeks, compliant_lag_weeks : ndarray, shape (n, R), float64
     committed : ndarray, shape (n,), bool
     breakdown_share : ndarray, shape (R,), float64
+    licence_rows : ndarray of int
+        The rows with licence pipelines, in the order of the histories.
     reference, compliant, goal : ndarray, shape (n, R), float64
         Updated where ``mask``.
     promised, threshold : ndarray, shape (R,), float64
         Updated where ``mask``.
+    decided, compliant_decided, ease_from, progress, compliant_progress : ndarray, shape (n, R)
+    ease_per_week, compliant_per_week : ndarray, shape (n, R)
+        Updated where ``mask``.
+    licence_history, compliant_history : ndarray, shape (rows, weeks, R)
+        Updated where ``mask``.
+    cooperated : ndarray, shape (R,), bool
+        True where ``mask``.
     """
     n, r = level.shape
     for j in range(r):
@@ -478,8 +496,22 @@ def start_framework(mask: np.ndarray, level: np.ndarray, target: np.ndarray,
             eased = e if i == 0 else eased + e
             goal_impact = gi if i == 0 else goal_impact + gi
             reference_impact = ri if i == 0 else reference_impact + ri
+            decided[i, j] = x
+            compliant_decided[i, j] = x
+            ease_from[i, j] = x
+            progress[i, j] = 0.0
+            compliant_progress[i, j] = 0.0
+            distance = max(x - g, 0.0)
+            ease_per_week[i, j] = _pace(distance, lag_weeks[i, j])
+            compliant_per_week[i, j] = _pace(distance, compliant_lag_weeks[i, j])
         promised[j] = eased
         threshold[j] = goal_impact + breakdown_share[j] * (reference_impact - goal_impact)
+        for q in range(licence_rows.shape[0]):
+            x = level[licence_rows[q], j]
+            for k in range(licence_history.shape[1]):
+                licence_history[q, k, j] = x
+                compliant_history[q, k, j] = x
+        cooperated[j] = True
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -530,6 +562,44 @@ def clear_markets(licensed: np.ndarray, demand: np.ndarray, shipping: np.ndarray
                 row_capacity[k, j] = min(row_ceiling[k, j],
                                          row_capacity[k, j] + row_pace[k, j] * (1.0 - 1.0 / p))
             supply[k, j] = shipped / exporter_share[k, j]
+
+
+@njit(cache=True, nogil=True)
+def monitor_reset(mask: np.ndarray, week: int, prior_var: np.ndarray, belief: np.ndarray,
+                  variance: np.ndarray, evidence: np.ndarray, unreviewed: np.ndarray,
+                  first_alarm: np.ndarray, reset_week: np.ndarray, sum_actual: np.ndarray,
+                  sum_expected: np.ndarray, sum_easing: np.ndarray) -> None:
+    """A framework starts where ``mask``: the monitor trusts it afresh (see :func:`monitor_update`).
+
+    The belief returns to 1 with the prior variance, the evidence to 0, no
+    alarm yet; the reports in the making restart empty and those in flight
+    (closed before ``week``) count no easing.
+
+    Parameters
+    ----------
+    mask : ndarray, shape (R,), bool
+    week : int
+        This week, when the framework starts.
+    prior_var : ndarray, shape (R,), float64
+    belief, variance, evidence, unreviewed : ndarray, shape (R,), float64
+    first_alarm, reset_week : ndarray, shape (R,), int
+    sum_actual, sum_expected, sum_easing : ndarray, shape (n, R), float64
+        Updated where ``mask``.
+    """
+    n, r = sum_actual.shape
+    for j in range(r):
+        if not mask[j]:
+            continue
+        belief[j] = 1.0
+        variance[j] = prior_var[j]
+        evidence[j] = 0.0
+        unreviewed[j] = 0.0
+        first_alarm[j] = -1
+        reset_week[j] = week
+        for i in range(n):
+            sum_actual[i, j] = 0.0
+            sum_expected[i, j] = 0.0
+            sum_easing[i, j] = 0.0
 
 
 #: Reports with a smaller standard deviation count as exact (perfect monitoring).

@@ -191,18 +191,17 @@ class Monitor:
             for groups in released]
 
     def reset(self, mask: np.ndarray) -> None:
-        """A framework or truce starts where ``mask``: trust it afresh, forget old reports."""
-        self.belief[mask] = 1.0
-        self.variance[mask] = self.prior_var[mask]
-        self.evidence[mask] = 0.0
-        self.unreviewed[mask] = 0.0
-        self.first_alarm[mask] = -1
-        idx = np.flatnonzero(mask)  # usually few: only those columns are written
-        for arr in (self.sum_actual, self.sum_expected, self.sum_easing):
-            arr[:, idx] = 0.0
-        # Reports in flight compared the partner with the old framework: void them
-        # (they closed before this week).
-        self.reset_week[mask] = self.model.week
+        """A framework or truce starts where ``mask``: trust it afresh, forget old reports.
+
+        The reports in flight compared the partner with the old framework:
+        they count no easing (:func:`tradesim.kernels.monitor_reset`).
+        """
+        from . import kernels
+
+        kernels.monitor_reset(mask, self.model.week, self.prior_var, self.belief,
+                              self.variance, self.evidence, self.unreviewed, self.first_alarm,
+                              self.reset_week, self.sum_actual, self.sum_expected,
+                              self.sum_easing)
 
     def update(self, normals: np.ndarray) -> None:
         """Take in last week's licensed shares, then every report published by now.
@@ -233,9 +232,8 @@ class Monitor:
             self.sum_actual, self.sum_expected, self.sum_easing, self.count,
             self._closing[week], last % self._slots, self.reported, self.expected,
             self.easing, *self._released[week], self.reset_week,
-            np.broadcast_to(self.withheld_share, self.belief.shape),
-            np.broadcast_to(self.drift_var, self.belief.shape), bool(self.reviews[last]),
-            model.active, np.broadcast_to(self.threshold, self.belief.shape),
+            self.withheld_share, self.drift_var, bool(self.reviews[last]), model.active,
+            self.threshold,
             partner.announced, model.weeks_since_start, self.belief, self.variance,
             self.unreviewed, self.evidence, self.alarm, self.first_alarm)
 
