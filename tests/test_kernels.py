@@ -80,13 +80,21 @@ def test_firms_never_receive_more_than_ordered_and_output_follows_stock() -> Non
     demand = kernels.firm_demand(stock, one, target, rate)
     # order = max(0, 1 + (4 - stock) / 4)
     np.testing.assert_allclose(demand, [(2.0 + 1.875) / 2, (1.25 + 0.0) / 2])
-    output, halted = np.empty(2), np.empty(2)
-    kernels.firm_produce(stock, one, target, rate, np.zeros(2, np.float32),
-                         np.full(2, 0.1, np.float32), output, halted)
+    output, halted, again = np.empty(2), np.empty(2), np.empty(2)
+    kernels.firm_produce(stock, one, one, target, rate, np.zeros(2, np.float32),
+                         np.full(2, 0.1, np.float32), output, halted, again)
     # nothing delivered: firm (0, 0) is idle, (1, 0) uses its 0.5; column 1 runs fully
     np.testing.assert_allclose(output, [0.25, 1.0])
     np.testing.assert_allclose(halted, [0.5, 0.0])
     np.testing.assert_allclose(stock, [[0.0, 2.0], [0.0, 9.0]])
+    # next week's orders, placed as the week ends, are those placed from the stock left
+    np.testing.assert_array_equal(again, kernels.firm_demand(stock, one, target, rate))
+    # ... with the requirement substitution leaves for next week
+    half, after = np.full(2, 0.5, np.float32), stock.copy()
+    kernels.firm_produce(after, one, half, target, rate, np.ones(2, np.float32),
+                         np.full(2, 0.1, np.float32), output, halted, again)
+    np.testing.assert_array_equal(again, kernels.firm_demand(after, half, target, rate))
+    assert not np.array_equal(again, kernels.firm_demand(after, one, target, rate))
 
 
 def test_philox_matches_the_random123_known_answers() -> None:

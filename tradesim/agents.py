@@ -642,6 +642,8 @@ class Sector(Agent):
        is partial, not on/off, and a firm restarts as soon as inputs arrive.
        While its inputs are dear it substitutes a share of them (other
        materials, redesign, recycling) at a pace rising with their price.
+       As the week ends, every firm places next week's order (step 1) from
+       the stock left, in the same pass over the firms.
 
     State
     -----
@@ -709,7 +711,9 @@ class Sector(Agent):
         """Each firm orders ``max(0, r + (target r - stock) / restock_weeks)``; sets ``demand``.
 
         ``demand`` is the mean order of the sector's firms, weeks of normal use,
-        per replication (:func:`tradesim.kernels.firm_demand`).
+        per replication (:func:`tradesim.kernels.firm_demand`).  The model
+        places the first week's orders so; from then on :meth:`produce`
+        places each next week's orders as it ends, from the same stock.
         """
         from . import kernels  # numba loads in the processes that step models only
 
@@ -717,10 +721,13 @@ class Sector(Agent):
                                           self.target_cover_weeks, self.restock_rate)
 
     def produce(self, fill: np.ndarray, price: np.ndarray) -> None:
-        """Receive this week's inputs, produce what the stock allows, substitute.
+        """Receive this week's inputs, produce what the stock allows, substitute, order again.
 
         Each firm receives its order times the week's fill, then uses up to a
-        week's requirement at full output (:func:`tradesim.kernels.firm_produce`).
+        week's requirement at full output; dear inputs are partly substituted;
+        and each firm places next week's order from the stock left and the
+        new requirement, as :meth:`place_orders` would
+        (:func:`tradesim.kernels.firm_produce`, one pass over the firms).
 
         Parameters
         ----------
@@ -734,20 +741,24 @@ class Sector(Agent):
         for good in self.inputs[1:]:
             share = np.minimum(share, fill[good])
             dear = np.maximum(dear, price[good])
+        # Dear inputs are replaced at a pace 1 - 1/price of the full pace (none at 1.0);
+        # the new requirement applies from next week's orders on.
+        requirement = self.requirement
+        if self.substitutable_share.any():
+            self.substituted = np.minimum(
+                self.substitutable_share,
+                self.substituted + self.substitution_pace * (1.0 - 1.0 / dear))
+            requirement = (1.0 - self.substituted).astype(np.float32)
         # No cap on stocks is needed: the stock after a week is at most max(stock before,
         # target cover x r) (orders close 1/restock_weeks <= 1 of the gap), and both start
         # within max_cover_weeks.
         from . import kernels
 
-        r = self.requirement.shape[0]
-        self.output, self.halted = np.empty(r), np.empty(r)
-        kernels.firm_produce(self.inventory_weeks, self.requirement, self.target_cover_weeks,
-                             self.restock_rate, np.ascontiguousarray(share, dtype=np.float32),
-                             self.halt_threshold, self.output, self.halted)
+        r = requirement.shape[0]
+        self.output, self.halted, self.demand = np.empty(r), np.empty(r), np.empty(r)
+        kernels.firm_produce(self.inventory_weeks, self.requirement, requirement,
+                             self.target_cover_weeks, self.restock_rate,
+                             np.ascontiguousarray(share, dtype=np.float32), self.halt_threshold,
+                             self.output, self.halted, self.demand)
+        self.requirement = requirement
         self.loss = self.loss + self.value_added / 52.0 * (1.0 - self.output)
-        # Dear inputs are replaced at a pace 1 - 1/price of the full pace (none at 1.0).
-        if self.substitutable_share.any():
-            self.substituted = np.minimum(
-                self.substitutable_share,
-                self.substituted + self.substitution_pace * (1.0 - 1.0 / dear))
-            self.requirement = (1.0 - self.substituted).astype(np.float32)

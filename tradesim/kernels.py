@@ -83,46 +83,57 @@ def firm_demand(stock: np.ndarray, requirement: np.ndarray, target: np.ndarray,
 
 
 @njit(cache=True, nogil=True)
-def firm_produce(stock: np.ndarray, requirement: np.ndarray, target: np.ndarray,
-                 rate: np.ndarray, share: np.ndarray, halt_threshold: np.ndarray,
-                 output: np.ndarray, halted: np.ndarray) -> None:
-    """Deliver each firm's order times ``share``, then use what a week of output needs.
+def firm_produce(stock: np.ndarray, requirement: np.ndarray, next_requirement: np.ndarray,
+                 target: np.ndarray, rate: np.ndarray, share: np.ndarray,
+                 halt_threshold: np.ndarray, output: np.ndarray, halted: np.ndarray,
+                 demand: np.ndarray) -> None:
+    """Deliver each firm's order times ``share``, use what a week of output needs, order again.
 
     A firm's order is the one :func:`firm_demand` placed from the same stock.
     Updates ``stock`` in place and writes each replication's mean output
-    (1.0 = normal; 1.0 where nothing is required) into ``output`` and the
+    (1.0 = normal; 1.0 where nothing is required) into ``output``, the
     share of firms producing below ``halt_threshold`` of normal into
-    ``halted``.
+    ``halted``, and next week's mean order, placed from the stock left and
+    ``next_requirement``, into ``demand`` (what :func:`firm_demand` gives
+    then, in the same pass).
 
     Parameters
     ----------
     stock : ndarray, shape (firms, R), float32
-    requirement, target, rate, halt_threshold : ndarray, shape (R,), float32
+    requirement, next_requirement : ndarray, shape (R,), float32
+        Imported input per unit of output, this week and next.
+    target, rate, halt_threshold : ndarray, shape (R,), float32
     share : ndarray, shape (R,), float32
         Share of orders delivered this week.
-    output, halted : ndarray, shape (R,), float64
+    output, halted, demand : ndarray, shape (R,), float64
         Written.
     """
     firms, r = stock.shape
     base = np.empty(r, dtype=np.float32)
+    next_base = np.empty(r, dtype=np.float32)
     floor = np.empty(r, dtype=np.float32)
     used = np.zeros(r)
     idle = np.zeros(r, dtype=np.int64)
     for j in range(r):
         base[j] = requirement[j] * (_F32_ONE + target[j] * rate[j])
+        next_base[j] = next_requirement[j] * (_F32_ONE + target[j] * rate[j])
         floor[j] = halt_threshold[j] * requirement[j]
+        demand[j] = 0.0
     for f in range(firms):
         for j in range(r):
             held = stock[f, j] + _order(stock[f, j], base[j], rate[j]) * share[j]
             use = held if held < requirement[j] else requirement[j]
-            stock[f, j] = held - use
+            left = held - use
+            stock[f, j] = left
             used[j] += use
             if use < floor[j]:
                 idle[j] += 1
+            demand[j] += _order(left, next_base[j], rate[j])
     for j in range(r):
         mean = used[j] / firms
         output[j] = mean / requirement[j] if requirement[j] > 0 else 1.0
         halted[j] = idle[j] / firms
+        demand[j] /= firms
 
 
 @njit(cache=True, nogil=True, inline="always")

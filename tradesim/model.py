@@ -568,8 +568,7 @@ class TradeModel(Model):
             self._forced_levels()
         self._judge(breakdowns=not forced)
         sectors = self.agents_by_type.get(Sector)
-        if sectors is not None:
-            sectors.do("place_orders")
+        # The firms' orders were placed as last week's production ended (Sector.produce).
         self.supply = self._supply()
         if sectors is not None:
             sectors.do("produce", self.markets.fill, self.markets.price)
