@@ -129,6 +129,46 @@ def test_a_publication_delay_shifts_the_belief_by_whole_weeks(period, delay):
     assert np.all(later[:shift] == 1.0) and now.min() < 0.7
 
 
+@pytest.mark.parametrize("inside_a_step", [True, False])
+def test_reports_in_flight_at_a_new_start_count_no_easing(inside_a_step):
+    # Weekly reports published two weeks late (three in flight): after a new start they
+    # compared China with the old framework, so they leave the belief exactly at 1 until
+    # the first report closed under the new one is out.
+    channel = {"kind": "customs", "noise_sd": 0.05, "period_weeks": 1.0, "delay_weeks": 2.0}
+    scenario = reduced("always_ease", "always_ease", horizon=30, monitoring={
+        "us": {"channels": {"b": channel}, "threshold": 99.0},
+        "china": {"channels": {"a": dict(channel)}, "threshold": 99.0}})
+    model = TradeModel(scenario, 20, seed=3)
+    china = model.governments[1]
+    china.follows_compliant_path = True
+    china.withheld[:] = 0.5
+    everyone = np.ones(20, dtype=bool)
+    beliefs = []
+    for week in range(1, 21):
+        if inside_a_step and week == 11:
+            # As the lifecycle starts a truce: at the start of week 11's step.
+            lifecycle = model._lifecycle
+
+            def lifecycle_and_truce(lifecycle=lifecycle):
+                lifecycle()
+                model._start_framework(everyone)
+
+            model._lifecycle = lifecycle_and_truce
+        model.step()
+        vars(model).pop("_lifecycle", None)
+        beliefs.append(model.governments[0].monitor.belief.copy())
+        if not inside_a_step and week == 10:
+            model._start_framework(everyone)     # between the steps of weeks 10 and 11
+    beliefs = np.array(beliefs)                  # (week - 1, R)
+    assert np.all(beliefs[5:10] < 0.9)           # the half withheld is seen before
+    # Week w's update closes a report released in week w + 2: those of weeks 9 and 10
+    # are out in weeks 11 and 12 and count nothing; week 11's report, the first of the
+    # new framework, shows no easing yet (week 13); week 12's does (week 14), and China
+    # still withholds half of what it promises.
+    assert np.all(beliefs[10:13] == 1.0)
+    assert np.all(beliefs[13] < 0.9)
+
+
 def noisy(threshold=4.0, sd=0.1, period=1.0, delay=0.0, horizon=60, **override):
     channel = {"kind": "customs", "noise_sd": sd, "period_weeks": period, "delay_weeks": delay}
     base = reduced("always_ease", "always_ease", horizon=horizon,

@@ -629,9 +629,10 @@ class Sector(Agent):
 
     Each firm holds a stock of its imported inputs, in weeks of normal use
     (one bundle: the inputs are used in fixed proportions, so the scarcest
-    one binds).  Each week, in two steps:
+    one binds).  In two steps:
 
-    1. :meth:`place_orders`: every firm orders a week's use plus a share
+    1. :meth:`place_orders` (for week 1; later weeks' orders are placed as
+       the week before ends, step 2): every firm orders a week's use plus a share
        ``1 / restock_weeks`` of the gap between its target cover and its
        stock (Forrester 1961; Sterman 2000, ch. 17), never less than zero.
        The sector's demand is the mean order; the model adds the sectors'

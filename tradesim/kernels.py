@@ -482,8 +482,10 @@ def start_framework(mask: np.ndarray, level: np.ndarray, target: np.ndarray,
     promised, threshold : ndarray, shape (R,), float64
         Updated where ``mask``.
     decided, compliant_decided, ease_from, progress, compliant_progress : ndarray, shape (n, R)
+        Decided levels, actual and compliant, where each change began, and
+        the weeks worked on it (actual and compliant); updated where ``mask``.
     ease_per_week, compliant_per_week : ndarray, shape (n, R)
-        Updated where ``mask``.
+        Each ramp's move per week; updated where ``mask``.
     licence_history, compliant_history : ndarray, shape (rows, weeks, R)
         Updated where ``mask``.
     cooperated : ndarray, shape (R,), bool
@@ -584,16 +586,19 @@ def monitor_reset(mask: np.ndarray, week: int, prior_var: np.ndarray, belief: np
 
     The belief returns to 1 with the prior variance, the evidence to 0, no
     alarm yet; the reports in the making restart empty and those in flight
-    (closed before ``week``) count no easing.
+    (closed in an update before ``week``'s) count no easing.
 
     Parameters
     ----------
     mask : ndarray, shape (R,), bool
     week : int
-        This week, when the framework starts.
+        The first week whose update's reports count: those closed in the
+        update of an earlier week count no easing.
     prior_var : ndarray, shape (R,), float64
     belief, variance, evidence, unreviewed : ndarray, shape (R,), float64
+        Updated where ``mask``.
     first_alarm, reset_week : ndarray, shape (R,), int
+        Updated where ``mask``: -1 (no alarm yet) and ``week``.
     sum_actual, sum_expected, sum_easing : ndarray, shape (n, R), float64
         Updated where ``mask``.
     """

@@ -116,6 +116,13 @@ class Monitor:
         Whether the evidence crossed the threshold this week.
     first_alarm : ndarray of int16, shape (R,)
         Weeks after the framework's start of the first alarm, -1 if none.
+    reported, expected, easing : ndarray, shape (slots, n, R)
+        Reports in flight (closed, not yet released): the reported licensed
+        share, its compliant expectation and the easing expected, in slot
+        ``c % slots`` for the report closing after week ``c``.
+    reset_week : ndarray of int32, shape (R,)
+        Reports closed in the update of an earlier week count no easing: they
+        compared the partner with an earlier framework.
     """
 
     def __init__(self, model: TradeModel, observer: Government, partner: Government,
@@ -139,6 +146,8 @@ class Monitor:
                                for i in ids])
         if np.any(self.period < 1.0):
             raise ValueError(f"monitoring.{a}: period_weeks must be at least 1")
+        if np.any(self.delay < 0.0):
+            raise ValueError(f"monitoring.{a}: delay_weeks must be at least 0")
         horizon = model.horizon
         # closes[w, j]: report of instrument j closes after week w; released at the
         # first decision ceil(delay) weeks after the next one.
@@ -156,6 +165,7 @@ class Monitor:
         self.expected = np.zeros((slots, n, r))
         self.easing = np.zeros((slots, n, r))
         self.reset_week = np.zeros(r, dtype=np.int32)
+        self._updated = 0            # the last week whose update ran
         self.belief = np.ones(r)
         self.variance = self.prior_var.copy()
         self.evidence = np.zeros(r)
@@ -168,10 +178,13 @@ class Monitor:
     def _schedule(self, horizon: int) -> None:
         """Which reports close and which are released in each week, the same in every replication.
 
-        The report of row ``i`` closing after week ``c`` is kept in slot ``c %
-        slots`` until week ``c + release_lag[i]``; the reports released in a
-        week are taken in groups, one per week they closed (``c``), in that
-        order.
+        Sets ``_slots``, ``_closing[w]`` (the rows whose report closes in
+        week ``w``'s update) and ``_released[w]`` (the groups of reports
+        released then, as :func:`tradesim.kernels.monitor_update` takes
+        them), for the weeks ``0..horizon``.  The report of row ``i``
+        closing after week ``c`` is kept in slot ``c % slots`` until week
+        ``c + release_lag[i]``; the reports released in a week are taken in
+        groups, one per week they closed (``c``), in that order.
         """
         self._slots = int(self.release_lag.max(initial=0)) + 1
         none = np.zeros(0, dtype=np.int64)
@@ -193,12 +206,13 @@ class Monitor:
     def reset(self, mask: np.ndarray) -> None:
         """A framework or truce starts where ``mask``: trust it afresh, forget old reports.
 
-        The reports in flight compared the partner with the old framework:
-        they count no easing (:func:`tradesim.kernels.monitor_reset`).
+        The reports in flight (every report closed by the last update)
+        compared the partner with the old framework: they count no easing
+        (:func:`tradesim.kernels.monitor_reset`).
         """
         from . import kernels
 
-        kernels.monitor_reset(mask, self.model.week, self.prior_var, self.belief,
+        kernels.monitor_reset(mask, self._updated + 1, self.prior_var, self.belief,
                               self.variance, self.evidence, self.unreviewed, self.first_alarm,
                               self.reset_week, self.sum_actual, self.sum_expected,
                               self.sum_easing)
@@ -227,6 +241,7 @@ class Monitor:
         from . import kernels  # numba loads in the processes that step models only
 
         self.alarm = np.empty(model.replications, dtype=bool)
+        self._updated = week
         kernels.monitor_update(
             partner.level, partner.compliant, partner.reference, self.noise_sd, normals,
             self.sum_actual, self.sum_expected, self.sum_easing, self.count,
