@@ -53,6 +53,12 @@ def _order(stock: np.float32, base: np.float32, rate: np.float32) -> np.float32:
     return order if order > _F32_ZERO else _F32_ZERO
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _order_base(requirement: np.float32, target: np.float32, rate: np.float32) -> np.float32:
+    # The order rule's constant, r (1 + target * rate): see _order.
+    return requirement * (_F32_ONE + target * rate)
+
+
 @njit(cache=True, nogil=True)
 def firm_demand(stock: np.ndarray, requirement: np.ndarray, target: np.ndarray,
                 rate: np.ndarray) -> np.ndarray:
@@ -73,7 +79,7 @@ def firm_demand(stock: np.ndarray, requirement: np.ndarray, target: np.ndarray,
     demand = np.zeros(r)
     base = np.empty(r, dtype=np.float32)
     for j in range(r):
-        base[j] = requirement[j] * (_F32_ONE + target[j] * rate[j])
+        base[j] = _order_base(requirement[j], target[j], rate[j])
     for f in range(firms):
         for j in range(r):
             demand[j] += _order(stock[f, j], base[j], rate[j])
@@ -115,8 +121,8 @@ def firm_produce(stock: np.ndarray, requirement: np.ndarray, next_requirement: n
     used = np.zeros(r)
     idle = np.zeros(r, dtype=np.int64)
     for j in range(r):
-        base[j] = requirement[j] * (_F32_ONE + target[j] * rate[j])
-        next_base[j] = next_requirement[j] * (_F32_ONE + target[j] * rate[j])
+        base[j] = _order_base(requirement[j], target[j], rate[j])
+        next_base[j] = _order_base(next_requirement[j], target[j], rate[j])
         floor[j] = halt_threshold[j] * requirement[j]
         demand[j] = 0.0
     for f in range(firms):
@@ -626,7 +632,7 @@ _EXACT_SD = 1e-9
 def monitor_update(level: np.ndarray, compliant: np.ndarray, reference: np.ndarray,
                    noise_sd: np.ndarray, normals: np.ndarray, sum_actual: np.ndarray,
                    sum_expected: np.ndarray, sum_easing: np.ndarray, count: np.ndarray,
-                   closing: np.ndarray, slot: int, y_buf: np.ndarray, expected_buf: np.ndarray,
+                   closing: np.ndarray, last: int, y_buf: np.ndarray, expected_buf: np.ndarray,
                    easing_buf: np.ndarray, group_weeks: np.ndarray, group_starts: np.ndarray,
                    group_rows: np.ndarray, reset_week: np.ndarray,
                    withheld_share: np.ndarray, drift_var: np.ndarray, review: bool,
@@ -640,7 +646,7 @@ def monitor_update(level: np.ndarray, compliant: np.ndarray, reference: np.ndarr
        compliant expectation ``1 - compliant`` and the easing expected since
        the reference, ``reference - compliant``.
     2. Closes the reports of rows ``closing``: their averages, the reported
-       one with its error ``noise_sd x normals``, go into slot ``slot`` of
+       one with its error ``noise_sd x normals``, go into slot ``last % slots`` of
        the buffers of reports in flight.
     3. Lets the belief drift (``variance += drift_var``), then takes in the
        reports released this week, group by group (group ``g``: the reports
@@ -672,9 +678,9 @@ def monitor_update(level: np.ndarray, compliant: np.ndarray, reference: np.ndarr
         Weeks in each report in the making; updated.
     closing : ndarray of int64
         Rows whose report closes this week.
-    slot : int
-        Buffer slot of the reports closing this week (the week they close
-        after, modulo ``slots``).
+    last : int
+        The week the reports of ``closing`` close after (their buffer slot is
+        ``last % slots``).
     y_buf, expected_buf, easing_buf : ndarray, shape (slots, n, R), float64
         Reports in flight: reported share, compliant expectation, easing.
     group_weeks, group_starts, group_rows : ndarray of int64
@@ -694,6 +700,8 @@ def monitor_update(level: np.ndarray, compliant: np.ndarray, reference: np.ndarr
         Updated in place.
     """
     n, r = level.shape
+    slots = y_buf.shape[0]
+    slot = last % slots
     # Row by row, replications innermost (the arrays are C order); the sums over reports
     # add them in order, as numpy's sums over axis 0 do.
     for i in range(n):
@@ -719,7 +727,6 @@ def monitor_update(level: np.ndarray, compliant: np.ndarray, reference: np.ndarr
     total_llr = np.empty(r)
     information = np.empty(r)
     weighted = np.empty(r)
-    slots = y_buf.shape[0]
     for g in range(group_weeks.shape[0]):
         s = group_weeks[g] % slots
         # Closed in the update of week group_weeks[g] + 1: before a later start, the

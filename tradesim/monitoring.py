@@ -245,12 +245,11 @@ class Monitor:
         kernels.monitor_update(
             partner.level, partner.compliant, partner.reference, self.noise_sd, normals,
             self.sum_actual, self.sum_expected, self.sum_easing, self.count,
-            self._closing[week], last % self._slots, self.reported, self.expected,
-            self.easing, *self._released[week], self.reset_week,
-            self.withheld_share, self.drift_var, bool(self.reviews[last]), model.active,
-            self.threshold,
-            partner.announced, model.weeks_since_start, self.belief, self.variance,
-            self.unreviewed, self.evidence, self.alarm, self.first_alarm)
+            self._closing[week], last, self.reported, self.expected, self.easing,
+            *self._released[week], self.reset_week, self.withheld_share, self.drift_var,
+            bool(self.reviews[last]), model.active, self.threshold, partner.announced,
+            model.weeks_since_start, self.belief, self.variance, self.unreviewed,
+            self.evidence, self.alarm, self.first_alarm)
 
     def degree(self) -> np.ndarray:
         """The judged degree of violation (0 without alarm): believed share withheld, >= s*."""
