@@ -12,11 +12,13 @@ each chunk size, under ``cProfile``; then the kernels together, the rest of the
 week (the Python and numpy between the kernels), and the whole chunk timed
 without the profiler.  Medians over repeats.
 
-A chunk of 256 replications holds its state (a few hundred KiB) in the
-per-core cache; a chunk of 8,192 (the default) does not.  A kernel whose time per
-replication is the same at both sizes is bound by its arithmetic, not by
-memory: running the week one replication at a time, with the state in cache,
-would not make that kernel cheaper.  The chunks count into one running tally,
+A chunk's state is about 9 KB a replication (2.3 MB for 256, 74 MB for the
+default 8,192, 590 MB for 65,536), besides the chunk's random numbers; compare
+the sizes with the machine's caches (``lscpu``).  A kernel whose time per
+replication is the same whether its chunk fits the per-core cache or not even
+the last-level cache is bound by its arithmetic, not by memory: running the
+week one replication at a time, with its state in cache, would not make that
+kernel cheaper.  The chunks count into one running tally,
 as an ensemble's do, so the histograms' first touch is paid once, not per chunk.
 """
 
@@ -55,9 +57,15 @@ def kernel_times(scenario: object, chunk: int, runs: int, totals: dict, seed: in
     profile.enable()
     step_chunks(scenario, chunk, runs, totals, seed)
     profile.disable()
+    from numba.core.registry import CPUDispatcher
+
+    from tradesim import kernels
+
     times: dict[str, float] = {}
     for (path, _, name), (_, _, own, _, _) in pstats.Stats(profile).stats.items():
-        if path.endswith(os.path.join("tradesim", "kernels.py")):
+        # Compiled kernels only, not the module's Python helpers.
+        if (path.endswith(os.path.join("tradesim", "kernels.py"))
+                and isinstance(getattr(kernels, name, None), CPUDispatcher)):
             times[name] = times.get(name, 0.0) + own / runs
     return times
 
@@ -82,7 +90,8 @@ def main() -> None:
     kernels: dict[int, list[dict[str, float]]] = {c: [] for c in args.chunks}
     whole: dict[int, list[float]] = {c: [] for c in args.chunks}
     for repeat in range(args.repeats):
-        for chunk in args.chunks:
+        # The sizes alternate, in reverse order every other repeat.
+        for chunk in args.chunks if repeat % 2 == 0 else args.chunks[::-1]:
             seed = 1 + repeat
             kernels[chunk].append(kernel_times(scenario, chunk, args.runs, totals, seed))
             t = time.perf_counter()
@@ -92,22 +101,29 @@ def main() -> None:
     def median(chunk: int, name: str) -> float:
         return statistics.median(k.get(name, 0.0) for k in kernels[chunk])
 
+    # Largest first at the largest chunk size.
+    largest = max(args.chunks)
     names = sorted({n for c in args.chunks for k in kernels[c] for n in k},
-                   key=lambda n: -median(args.chunks[-1], n))
+                   key=lambda n: -median(largest, n))
     header = "".join(f"{f'chunk {c:,}':>14}" for c in args.chunks)
     print(f"\n{'us per replication':<22}{header}")
-    for name in names:
-        if max(median(c, name) for c in args.chunks) * 1e6 < 0.05:
-            continue
+    shown = [n for n in names if max(median(c, n) for c in args.chunks) * 1e6 >= 0.05]
+    for name in shown:
         print(f"{name:<22}" + "".join(f"{median(c, name) * 1e6:>14.2f}" for c in args.chunks))
-    total = {c: statistics.median(sum(k.values()) for k in kernels[c]) for c in args.chunks}
+    if len(shown) < len(names):
+        print(f"{'other kernels':<22}" + "".join(
+            f"{sum(median(c, n) for n in names if n not in shown) * 1e6:>14.2f}"
+            for c in args.chunks))
+    # The rows add up: each kernel's median, summed.
+    total = {c: sum(median(c, n) for n in names) for c in args.chunks}
     chunk_time = {c: statistics.median(whole[c]) for c in args.chunks}
     print(f"{'all kernels':<22}" + "".join(f"{total[c] * 1e6:>14.2f}" for c in args.chunks))
     print(f"{'whole chunk':<22}" + "".join(f"{chunk_time[c] * 1e6:>14.2f}" for c in args.chunks))
     print(f"{'the rest (by diff.)':<22}"
           + "".join(f"{(chunk_time[c] - total[c]) * 1e6:>14.2f}" for c in args.chunks))
-    print("\n'whole chunk' is timed without the profiler; 'the rest' is the Python and "
-          "numpy between the kernels\n(and the set-up of each chunk).")
+    print("\n'whole chunk' is timed without the profiler, the kernels with it; 'the rest' "
+          "(the difference) is\nthe Python and numpy between the kernels and the set-up of "
+          "each chunk.")
 
 
 if __name__ == "__main__":
