@@ -179,6 +179,18 @@ def noisy(threshold=4.0, sd=0.1, period=1.0, delay=0.0, horizon=60, **override):
     return base
 
 
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("period_weeks", 0.5, "period_weeks must be at least 1"),
+    # A negative delay would read a report before it closed.
+    ("delay_weeks", -1.0, "delay_weeks must be at least 0"),
+])
+def test_a_reporting_calendar_out_of_range_through_overrides_is_refused(field, value, message):
+    # The scenario's schema bounds both; overrides (sweeps, the API) bypass it.
+    with pytest.raises(ValueError, match=message):
+        TradeModel(noisy(), 2, seed=0,
+                   overrides={f"monitoring.us.channels.b.{field}": value})
+
+
 def test_belief_is_unbiased_when_the_partner_complies():
     scenario = noisy(threshold=99.0, sd=0.2)
     model = TradeModel(scenario, 4000, seed=3).run()
