@@ -65,6 +65,55 @@ def test_histogram_counts_every_value_once_and_sums_exactly() -> None:
         sums, np.rint(series * np.float32(2.0**24)).astype(np.int64).sum(axis=2))
 
 
+def _reference_histogram(series: np.ndarray, scale: float, top: int) -> np.ndarray:
+    bins = np.minimum(np.rint(series * np.float32(scale)), top).astype(np.int64)
+    return np.stack([[np.bincount(week, minlength=top + 1) for week in s] for s in bins])
+
+
+@pytest.mark.parametrize("replications", [1, 2, 699, 700])
+@pytest.mark.parametrize("kind", ["runs", "scattered", "mixed"])
+def test_histogram_counts_runs_and_scattered_values_alike(kind: str, replications: int) -> None:
+    # Mostly runs of one value take one path, scattered values another (split over two
+    # rows when their bins repeat); both must count exactly what np.bincount counts.
+    rng = np.random.default_rng(2)
+    if kind == "runs":
+        series = np.repeat(rng.random((2, 3, 1), dtype=np.float32), replications, axis=2)
+        series[:, :, : replications // 10] = 0.25
+    elif kind == "scattered":
+        series = rng.random((2, 3, replications), dtype=np.float32)
+    else:
+        series = np.where(rng.random((2, 3, replications)) < 0.5, np.float32(1.0),
+                          rng.random((2, 3, replications), dtype=np.float32))
+    histogram = np.zeros((2, 4, 11), dtype=np.int32)
+    sums = np.zeros((2, 4), dtype=np.int64)
+    for _ in range(2):  # the spare row must be left empty for the next week
+        kernels.histogram_sums(series, np.full(2, 10, np.float32), np.full(2, 10, np.int64),
+                               np.full(2, 2.0**24, np.float32), histogram, sums, first_week=1)
+    np.testing.assert_array_equal(histogram[:, 1:], 2 * _reference_histogram(series, 10, 10))
+    assert not histogram[:, 0].any()
+    np.testing.assert_array_equal(
+        sums[:, 1:], 2 * np.rint(series * np.float32(2.0**24)).astype(np.int64).sum(axis=2))
+
+
+def test_values_past_the_top_bin_and_infinite_ones_count_in_the_top_bin() -> None:
+    series = np.array([[[0.5, 2.0, 1e30, np.inf, 1.0]]], dtype=np.float32)
+    histogram = np.zeros((1, 1, 3), dtype=np.int32)
+    kernels.histogram_sums(series, np.full(1, 2, np.float32), np.full(1, 2, np.int64),
+                           np.ones(1, np.float32), histogram, np.zeros((1, 1), np.int64))
+    np.testing.assert_array_equal(histogram[0, 0], [0, 1, 4])
+
+
+@pytest.mark.parametrize("bad", [-0.5, np.nan])
+def test_a_week_with_a_negative_or_nan_value_counts_nothing(bad: float) -> None:
+    series = np.full((1, 1, 9), 0.5, dtype=np.float32)
+    series[0, 0, 4] = bad
+    histogram, sums = np.zeros((1, 1, 2), np.int32), np.zeros((1, 1), np.int64)
+    with pytest.raises(ValueError, match="negative or NaN"):
+        kernels.histogram_sums(series, np.ones(1, np.float32), np.ones(1, np.int64),
+                               np.ones(1, np.float32), histogram, sums)
+    assert not histogram.any() and not sums.any()
+
+
 def test_a_negative_series_value_is_refused() -> None:
     series = np.full((1, 1, 3), -0.5, dtype=np.float32)
     with pytest.raises(ValueError, match="negative or NaN"):

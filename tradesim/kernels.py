@@ -784,9 +784,11 @@ def histogram_sums(series: np.ndarray, bin_scale: np.ndarray, top_bin: np.ndarra
     """Exact integer aggregates of weekly series: histogram counts and fixed-point sums.
 
     Value ``v`` of series ``k`` falls in bin ``rint(v * bin_scale[k])``
-    (at most ``top_bin[k]``) and adds ``rint(v * sum_scale[k])`` to the
-    week's sum; both products are float32, as the scales are powers of two
-    or bin widths.
+    (at most ``top_bin[k]``, where infinite values fall too) and adds
+    ``rint(v * sum_scale[k])`` to the week's sum; both products are float32,
+    as the scales are powers of two or bin widths.  A week of a series with
+    a negative or NaN value raises ``ValueError`` before any of that week is
+    counted.
 
     Parameters
     ----------
@@ -802,29 +804,52 @@ def histogram_sums(series: np.ndarray, bin_scale: np.ndarray, top_bin: np.ndarra
         Week of ``histogram`` and ``sums`` that ``series[:, 0]`` counts into.
     """
     s, weeks, r = series.shape
+    bins = np.empty(r, dtype=np.int32)
+    spare = np.zeros(histogram.shape[2], dtype=histogram.dtype)
     for k in range(s):
-        scale, top, fixed = bin_scale[k], top_bin[k], sum_scale[k]
+        scale, fixed = bin_scale[k], sum_scale[k]
+        top = np.float32(top_bin[k])
         for w in range(weeks):
-            # Replications often share a value (a level at its floor, a full stock):
-            # runs of equal values are counted first and added to their bin at once,
-            # which spares the bin's read-modify-write chain.
+            # First every value's bin and the fixed-point sum, in one loop without
+            # branches; nothing is counted from a week with a negative or NaN value.
             total = 0
-            row = histogram[k, first_week + w]
-            run_value, run_length = np.float32(-1.0), 0
+            bad = 0
             for j in range(r):
                 v = series[k, w, j]
-                if v == run_value:
-                    run_length += 1
-                    continue
-                if not v >= _F32_ZERO:  # also NaN
-                    raise ValueError("a weekly series has a negative or NaN value")
-                if run_length:
-                    row[min(np.int64(_rint(run_value * scale)), top)] += run_length
-                    total += run_length * np.int64(_rint(run_value * fixed))
-                run_value, run_length = v, 1
-            if run_length:
-                row[min(np.int64(_rint(run_value * scale)), top)] += run_length
-                total += run_length * np.int64(_rint(run_value * fixed))
+                bad += not v >= _F32_ZERO
+                # Selects, not min and max: a NaN (refused below) is cast to no integer.
+                x = _rint(v * scale)
+                bins[j] = np.int32(x if x < top else top)
+                y = _rint(v * fixed)
+                total += np.int64(y if y >= _F32_ZERO else _F32_ZERO)
+            if bad:
+                raise ValueError("a weekly series has a negative or NaN value")
+            changes = 0
+            for j in range(1, r):
+                changes += bins[j] != bins[j - 1]
+            row = histogram[k, first_week + w]
+            if 4 * changes < r:
+                # Mostly runs of one value (a level at its floor, a full stock): each run
+                # is added to its bin at once.
+                b, n = bins[0], 1
+                for j in range(1, r):
+                    if bins[j] == b:
+                        n += 1
+                    else:
+                        row[b] += n
+                        b, n = bins[j], 1
+                row[b] += n
+            else:
+                # Scattered values: even and odd replications count into two rows, so
+                # repeated bins do not wait on each other's read-modify-write.
+                for j in range(0, r - 1, 2):
+                    row[bins[j]] += 1
+                    spare[bins[j + 1]] += 1
+                if r % 2:
+                    row[bins[r - 1]] += 1
+                for i in range(row.shape[0]):
+                    row[i] += spare[i]
+                    spare[i] = 0
             sums[k, first_week + w] += total
 
 
