@@ -200,20 +200,22 @@ def ease_step(levels: np.ndarray, goal: np.ndarray, reference: np.ndarray, impac
     after = np.empty(r)
     # Row by row, replications innermost (the arrays are C order); each replication's
     # sums still add the rows in order, as numpy's sums over axis 0 do.
+    # Selects, not branches, inside the loops over replications: whether a level moves
+    # differs from one replication to the next.
     for i in range(n):
+        is_rule = rule[i]
         for j in range(r):
             level = levels[i, j]
-            step = level
-            if level > goal[i, j]:
-                if rule[i]:
-                    if progress[i, j] + 1.0 >= lag_weeks[i, j]:
-                        step = goal[i, j]
-                else:
-                    # The last of lag_weeks equal moves lands on the goal, not a rounding
-                    # error short of it.
-                    step = level - ease_per_week[i, j]
-                    if step <= goal[i, j] + 1e-12:
-                        step = goal[i, j]
+            g = goal[i, j]
+            if is_rule:
+                due = progress[i, j] + 1.0 >= lag_weeks[i, j]
+                step = g if (level > g) & due else level
+            else:
+                # The last of lag_weeks equal moves lands on the goal, not a rounding
+                # error short of it.
+                moved = level - ease_per_week[i, j]
+                moved = g if moved <= g + 1e-12 else moved
+                step = moved if level > g else level
             out[i, j] = step
             eased_now = impact[i, j] * (reference[i, j] - level)
             eased_after = impact[i, j] * (reference[i, j] - step)
@@ -263,10 +265,12 @@ def ease_active(levels: np.ndarray, goal: np.ndarray, reference: np.ndarray, imp
                     cap)
     for i in range(n):
         for j in range(r):
-            if not active[j]:
-                out[i, j] = levels[i, j]
-            elif clock and levels[i, j] > goal[i, j] + 1e-12:
-                progress[i, j] += 1.0
+            level = levels[i, j]
+            out[i, j] = out[i, j] if active[j] else level
+            if clock:
+                # Adding 0.0 leaves a clock as it is (clocks are never -0.0).
+                working = active[j] & (level > goal[i, j] + 1e-12)
+                progress[i, j] += 1.0 if working else 0.0
     return out
 
 
