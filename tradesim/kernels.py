@@ -790,9 +790,9 @@ def histogram_sums(series: np.ndarray, bin_scale: np.ndarray, top_bin: np.ndarra
     Value ``v`` of series ``k`` falls in bin ``rint(v * bin_scale[k])``
     (at most ``top_bin[k]``, where infinite values fall too) and adds
     ``rint(v * sum_scale[k])`` to the week's sum; both products are float32,
-    as the scales are powers of two or bin widths.  A week of a series with
-    a negative or NaN value raises ``ValueError`` before any of that week is
-    counted.
+    as the scales are powers of two or bin widths.  A negative or NaN value
+    raises ``ValueError``, and none of its series' values of that week are
+    counted (series before it in ``series`` are).
 
     Parameters
     ----------
