@@ -12,8 +12,8 @@ default size (8,192), against variants that do less per replication:
   sector's ``firms`` changed, validated as a file would be;
 * no weekly histograms: the same model with the kernel that adds each week's
   values to the weekly histograms and sums replaced by one that does nothing,
-  so the time saved is the whole cost of that output (its results are not
-  used);
+  so the time saved is the whole cost of counting them (the series are still
+  gathered each week; the results are not used);
 * both.
 
 The variants alternate, in reverse order every other repeat, and the figures
