@@ -105,21 +105,15 @@ def test_values_past_the_top_bin_and_infinite_ones_count_in_the_top_bin() -> Non
 
 @pytest.mark.parametrize("bad", [-0.5, np.nan])
 def test_a_week_with_a_negative_or_nan_value_counts_nothing(bad: float) -> None:
-    series = np.full((1, 1, 9), 0.5, dtype=np.float32)
+    # Distinct values before the bad one: a kernel counting as it goes would have
+    # counted them by the time it refuses.
+    series = np.linspace(0.1, 0.9, 9, dtype=np.float32).reshape(1, 1, 9)
     series[0, 0, 4] = bad
     histogram, sums = np.zeros((1, 1, 2), np.int32), np.zeros((1, 1), np.int64)
     with pytest.raises(ValueError, match="negative or NaN"):
         kernels.histogram_sums(series, np.ones(1, np.float32), np.ones(1, np.int64),
                                np.ones(1, np.float32), histogram, sums)
     assert not histogram.any() and not sums.any()
-
-
-def test_a_negative_series_value_is_refused() -> None:
-    series = np.full((1, 1, 3), -0.5, dtype=np.float32)
-    with pytest.raises(ValueError, match="negative or NaN"):
-        kernels.histogram_sums(series, np.ones(1, np.float32), np.ones(1, np.int64),
-                               np.ones(1, np.float32), np.zeros((1, 1, 2), np.int64),
-                               np.zeros((1, 1), np.int64))
 
 
 def test_firms_never_receive_more_than_ordered_and_output_follows_stock() -> None:
