@@ -140,6 +140,74 @@ def test_firms_never_receive_more_than_ordered_and_output_follows_stock() -> Non
     assert not np.array_equal(again, kernels.firm_demand(after, one, target, rate))
 
 
+@pytest.mark.parametrize("share", [0.0, 0.05, 1.0])
+def test_a_framework_starts_in_the_masked_replications_only(share: float) -> None:
+    # A framework starts in some replications (a truce, a framework approved): those
+    # take today's levels as their reference, as the docstrings say; the others keep
+    # every value they had.
+    rng = np.random.default_rng(5)
+    n, r, weeks = 4, 203, 3
+    mask = rng.random(r) < share
+    mask[7] = share > 0  # at least one started, unless none is meant to
+    level, target, impact = rng.random((n, r)), rng.random((n, r)), rng.random((n, r))
+    lag, compliant_lag = rng.uniform(0, 20, (n, r)), rng.uniform(0, 20, (n, r))
+    lag[0, ::3] = 0.0
+    committed = np.array([True, False, True, True])
+    rows = np.array([1, 3])
+    breakdown_share = rng.random(r)
+    out_nr = [rng.random((n, r)) for _ in range(10)]
+    out_r = [rng.random(r) for _ in range(2)]
+    history = [rng.random((rows.size, weeks, r)) for _ in range(2)]
+    cooperated = np.zeros(r, dtype=bool)
+    before = [a.copy() for a in (*out_nr, *out_r, *history)]
+    kernels.start_framework(mask, level, target, committed, impact, breakdown_share, lag,
+                            compliant_lag, rows, *out_nr[:3], *out_r, *out_nr[3:], *history,
+                            cooperated)
+    (reference, compliant, goal, decided, compliant_decided, ease_from, progress,
+     compliant_progress, ease_per_week, compliant_per_week) = out_nr
+    promised, threshold = out_r
+    for after, old in zip((*out_nr, *out_r, *history), before, strict=True):
+        np.testing.assert_array_equal(after[..., ~mask], old[..., ~mask])
+    np.testing.assert_array_equal(cooperated, mask)
+    g = np.where(committed[:, None], np.minimum(level, target), level)
+    m = mask
+    for a in (reference, compliant, decided, compliant_decided, ease_from):
+        np.testing.assert_array_equal(a[:, m], level[:, m])
+    np.testing.assert_array_equal(goal[:, m], g[:, m])
+    np.testing.assert_array_equal(progress[:, m], 0.0)
+    np.testing.assert_array_equal(compliant_progress[:, m], 0.0)
+    np.testing.assert_array_equal(ease_per_week[:, m], kernels.ramp_pace(level, g, lag)[:, m])
+    np.testing.assert_array_equal(compliant_per_week[:, m],
+                                  kernels.ramp_pace(level, g, compliant_lag)[:, m])
+    eased, goal_impact = (impact * (level - g)).sum(axis=0), (impact * g).sum(axis=0)
+    np.testing.assert_array_equal(promised[m], eased[m])
+    np.testing.assert_array_equal(
+        threshold[m], (goal_impact + breakdown_share * ((impact * level).sum(axis=0)
+                                                        - goal_impact))[m])
+    for h in history:
+        np.testing.assert_array_equal(h[..., m], np.broadcast_to(level[rows][:, None, m],
+                                                                 (rows.size, weeks, m.sum())))
+
+
+def test_a_monitor_trusts_afresh_in_the_masked_replications_only() -> None:
+    rng = np.random.default_rng(6)
+    n, r = 3, 101
+    mask = rng.random(r) < 0.1
+    prior = rng.random(r)
+    state = [rng.random(r) for _ in range(4)]
+    clocks = [rng.integers(0, 50, r) for _ in range(2)]
+    sums = [rng.random((n, r)) for _ in range(3)]
+    before = [a.copy() for a in (*state, *clocks, *sums)]
+    kernels.monitor_reset(mask, 12, prior, *state, *clocks, *sums)
+    for after, old in zip((*state, *clocks, *sums), before, strict=True):
+        np.testing.assert_array_equal(after[..., ~mask], old[..., ~mask])
+    belief, variance, evidence, unreviewed = state
+    for a, value in ((belief, 1.0), (evidence, 0.0), (unreviewed, 0.0),
+                     (clocks[0], -1), (clocks[1], 12), *((s, 0.0) for s in sums)):
+        np.testing.assert_array_equal(a[..., mask], value)
+    np.testing.assert_array_equal(variance[mask], prior[mask])
+
+
 def test_philox_matches_the_random123_known_answers() -> None:
     u = np.uint64
     words = [kernels.philox4x32(u(0), u(0), u(0), u(0), u(0), u(0)),

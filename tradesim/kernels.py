@@ -501,24 +501,33 @@ def start_framework(mask: np.ndarray, level: np.ndarray, target: np.ndarray,
     cooperated : ndarray, shape (R,), bool
         True where ``mask``.
     """
-    n, r = level.shape
-    for j in range(r):
-        if not mask[j]:
-            continue
-        eased = 0.0
-        goal_impact = 0.0
-        reference_impact = 0.0
-        for i in range(n):
+    n = level.shape[0]
+    # The rows outside, the starting replications inside, so that each row is written
+    # in order of address.  A replication's values in an (n, R) array are R x 8 bytes
+    # apart: looping over the instruments innermost would land every write on another
+    # page of memory.
+    chosen = np.flatnonzero(mask)
+    m = chosen.size
+    eased = np.zeros(m)
+    goal_impact = np.zeros(m)
+    reference_impact = np.zeros(m)
+    for i in range(n):
+        c = committed[i]
+        for t in range(m):
+            j = chosen[t]
             x = level[i, j]
             reference[i, j] = x
             compliant[i, j] = x
-            g = min(x, target[i, j]) if committed[i] else x
+            g = min(x, target[i, j]) if c else x
             goal[i, j] = g
             # Sums row by row, as numpy's sums over axis 0 add them.
             e, gi, ri = impact[i, j] * (x - g), impact[i, j] * g, impact[i, j] * x
-            eased = e if i == 0 else eased + e
-            goal_impact = gi if i == 0 else goal_impact + gi
-            reference_impact = ri if i == 0 else reference_impact + ri
+            if i == 0:
+                eased[t], goal_impact[t], reference_impact[t] = e, gi, ri
+            else:
+                eased[t] += e
+                goal_impact[t] += gi
+                reference_impact[t] += ri
             decided[i, j] = x
             compliant_decided[i, j] = x
             ease_from[i, j] = x
@@ -527,14 +536,20 @@ def start_framework(mask: np.ndarray, level: np.ndarray, target: np.ndarray,
             distance = max(x - g, 0.0)
             ease_per_week[i, j] = _pace(distance, lag_weeks[i, j])
             compliant_per_week[i, j] = _pace(distance, compliant_lag_weeks[i, j])
-        promised[j] = eased
-        threshold[j] = goal_impact + breakdown_share[j] * (reference_impact - goal_impact)
-        for q in range(licence_rows.shape[0]):
-            x = level[licence_rows[q], j]
-            for k in range(licence_history.shape[1]):
+    for t in range(m):
+        j = chosen[t]
+        promised[j] = eased[t]
+        threshold[j] = goal_impact[t] + breakdown_share[j] * (reference_impact[t]
+                                                              - goal_impact[t])
+        cooperated[j] = True
+    for q in range(licence_rows.shape[0]):
+        row = licence_rows[q]
+        for k in range(licence_history.shape[1]):
+            for t in range(m):
+                j = chosen[t]
+                x = level[row, j]
                 licence_history[q, k, j] = x
                 compliant_history[q, k, j] = x
-        cooperated[j] = True
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -612,17 +627,18 @@ def monitor_reset(mask: np.ndarray, week: int, prior_var: np.ndarray, belief: np
     sum_actual, sum_expected, sum_easing : ndarray, shape (n, R), float64
         Updated where ``mask``.
     """
-    n, r = sum_actual.shape
-    for j in range(r):
-        if not mask[j]:
-            continue
+    n = sum_actual.shape[0]
+    # The rows outside, the starting replications inside, as in start_framework.
+    chosen = np.flatnonzero(mask)
+    for j in chosen:
         belief[j] = 1.0
         variance[j] = prior_var[j]
         evidence[j] = 0.0
         unreviewed[j] = 0.0
         first_alarm[j] = -1
         reset_week[j] = week
-        for i in range(n):
+    for i in range(n):
+        for j in chosen:
             sum_actual[i, j] = 0.0
             sum_expected[i, j] = 0.0
             sum_easing[i, j] = 0.0
