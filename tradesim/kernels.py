@@ -15,6 +15,13 @@ bit-identical (tests/test_kernels.py checks it on a small ensemble).
 Arrays of per-replication state have replications last, so each firm's row
 is contiguous; loops run firm by firm, accumulating per-replication sums in
 float64 in the order numpy's axis-0 sums use.
+
+The compiler (LLVM, through numba 0.68) vectorises a loop over replications
+only if the loop holds no call and no early exit.  So inside those loops the
+kernels choose with selects, use :func:`_min` and :func:`_max` (numba's builtin
+``min`` and ``max`` compile to calls) and helpers inlined with
+``inline="always"``, and kernels that divide there use ``error_model="numpy"``
+(Python's division check is an early exit).  None of this changes a result.
 """
 
 from __future__ import annotations
@@ -45,7 +52,7 @@ def _rint(x: np.float32) -> np.float32:
     return (x + _F32_2_23) - _F32_2_23
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _order(stock: np.float32, base: np.float32, rate: np.float32) -> np.float32:
     # A firm's order, weeks of normal use: max(0, r + (target r - stock) / restock_weeks)
     # written as base - stock * rate, with base = r (1 + target * rate).
@@ -59,7 +66,7 @@ def _order_base(requirement: np.float32, target: np.float32, rate: np.float32) -
     return requirement * (_F32_ONE + target * rate)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def firm_demand(stock: np.ndarray, requirement: np.ndarray, target: np.ndarray,
                 rate: np.ndarray) -> np.ndarray:
     """Mean order of a sector's firms per replication, weeks of normal use.
@@ -88,7 +95,7 @@ def firm_demand(stock: np.ndarray, requirement: np.ndarray, target: np.ndarray,
     return demand
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def firm_produce(stock: np.ndarray, requirement: np.ndarray, next_requirement: np.ndarray,
                  target: np.ndarray, rate: np.ndarray, share: np.ndarray,
                  halt_threshold: np.ndarray, output: np.ndarray, halted: np.ndarray,
@@ -149,7 +156,20 @@ def _pace(distance: float, lag: float) -> float:
     return distance / lag if lag > 0 else np.inf
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
+def _max(a: float, b: float) -> float:
+    # Python's max(a, b): a, unless b is greater.  Written as a select, which the compiler
+    # vectorises; numba's builtin max compiles to a call, which keeps a loop scalar.
+    return b if b > a else a
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _min(a: float, b: float) -> float:
+    # Python's min(a, b): a, unless b is smaller (see _max).
+    return b if b < a else a
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
 def ramp_pace(start: np.ndarray, goal: np.ndarray, lag_weeks: np.ndarray) -> np.ndarray:
     """A ramp's move per week from ``start`` to ``goal``: the distance over ``lag_weeks``.
 
@@ -166,10 +186,11 @@ def ramp_pace(start: np.ndarray, goal: np.ndarray, lag_weeks: np.ndarray) -> np.
     out = np.empty((n, k))
     for i in range(n):
         for j in range(k):
-            out[i, j] = _pace(max(start[i, j] - goal[i, j], 0.0), lag_weeks[i, j])
+            out[i, j] = _pace(_max(start[i, j] - goal[i, j], 0.0), lag_weeks[i, j])
     return out
 
-@njit(cache=True, nogil=True)
+
+@njit(cache=True, nogil=True, error_model="numpy")
 def ease_step(levels: np.ndarray, goal: np.ndarray, reference: np.ndarray, impact: np.ndarray,
               ease_per_week: np.ndarray, rule: np.ndarray, progress: np.ndarray,
               lag_weeks: np.ndarray, cap: np.ndarray) -> np.ndarray:
@@ -230,14 +251,14 @@ def ease_step(levels: np.ndarray, goal: np.ndarray, reference: np.ndarray, impac
         gain = after[j] - now[j]
         if gain > 0.0:
             # A gain too small to divide by (a subnormal impact) gives inf: share 1.
-            share[j] = min(max((cap[j] - now[j]) / gain, 0.0), 1.0)
+            share[j] = _min(_max((cap[j] - now[j]) / gain, 0.0), 1.0)
     for i in range(n):
         for j in range(r):
             out[i, j] = levels[i, j] - share[j] * (levels[i, j] - out[i, j])
     return out
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def ease_active(levels: np.ndarray, goal: np.ndarray, reference: np.ndarray, impact: np.ndarray,
                 ease_per_week: np.ndarray, rule: np.ndarray, progress: np.ndarray,
                 lag_weeks: np.ndarray, cap: np.ndarray, active: np.ndarray,
@@ -322,7 +343,7 @@ def choose_moves(decided: np.ndarray, eased: np.ndarray, goal: np.ndarray,
             new[i, j] = eased[i, j] if action[j] == _EASE else decided[i, j]
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def settle_moves(new: np.ndarray, floor: np.ndarray, level: np.ndarray, decided: np.ndarray,
                  goal: np.ndarray, own_goal: np.ndarray, lag_weeks: np.ndarray,
                  action: np.ndarray, pending: np.ndarray, failed: np.ndarray,
@@ -377,7 +398,8 @@ def settle_moves(new: np.ndarray, floor: np.ndarray, level: np.ndarray, decided:
             if new[i, j] > level[i, j]:
                 ease_from[i, j] = new[i, j]
                 progress[i, j] = 0.0
-                ease_per_week[i, j] = _pace(max(new[i, j] - own_goal[i, j], 0.0), lag_weeks[i, j])
+                ease_per_week[i, j] = _pace(_max(new[i, j] - own_goal[i, j], 0.0),
+                                            lag_weeks[i, j])
     for q in range(m):
         i = licence_rows[q]
         for j in range(r):
@@ -393,7 +415,7 @@ def settle_moves(new: np.ndarray, floor: np.ndarray, level: np.ndarray, decided:
 
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def eased_impact(impact: np.ndarray, reference: np.ndarray, levels: np.ndarray) -> np.ndarray:
     """Impact eased since ``reference``, USD billion a year, at least 0, per replication.
 
@@ -415,7 +437,7 @@ def eased_impact(impact: np.ndarray, reference: np.ndarray, levels: np.ndarray) 
             e = impact[i, j] * (reference[i, j] - levels[i, j])
             out[j] = e if i == 0 else out[j] + e
     for j in range(r):
-        out[j] = max(out[j], 0.0)
+        out[j] = _max(out[j], 0.0)
     return out
 
 @njit(cache=True, nogil=True)
@@ -457,7 +479,7 @@ def licence_pipeline(decided: np.ndarray, rows: np.ndarray, history: np.ndarray,
             level[i, j] = total
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def start_framework(mask: np.ndarray, level: np.ndarray, target: np.ndarray,
                     committed: np.ndarray, impact: np.ndarray, breakdown_share: np.ndarray,
                     lag_weeks: np.ndarray, compliant_lag_weeks: np.ndarray,
@@ -518,7 +540,7 @@ def start_framework(mask: np.ndarray, level: np.ndarray, target: np.ndarray,
             x = level[i, j]
             reference[i, j] = x
             compliant[i, j] = x
-            g = min(x, target[i, j]) if c else x
+            g = _min(x, target[i, j]) if c else x
             goal[i, j] = g
             # Sums row by row, as numpy's sums over axis 0 add them.
             e, gi, ri = impact[i, j] * (x - g), impact[i, j] * g, impact[i, j] * x
@@ -533,7 +555,7 @@ def start_framework(mask: np.ndarray, level: np.ndarray, target: np.ndarray,
             ease_from[i, j] = x
             progress[i, j] = 0.0
             compliant_progress[i, j] = 0.0
-            distance = max(x - g, 0.0)
+            distance = _max(x - g, 0.0)
             ease_per_week[i, j] = _pace(distance, lag_weeks[i, j])
             compliant_per_week[i, j] = _pace(distance, compliant_lag_weeks[i, j])
     for t in range(m):
@@ -584,8 +606,8 @@ def clear_markets(licensed: np.ndarray, demand: np.ndarray, shipping: np.ndarray
     for k in range(goods):
         for j in range(r):
             d = demand[k, j]
-            wanted = min(d, shipping[k, j])
-            rest = min(row_capacity[k, j], wanted)
+            wanted = _min(d, shipping[k, j])
+            rest = _min(row_capacity[k, j], wanted)
             placed = wanted - rest
             shipped = licensed[k, j] * placed
             arrivals = rest + shipped + leakage[k, j] * (placed - shipped)
@@ -594,11 +616,11 @@ def clear_markets(licensed: np.ndarray, demand: np.ndarray, shipping: np.ndarray
             cap = price_cap[k, j]
             ratio = d / arrivals if arrivals > 0.0 else cap
             # No shortage: 1 ** x is exactly 1, without the cost of a power.
-            p = min(ratio ** inverse_elasticity[k, j] if ratio > 1.0 else 1.0, cap)
+            p = _min(ratio ** inverse_elasticity[k, j] if ratio > 1.0 else 1.0, cap)
             price[k, j] = p
             if grow:
-                row_capacity[k, j] = min(row_ceiling[k, j],
-                                         row_capacity[k, j] + row_pace[k, j] * (1.0 - 1.0 / p))
+                row_capacity[k, j] = _min(row_ceiling[k, j],
+                                          row_capacity[k, j] + row_pace[k, j] * (1.0 - 1.0 / p))
             supply[k, j] = shipped / exporter_share[k, j]
 
 
@@ -648,7 +670,7 @@ def monitor_reset(mask: np.ndarray, week: int, prior_var: np.ndarray, belief: np
 _EXACT_SD = 1e-9
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def monitor_update(level: np.ndarray, compliant: np.ndarray, reference: np.ndarray,
                    noise_sd: np.ndarray, normals: np.ndarray, sum_actual: np.ndarray,
                    sum_expected: np.ndarray, sum_easing: np.ndarray, count: np.ndarray,
@@ -756,10 +778,12 @@ def monitor_update(level: np.ndarray, compliant: np.ndarray, reference: np.ndarr
             i = group_rows[q]
             first = q == group_starts[g]
             for j in range(r):
-                sd = max(noise_sd[i, j], _EXACT_SD)
+                sd = _max(noise_sd[i, j], _EXACT_SD)
                 precision = 1.0 / (sd * sd)
-                y, expected = y_buf[s, i, j], expected_buf[s, i, j]
-                easing = easing_buf[s, i, j] if closed >= reset_week[j] else 0.0
+                y, expected, easing = y_buf[s, i, j], expected_buf[s, i, j], easing_buf[s, i, j]
+                # Loaded whatever the week, then chosen: a load under a condition would
+                # keep the loop from being vectorised.
+                easing = easing if closed >= reset_week[j] else 0.0
                 shortfall = expected - y
                 d = withheld_share[j] * easing
                 term = (d * shortfall - 0.5 * d * d) * precision
@@ -773,7 +797,7 @@ def monitor_update(level: np.ndarray, compliant: np.ndarray, reference: np.ndarr
                     information[j] += e2
                     weighted[j] += ez
         for j in range(r):
-            prior = 1.0 / max(variance[j], 1e-300)
+            prior = 1.0 / _max(variance[j], 1e-300)
             llr[j] += total_llr[j]
             info = prior + information[j]
             belief[j] = (belief[j] * prior + weighted[j]) / info
