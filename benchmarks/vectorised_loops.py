@@ -14,6 +14,14 @@ look: in numba 0.68 a call in the loop (numba's builtin ``min`` and ``max``,
 a helper not inlined), an early exit (Python's division check) or a branch
 that cannot become a select keeps it scalar.  Outer loops (over weeks, rows
 or firms) are reported too; they are not meant to be vectorised.
+
+Read it with three caveats.  Remarks are merged by line, so a line listed as
+vectorised may hold another loop, or another compiled version, that is not.
+A vectorised loop may still run its scalar version, when the run-time checks
+LLVM adds (on strides, on overlapping arrays) fail: a read-only broadcast
+argument, whose stride is 0, does that.  And the debug information that gives
+the remarks their lines (``NUMBA_DEBUGINFO=1``) also keeps variables alive
+longer, so the code compiled here differs a little from the package's.
 """
 
 from __future__ import annotations

@@ -149,6 +149,8 @@ def test_a_framework_starts_in_the_masked_replications_only(share: float) -> Non
     n, r, weeks = 4, 203, 3
     mask = rng.random(r) < share
     mask[7] = share > 0  # at least one started, unless none is meant to
+    if 0 < share < 1:
+        assert mask.any() and (~mask).any()
     level, target, impact = rng.random((n, r)), rng.random((n, r)), rng.random((n, r))
     lag, compliant_lag = rng.uniform(0, 20, (n, r)), rng.uniform(0, 20, (n, r))
     lag[0, ::3] = 0.0
@@ -158,17 +160,17 @@ def test_a_framework_starts_in_the_masked_replications_only(share: float) -> Non
     out_nr = [rng.random((n, r)) for _ in range(10)]
     out_r = [rng.random(r) for _ in range(2)]
     history = [rng.random((rows.size, weeks, r)) for _ in range(2)]
-    cooperated = np.zeros(r, dtype=bool)
-    before = [a.copy() for a in (*out_nr, *out_r, *history)]
+    cooperated = rng.random(r) < 0.5
+    before = [a.copy() for a in (*out_nr, *out_r, *history, cooperated)]
     kernels.start_framework(mask, level, target, committed, impact, breakdown_share, lag,
                             compliant_lag, rows, *out_nr[:3], *out_r, *out_nr[3:], *history,
                             cooperated)
     (reference, compliant, goal, decided, compliant_decided, ease_from, progress,
      compliant_progress, ease_per_week, compliant_per_week) = out_nr
     promised, threshold = out_r
-    for after, old in zip((*out_nr, *out_r, *history), before, strict=True):
+    for after, old in zip((*out_nr, *out_r, *history, cooperated), before, strict=True):
         np.testing.assert_array_equal(after[..., ~mask], old[..., ~mask])
-    np.testing.assert_array_equal(cooperated, mask)
+    assert cooperated[mask].all()
     g = np.where(committed[:, None], np.minimum(level, target), level)
     m = mask
     for a in (reference, compliant, decided, compliant_decided, ease_from):
@@ -176,9 +178,12 @@ def test_a_framework_starts_in_the_masked_replications_only(share: float) -> Non
     np.testing.assert_array_equal(goal[:, m], g[:, m])
     np.testing.assert_array_equal(progress[:, m], 0.0)
     np.testing.assert_array_equal(compliant_progress[:, m], 0.0)
-    np.testing.assert_array_equal(ease_per_week[:, m], kernels.ramp_pace(level, g, lag)[:, m])
-    np.testing.assert_array_equal(compliant_per_week[:, m],
-                                  kernels.ramp_pace(level, g, compliant_lag)[:, m])
+    # A ramp's move per week: the distance over the lag, a single week (inf) for a lag of 0.
+    distance = np.maximum(level - g, 0.0)
+    for pace, weeks_lag in ((ease_per_week, lag), (compliant_per_week, compliant_lag)):
+        expected = np.divide(distance, weeks_lag, out=np.full_like(distance, np.inf),
+                             where=weeks_lag > 0)
+        np.testing.assert_array_equal(pace[:, m], expected[:, m])
     eased, goal_impact = (impact * (level - g)).sum(axis=0), (impact * g).sum(axis=0)
     np.testing.assert_array_equal(promised[m], eased[m])
     np.testing.assert_array_equal(
@@ -193,9 +198,11 @@ def test_a_monitor_trusts_afresh_in_the_masked_replications_only() -> None:
     rng = np.random.default_rng(6)
     n, r = 3, 101
     mask = rng.random(r) < 0.1
+    assert mask.any() and (~mask).any()
     prior = rng.random(r)
     state = [rng.random(r) for _ in range(4)]
-    clocks = [rng.integers(0, 50, r) for _ in range(2)]
+    # The monitor's clocks: first_alarm int16, reset_week int32.
+    clocks = [rng.integers(0, 50, r).astype(np.int16), rng.integers(0, 50, r).astype(np.int32)]
     sums = [rng.random((n, r)) for _ in range(3)]
     before = [a.copy() for a in (*state, *clocks, *sums)]
     kernels.monitor_reset(mask, 12, prior, *state, *clocks, *sums)

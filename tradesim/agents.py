@@ -695,8 +695,9 @@ class Sector(Agent):
         self.substitution_pace = self.substitutable_share / np.broadcast_to(
             np.asarray(substitution_weeks, float), (r,))
         self.value_added = np.broadcast_to(np.asarray(value_added, float), (r,))
-        self.halt_threshold = np.ascontiguousarray(
-            np.broadcast_to(np.asarray(halt_threshold, np.float32), (r,)))
+        # A writable copy, as TradeModel._value gives: the kernel compiles once.
+        self.halt_threshold = np.broadcast_to(np.asarray(halt_threshold, np.float32),
+                                              (r,)).copy()
         self.pressure_weight = pressure_weight
         self.firms = self.inventory_weeks.shape[0]
         self.substituted = np.zeros(r)

@@ -258,7 +258,7 @@ def ease_step(levels: np.ndarray, goal: np.ndarray, reference: np.ndarray, impac
     return out
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True)
 def ease_active(levels: np.ndarray, goal: np.ndarray, reference: np.ndarray, impact: np.ndarray,
                 ease_per_week: np.ndarray, rule: np.ndarray, progress: np.ndarray,
                 lag_weeks: np.ndarray, cap: np.ndarray, active: np.ndarray,
@@ -415,7 +415,7 @@ def settle_moves(new: np.ndarray, floor: np.ndarray, level: np.ndarray, decided:
 
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True)
 def eased_impact(impact: np.ndarray, reference: np.ndarray, levels: np.ndarray) -> np.ndarray:
     """Impact eased since ``reference``, USD billion a year, at least 0, per replication.
 
@@ -615,7 +615,8 @@ def clear_markets(licensed: np.ndarray, demand: np.ndarray, shipping: np.ndarray
             fill[k, j] = arrivals / d if d > 0.0 else 1.0
             cap = price_cap[k, j]
             ratio = d / arrivals if arrivals > 0.0 else cap
-            # No shortage: 1 ** x is exactly 1, without the cost of a power.
+            # No shortage: the price is 1, as 1 ** x is.  (The vectorised loop computes
+            # the power in every lane, then chooses.)
             p = _min(ratio ** inverse_elasticity[k, j] if ratio > 1.0 else 1.0, cap)
             price[k, j] = p
             if grow:

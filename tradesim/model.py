@@ -352,7 +352,11 @@ class TradeModel(Model):
                          for p in paths], axis=0)
 
     def _value(self, path: str) -> np.ndarray:
-        return np.broadcast_to(np.asarray(self.params[path], float), (self.replications,))
+        # A writable, contiguous copy, not a broadcast view: numba compiles a kernel again
+        # for a read-only or strided argument, and for a fixed value's stride of 0 the
+        # vector loop's stride check fails, so the loop runs scalar.
+        return np.broadcast_to(np.asarray(self.params[path], float),
+                               (self.replications,)).copy()
 
     def _make_government(self, a: str) -> Government:
         s = self.trade_scenario
