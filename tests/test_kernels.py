@@ -215,6 +215,35 @@ def test_a_monitor_trusts_afresh_in_the_masked_replications_only() -> None:
     np.testing.assert_array_equal(variance[mask], prior[mask])
 
 
+def test_the_model_gives_the_kernels_writable_contiguous_arrays(monkeypatch) -> None:
+    # A read-only or strided argument (a broadcast view of a fixed parameter, stride 0)
+    # makes numba compile a kernel again, and there its vectorised loops run scalar.
+    from numba.core.registry import CPUDispatcher
+
+    import tradesim
+    from tradesim.model import TradeModel
+
+    scenario = tradesim.load_scenario("scenarios/london-2025.yaml").model_copy(
+        update={"horizon_weeks": 12})
+    TradeModel(scenario, 16, seed=0).run().close()  # compiled before the kernels are wrapped
+    odd: set[str] = set()
+
+    def watch(name: str, kernel: object) -> object:
+        def call(*args: object) -> object:
+            for a in args:
+                if isinstance(a, np.ndarray) and not (a.flags.writeable
+                                                      and a.flags.c_contiguous):
+                    odd.add(name)
+            return kernel(*args)
+        return call
+
+    for name in kernels.__all__:
+        if isinstance(getattr(kernels, name), CPUDispatcher):
+            monkeypatch.setattr(kernels, name, watch(name, getattr(kernels, name)))
+    TradeModel(scenario, 16, seed=1).run().close()
+    assert not odd, f"kernels given read-only or strided arrays: {sorted(odd)}"
+
+
 def test_philox_matches_the_random123_known_answers() -> None:
     u = np.uint64
     words = [kernels.philox4x32(u(0), u(0), u(0), u(0), u(0), u(0)),
